@@ -7,7 +7,11 @@ export default {
   // Suites that hold a transaction open hold back xmin for the whole cluster: they run alone (jest.serial.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/serial/'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // @fastify/static (Swagger UI) is CommonJS but requires the ESM-only content-disposition, which
+  // jest's own require cannot load on Node 20: compile that one package to CommonJS for the tests.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   transform: {
+    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+\\.ts$': [
       '@swc/jest',
       {

@@ -1,0 +1,44 @@
+/**
+ * Prints a development token: `npm run token -- --sub rad-1 --roles radiologist [--name "Dr A"] [--ttl 8h]`.
+ * Signs with AUTH_JWT_SECRET, else with the development secret the engine keeps under DATA_DIR.
+ */
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import { ensureDevelopmentSecret } from '../src/infrastructure/auth/development-secret.js';
+import { ROLES } from '../src/infrastructure/auth/access-policy.js';
+
+const { values } = parseArgs({
+  options: {
+    sub: { type: 'string' },
+    roles: { type: 'string', default: '' },
+    name: { type: 'string' },
+    ttl: { type: 'string', default: '8h' },
+  },
+});
+
+if (!values.sub) {
+  process.stderr.write(
+    `Usage: npm run token -- --sub <actor id> --roles <${ROLES.join('|')}>[,…] [--name "Printed Name"] [--ttl 8h]\n`,
+  );
+  process.exit(2);
+}
+const roles = values.roles
+  .split(',')
+  .map((role) => role.trim())
+  .filter(Boolean);
+const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown role(s): ${unknown.join(', ')}. Known: ${ROLES.join(', ')}\n`);
+  process.exit(2);
+}
+const secret =
+  process.env.AUTH_JWT_SECRET ?? (await ensureDevelopmentSecret(process.env.DATA_DIR ?? '.data'));
+const jwt = new SignJWT({ roles, name: values.name ?? values.sub })
+  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  .setSubject(values.sub)
+  .setIssuedAt()
+  .setExpirationTime(values.ttl);
+if (process.env.AUTH_JWT_ISSUER) jwt.setIssuer(process.env.AUTH_JWT_ISSUER);
+if (process.env.AUTH_JWT_AUDIENCE) jwt.setAudience(process.env.AUTH_JWT_AUDIENCE);
+const token = await jwt.sign(new TextEncoder().encode(secret));
+process.stdout.write(`${token}\n`);

@@ -1,0 +1,207 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { CLOCK, type Clock } from '../ports/clock.port.js';
+import {
+  EVENT_STORE,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type JsonObject,
+  type RecordedEvent,
+  WrongExpectedVersionError,
+} from '../ports/event-store.port.js';
+import { GENESIS_HASH, eventHash } from '../integrity/hash-chain.js';
+import { CommandIds } from './command-ids.js';
+
+/** Who acts, as recorded in every event's metadata. */
+export interface ActingIdentity {
+  id: string;
+  role: string;
+  name?: string;
+  onBehalfOf?: { id: string; name?: string };
+}
+
+/** What the transport knows about a command, beside its body. */
+export interface CommandContext {
+  actor: ActingIdentity;
+  correlationId: string;
+  causationId?: string;
+  /** When it happened, if an integrator supplied it (imported history); else the server time. */
+  occurredAt?: string;
+  /** `<caller>:<Idempotency-Key>`: makes generated ids and event ids deterministic. */
+  idempotencyScope?: string;
+  /** `If-Match` revision: compared with the stream before deciding, never retried. */
+  ifMatch?: number;
+}
+
+export interface CommandMetadataInput {
+  now: string;
+  occurredAt: string;
+  ids: CommandIds;
+}
+
+/** How one aggregate type is stored: its decider, stream naming and event (de)serialisation. */
+export interface AggregateDefinition<Command, Event extends DomainEvent, State> {
+  decider: Decider<Command, Event, State>;
+  /** Reads a stored event as the current shape of the domain event (upcasting old schema versions). */
+  fromStored(event: RecordedEvent): Event;
+  schemaVersionOf(type: Event['type']): number;
+}
+
+export interface CommandResult<Event, State> {
+  /** The events this command recorded (on an idempotent replay: the ones recorded the first time). */
+  events: Event[];
+  recorded: RecordedEvent[] | EventToAppend[];
+  /** State after the command. */
+  state: State;
+  /** Revision of the stream's last event after the command (the ETag). */
+  revision: number;
+  /** True when these events were already stored by an earlier identical command. */
+  replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one path every command takes: read the stream, fold, decide, append with the expected
+ * revision; on a concurrent write, read and decide again (a rule that no longer holds then fails
+ * cleanly with its own error), at most MAX_ATTEMPTS times.
+ */
+@Injectable()
+export class CommandPath {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute<Command, Event extends DomainEvent, State>(
+    aggregate: AggregateDefinition<Command, Event, State>,
+    streamId: string,
+    context: CommandContext,
+    buildCommand: (metadata: CommandMetadataInput, state: State) => Command,
+    ids: CommandIds = new CommandIds(context.idempotencyScope),
+  ): Promise<CommandResult<Event, State>> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision, lastHash, stored } = await this.load(aggregate, streamId);
+
+      // An identical command already went through (its first event id is in the stream).
+      if (ids.deterministic) {
+        const firstId = ids.eventId(0);
+        const at = stored.findIndex((event) => event.eventId === firstId);
+        if (at !== -1) return this.replay(aggregate, stored, at, ids);
+      }
+      if (context.ifMatch !== undefined && context.ifMatch !== revision) {
+        throw new DomainError(
+          'precondition-failed',
+          `If-Match names revision ${context.ifMatch} but the case is at revision ${revision}.`,
+        );
+      }
+
+      const now = this.clock.now().toISOString();
+      const command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
+      const events = aggregate.decider.decide(command, state);
+      if (events.length === 0) return { events, recorded: [], state, revision, replayed: false };
+
+      const toAppend = this.envelope(aggregate, events, context, ids, lastHash, context.occurredAt ?? now);
+      try {
+        await this.store.append(streamId, toAppend, {
+          expected: revision === -1 ? 'no-stream' : revision,
+        });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (context.ifMatch !== undefined) {
+          throw new DomainError(
+            'precondition-failed',
+            'The case changed after the If-Match revision was checked.',
+          );
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new DomainError(
+            'concurrency-conflict',
+            'The case kept changing while this command was decided; retry with the current state.',
+          );
+        }
+        continue;
+      }
+      const after = events.reduce((folded, event) => aggregate.decider.evolve(folded, event), state);
+      return {
+        events,
+        recorded: toAppend,
+        state: after,
+        revision: revision + events.length,
+        replayed: false,
+      };
+    }
+  }
+
+  /** Folds a whole stream; revision -1 means the stream does not exist. */
+  async load<Command, Event extends DomainEvent, State>(
+    aggregate: AggregateDefinition<Command, Event, State>,
+    streamId: string,
+  ): Promise<{ state: State; revision: number; lastHash: string; stored: RecordedEvent[] }> {
+    const { events: stored } = await this.store.readStream(streamId);
+    let state = aggregate.decider.initialState();
+    for (const event of stored) state = aggregate.decider.evolve(state, aggregate.fromStored(event));
+    const last = stored.at(-1);
+    const lastHash = typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH;
+    return { state, revision: last ? last.revision : -1, lastHash, stored };
+  }
+
+  private replay<Command, Event extends DomainEvent, State>(
+    aggregate: AggregateDefinition<Command, Event, State>,
+    stored: RecordedEvent[],
+    at: number,
+    ids: CommandIds,
+  ): CommandResult<Event, State> {
+    let end = at;
+    while (end + 1 < stored.length && stored[end + 1]!.eventId === ids.eventId(end + 1 - at)) end++;
+    const mine = stored.slice(at, end + 1);
+    let state = aggregate.decider.initialState();
+    for (const event of stored.slice(0, end + 1))
+      state = aggregate.decider.evolve(state, aggregate.fromStored(event));
+    return {
+      events: mine.map((event) => aggregate.fromStored(event)),
+      recorded: mine,
+      state,
+      revision: stored[end]!.revision,
+      replayed: true,
+    };
+  }
+
+  private envelope<Command, Event extends DomainEvent, State>(
+    aggregate: AggregateDefinition<Command, Event, State>,
+    events: Event[],
+    context: CommandContext,
+    ids: CommandIds,
+    lastHash: string,
+    occurredAt: string,
+  ): EventToAppend[] {
+    let prevHash = lastHash;
+    const firstEventId = ids.eventId(0);
+    return events.map((event, index) => {
+      // What is hashed must be exactly what the store keeps: JSON drops undefined fields.
+      const data = JSON.parse(JSON.stringify(event.data)) as JsonObject;
+      const actor: JsonObject = { id: context.actor.id, role: context.actor.role };
+      if (context.actor.onBehalfOf) actor.onBehalfOf = context.actor.onBehalfOf.id;
+      const metadata: EventMetadata = {
+        actor,
+        occurredAt,
+        schemaVersion: aggregate.schemaVersionOf(event.type),
+        $correlationId: context.correlationId,
+        // The first event is caused by the request; follow-ups in the same append by that first event.
+        $causationId: index === 0 ? (context.causationId ?? context.correlationId) : firstEventId,
+        prevHash,
+      };
+      const hash = eventHash(prevHash, event.type, data, metadata);
+      prevHash = hash;
+      return {
+        eventId: ids.eventId(index),
+        type: event.type,
+        data,
+        metadata: { ...metadata, hash },
+        schemaVersion: aggregate.schemaVersionOf(event.type),
+      };
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import type { Role } from './access-policy.js';
+
+/** The verified caller of a request. */
+export interface Identity {
+  sub: string;
+  /** Printed name for signatures; falls back to `sub`. */
+  name: string;
+  roles: Role[];
+  /** The role that allowed this request's action. */
+  role: Role;
+  /** `X-On-Behalf-Of` when an integrator acts for a person. */
+  onBehalfOf?: { id: string; name?: string };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity?: Identity;
+  }
+  interface FastifyContextConfig {
+    access?: import('./access-policy.js').AccessAction;
+  }
+}

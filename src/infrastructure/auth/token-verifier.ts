@@ -1,0 +1,81 @@
+import {
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+} from 'jose';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { ROLES, type Role } from './access-policy.js';
+
+export const ACTOR_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
+
+export interface VerifiedToken {
+  sub: string;
+  name: string;
+  roles: Role[];
+}
+
+export class TokenRejected extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'TokenRejected';
+  }
+}
+
+/**
+ * Verifies bearer tokens with jose: HS256 with AUTH_JWT_SECRET, RS256 against AUTH_JWKS_URL.
+ * Only those algorithms are accepted, so `alg: none` and algorithm-confusion tokens fail.
+ */
+export class TokenVerifier {
+  private readonly secret?: Uint8Array;
+  private readonly jwks?: JWTVerifyGetKey;
+
+  constructor(private readonly auth: RuntimeConfig['auth']) {
+    if (auth.jwtSecret) this.secret = new TextEncoder().encode(auth.jwtSecret);
+    if (auth.jwksUrl) this.jwks = createRemoteJWKSet(new URL(auth.jwksUrl));
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    let payload: JWTPayload;
+    try {
+      const options = {
+        issuer: this.auth.issuer,
+        audience: this.auth.audience,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: 5,
+      };
+      const alg = headerAlgorithm(token);
+      if (alg === 'HS256' && this.secret) {
+        ({ payload } = await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] }));
+      } else if (alg === 'RS256' && this.jwks) {
+        ({ payload } = await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256'] }));
+      } else {
+        throw new TokenRejected(`tokens signed with ${alg ?? 'no algorithm'} are not accepted`);
+      }
+    } catch (error) {
+      if (error instanceof TokenRejected) throw error;
+      if (error instanceof errors.JWTExpired) throw new TokenRejected('the token has expired');
+      if (error instanceof errors.JOSEError) throw new TokenRejected(`the token is invalid (${error.code})`);
+      throw new TokenRejected('the token could not be verified');
+    }
+    const sub = payload.sub;
+    if (typeof sub !== 'string' || !ACTOR_ID_PATTERN.test(sub))
+      throw new TokenRejected('the token has no valid sub');
+    const claimedRoles = Array.isArray(payload.roles) ? payload.roles : [];
+    // Unknown roles grant nothing; a token with none of ours is authenticated but allowed nothing.
+    const roles = claimedRoles.filter((role): role is Role => (ROLES as readonly unknown[]).includes(role));
+    const name =
+      typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name.slice(0, 200) : sub;
+    return { sub, name, roles };
+  }
+}
+
+function headerAlgorithm(token: string): string | undefined {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    return undefined;
+  }
+}

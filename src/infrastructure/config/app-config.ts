@@ -1,0 +1,112 @@
+/**
+ * Configuration comes only from environment variables (README "Configuration"). Parsing is a pure
+ * function so that every rule is unit-tested; an invalid value stops start-up with a message that
+ * names the variable.
+ */
+export type EventStoreKind = 'postgres' | 'kurrentdb';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  eventStore: EventStoreKind;
+  kurrentDbUrl?: string;
+  /** Read models, and events when eventStore is postgres. Absent: the embedded PostgreSQL is started. */
+  databaseUrl?: string;
+  dataDir: string;
+  auth: {
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How long SIGTERM waits for in-flight requests before closing pools anyway. */
+  shutdownGraceMs: number;
+}
+
+export class ConfigurationError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigurationError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigurationError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigurationError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigurationError(name, `must use one of ${protocols.join(', ')} (got ${parsed.protocol})`);
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const eventStore = oneOf<EventStoreKind>(env, 'EVENT_STORE', ['postgres', 'kurrentdb'], 'postgres');
+  const kurrentDbUrl = url(env, 'KURRENTDB_URL', [
+    'kurrentdb:',
+    'kurrentdb+discover:',
+    'esdb:',
+    'esdb+discover:',
+  ]);
+  if (eventStore === 'kurrentdb' && !kurrentDbUrl) {
+    throw new ConfigurationError('KURRENTDB_URL', 'is required when EVENT_STORE=kurrentdb');
+  }
+  const jwtSecret = optional(env, 'AUTH_JWT_SECRET');
+  // HS256 needs a key at least as long as the hash (RFC 7518 §3.2).
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
+    throw new ConfigurationError('AUTH_JWT_SECRET', 'must be at least 32 bytes long');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: optional(env, 'HOST') ?? '0.0.0.0',
+    eventStore,
+    kurrentDbUrl,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: optional(env, 'DATA_DIR') ?? '.data',
+    auth: {
+      jwtSecret,
+      jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
+      issuer: optional(env, 'AUTH_JWT_ISSUER'),
+      audience: optional(env, 'AUTH_JWT_AUDIENCE'),
+    },
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}

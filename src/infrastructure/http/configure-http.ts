@@ -1,0 +1,53 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyServerOptions } from 'fastify';
+import { correlationIdOf } from './correlation-id.js';
+import { registerAuthHook } from '../auth/auth.hook.js';
+import { TokenVerifier } from '../auth/token-verifier.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body.js';
+import { ProblemFilter } from './problem/problem.filter.js';
+
+function fastifyOptions(): FastifyServerOptions {
+  return {
+    bodyLimit: BODY_LIMIT_BYTES,
+    // nestjs-pino logs requests; fastify's own logger stays off.
+    logger: false,
+    // A stalled client must not hold a connection forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    return503OnClosing: true,
+    // The request id is the correlation id: X-Correlation-Id when it is sane, else a new UUID.
+    requestIdHeader: false,
+    genReqId: (request) => correlationIdOf(request.headers['x-correlation-id']),
+  };
+}
+
+export function openApiDocument(app: NestFastifyApplication) {
+  const config = new DocumentBuilder()
+    .setTitle('X-ray second-opinion adjudication engine')
+    .setDescription(
+      'Event-sourced case adjudication for X-ray second opinions. Every change is an immutable event; ' +
+        'errors are RFC 9457 problem+json. See api.md for the contract.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** HTTP concerns shared by main.ts and the end-to-end tests, so the tests exercise the real set-up. */
+export async function configureHttp(app: NestFastifyApplication, config: RuntimeConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-correlation-id', request.id);
+  });
+  registerAuthHook(fastify, new TokenVerifier(config.auth));
+  // Errors raised before Nest's router (content-type, body size, JSON syntax) reach Nest's error
+  // handler too, and so this filter.
+  app.useGlobalFilters(new ProblemFilter());
+  await app.init();
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
+}
+configureHttp.fastifyOptions = fastifyOptions;

@@ -1,0 +1,156 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../../domain/shared/domain-error.js';
+import {
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+} from '../../../application/ports/event-store.port.js';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problem } from './problem-details.js';
+import { ProblemException } from './problem-exception.js';
+
+/** Domain codes that are not 422 (api.md "Status codes"). */
+const DOMAIN_STATUS: Record<string, number> = {
+  'not-found': 404,
+  'not-your-assignment': 403,
+  forbidden: 403,
+  'case-exists': 409,
+  'concurrency-conflict': 409,
+};
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  408: 'request-timeout',
+  409: 'conflict',
+  412: 'precondition-failed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable',
+  429: 'rate-limited',
+  503: 'service-unavailable',
+};
+
+interface FrameworkError {
+  statusCode: number;
+  code?: string;
+  message: string;
+}
+
+/** Fastify's own errors (content-type parser, body limit, JSON syntax) carry statusCode but are not HttpExceptions. */
+function isFrameworkClientError(error: unknown): error is FrameworkError {
+  if (typeof error !== 'object' || error === null) return false;
+  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}
+
+function frameworkDetail(error: FrameworkError): string {
+  switch (error.statusCode) {
+    case 413:
+      return 'The request body exceeds the limit of 256 KiB.';
+    case 415:
+      return 'Send the body as application/json.';
+    default:
+      // Fastify's messages are safe to show (no stack, no internals) and name the JSON problem.
+      return error.message;
+  }
+}
+
+export interface ProblemResponse {
+  body: ProblemDetails;
+  headers: Record<string, string>;
+}
+
+/** Maps anything thrown while serving a request to a problem+json answer. */
+export function toProblem(error: unknown, instance: string): ProblemResponse | undefined {
+  if (error instanceof ProblemException) {
+    const { headers = {}, ...extensions } = error.extensions;
+    return { body: problem(error.status, error.code, error.detail, instance, extensions), headers };
+  }
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.code] ?? 422;
+    return { body: problem(status, error.code, error.message, instance), headers: {} };
+  }
+  if (error instanceof WrongExpectedVersionError) {
+    return {
+      body: problem(
+        409,
+        'concurrency-conflict',
+        'The case changed while this command was decided; retry with the current state.',
+        instance,
+      ),
+      headers: {},
+    };
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return {
+      body: problem(
+        503,
+        'event-store-unreachable',
+        'The event store does not answer; retry later.',
+        instance,
+      ),
+      headers: { 'retry-after': '5' },
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const payload =
+      typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+    const code = typeof payload.code === 'string' ? payload.code : (CODE_BY_STATUS[status] ?? 'error');
+    const detail =
+      typeof payload.detail === 'string'
+        ? payload.detail
+        : typeof payload.message === 'string'
+          ? payload.message
+          : error.message;
+    const {
+      code: _code,
+      detail: _detail,
+      message: _message,
+      statusCode: _statusCode,
+      error: _error,
+      ...extensions
+    } = payload;
+    return { body: problem(status, code, detail, instance, extensions), headers: {} };
+  }
+  if (isFrameworkClientError(error)) {
+    const code = CODE_BY_STATUS[error.statusCode] ?? 'bad-request';
+    return { body: problem(error.statusCode, code, frameworkDetail(error), instance), headers: {} };
+  }
+  return undefined;
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const instance = request.url.split('?')[0] ?? '/';
+    let mapped = toProblem(error, instance);
+    if (!mapped) {
+      // Never a stack trace to the client; the log keeps it.
+      this.logger.error({ err: error, url: instance }, 'Unhandled error while serving a request');
+      mapped = {
+        body: problem(500, 'internal-error', 'The server failed to handle this request.', instance),
+        headers: {},
+      };
+    }
+    sendProblem(reply, mapped);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, { body, headers }: ProblemResponse): void {
+  void reply
+    .status(body.status)
+    .headers(headers)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(body));
+}

@@ -1,0 +1,11 @@
+import type { MixedList } from 'typeorm';
+import { IdempotencyKeys1732800000000 } from './migrations/1732800000000-idempotency-keys.js';
+
+/**
+ * Read-model entities and their migrations, listed as classes (TypeORM path globs do not load
+ * under ESM). Each projection adds its own here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const READ_MODEL_ENTITIES: MixedList<Function> = [];
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const READ_MODEL_MIGRATIONS: MixedList<Function> = [IdempotencyKeys1732800000000];

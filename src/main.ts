@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { ConfigurationError, loadConfig } from './infrastructure/config/app-config.js';
+import { resolveRuntimeConfig } from './infrastructure/config/resolve-runtime-config.js';
+import { configureHttp } from './infrastructure/http/configure-http.js';
+import { createApp } from './infrastructure/http/create-app.js';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const runtime = await resolveRuntimeConfig(config);
+  const app = await createApp(runtime.config, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  await configureHttp(app, runtime.config);
+
+  const logger = app.get(PinoLogger);
+  for (const warning of runtime.warnings) logger.warn(warning);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.log(`${signal} received: finishing in-flight requests, then closing pools`);
+    const force = setTimeout(() => {
+      logger.error('Graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, runtime.config.shutdownGraceMs + 5_000);
+    force.unref();
+    try {
+      await app.close(); // stops accepting, waits for in-flight requests, runs onApplicationShutdown (pools)
+      await runtime.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'Error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: runtime.config.port, host: runtime.config.host });
+  logger.log(
+    `Engine listening on http://${runtime.config.host}:${runtime.config.port} (event store: ${runtime.config.eventStore})`,
+  );
+}
+
+void bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

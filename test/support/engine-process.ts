@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+/** The compiled engine; `npm test` builds it (tsc) before jest runs. */
+export const ENGINE_ENTRY = resolve('dist/src/main.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? done(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface EngineProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `node dist/src/main.js` as `npm start` does, with exactly the given environment. */
+export async function spawnEngine(env: Record<string, string>, timeoutMs = 60_000): Promise<EngineProcess> {
+  if (!existsSync(ENGINE_ENTRY)) throw new Error(`${ENGINE_ENTRY} is missing: run "npm run build" first`);
+  const port = Number(env.PORT ?? (await freePort()));
+  const child = spawn(process.execPath, [ENGINE_ENTRY], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`engine did not serve /health within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return { child, baseUrl, output: () => output, exited };
+}
