@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './infrastructure/config/runtime-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
+import { CaseModule } from './infrastructure/http/case/case.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
 import { loggerParams } from './infrastructure/logging/logging.js';
 import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS } from './infrastructure/persistence/read-models.js';
@@ -31,6 +32,7 @@ export class AppModule {
           },
         }),
         EventStoreModule.forRoot(config),
+        CaseModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: RUNTIME_CONFIG, useValue: config }],

@@ -81,7 +81,11 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 }
 
 export interface EventStore {
-  append(streamId: string, events: EventToAppend[], options: { expected: ExpectedRevision }): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expected: ExpectedRevision },
+  ): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
@@ -121,7 +125,9 @@ export class DuplicateEventIdError extends Error {
     readonly streamId: string,
     readonly eventId: string,
   ) {
-    super(`Event ${eventId} is already stored and this append is not an identical retry (stream ${streamId})`);
+    super(
+      `Event ${eventId} is already stored and this append is not an identical retry (stream ${streamId})`,
+    );
     this.name = 'DuplicateEventIdError';
   }
 }

@@ -79,12 +79,14 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = oneOf<EventStoreKind>(env, 'EVENT_STORE', ['postgres', 'kurrentdb'], 'postgres');
-  const kurrentDbUrl = url(env, 'KURRENTDB_URL', [
-    'kurrentdb:',
-    'kurrentdb+discover:',
-    'esdb:',
-    'esdb+discover:',
-  ]);
+  const kurrentDbUrl = optional(env, 'KURRENTDB_URL');
+  // Not parsed with URL: cluster strings list several hosts (kurrentdb://h1:2113,h2:2113,h3:2113?…).
+  if (kurrentDbUrl !== undefined && !/^(kurrentdb|esdb)(\+discover)?:\/\/[^\s/?#]+/.test(kurrentDbUrl)) {
+    throw new ConfigurationError(
+      'KURRENTDB_URL',
+      'must be a kurrentdb:// (or kurrentdb+discover://) connection string',
+    );
+  }
   if (eventStore === 'kurrentdb' && !kurrentDbUrl) {
     throw new ConfigurationError('KURRENTDB_URL', 'is required when EVENT_STORE=kurrentdb');
   }

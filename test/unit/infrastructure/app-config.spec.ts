@@ -43,6 +43,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('accepts a KurrentDB cluster connection string', () => {
+    const url = 'kurrentdb://node1:2113,node2:2113,node3:2113?tls=true&nodePreference=leader';
+    expect(loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: url }).kurrentDbUrl).toBe(url);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

@@ -1,0 +1,97 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { caseViewFor, type FullCaseView } from '../../../domain/case/case-view.js';
+import { caseStreamId } from '../../../domain/case/case.decider.js';
+import { DomainError } from '../../../domain/shared/domain-error.js';
+import { verifyChain } from '../../integrity/hash-chain.js';
+import {
+  EVENT_STORE,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '../../ports/event-store.port.js';
+import { CaseAggregate } from '../case.aggregate.js';
+import {
+  type CaseHistory,
+  GetCaseHistoryQuery,
+  type HistoryEvent,
+  type HistoryPoint,
+} from './get-case-history.query.js';
+
+/** Who sees everything: the history is the complete record, for roles that are not reading the case. */
+const RECORD_VIEWER = { id: '$record', roles: ['medico-legal'] } as const;
+
+function occurredAtOf(event: RecordedEvent): string {
+  const occurredAt = event.metadata.occurredAt;
+  return typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString();
+}
+
+/** The API calls KurrentDB's `$correlationId`/`$causationId` correlationId and causationId (event-store.md). */
+export function apiMetadata(metadata: EventMetadata): EventMetadata {
+  const { $correlationId, $causationId, ...rest } = metadata;
+  return { ...rest, correlationId: $correlationId, causationId: $causationId };
+}
+
+function isIncluded(point: HistoryPoint, event: RecordedEvent): boolean {
+  switch (point.kind) {
+    case 'latest':
+      return true;
+    case 'revision':
+      return event.revision <= point.revision;
+    case 'as-of':
+      return event.recordedAt.getTime() <= point.time.getTime();
+    case 'as-occurred-by':
+      return Date.parse(occurredAtOf(event)) <= point.time.getTime();
+  }
+}
+
+/**
+ * Replays a case from the event store up to a point (medico-legal "what did we know then") and
+ * verifies the stream's hash chain.
+ */
+@QueryHandler(GetCaseHistoryQuery)
+export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery, CaseHistory> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly aggregate: CaseAggregate,
+  ) {}
+
+  async execute({ caseId, point, viewer }: GetCaseHistoryQuery): Promise<CaseHistory> {
+    const { events: stored } = await this.store.readStream(caseStreamId(caseId));
+    if (stored.length === 0) throw new DomainError('not-found', `Case ${caseId} does not exist.`);
+    const current = this.aggregate.fold(stored);
+    // Whoever still has a blinded read to do on this case must not see its record (prior report, opinions).
+    if (current.exists && caseViewFor(current, viewer).visibility === 'reading') {
+      throw new DomainError(
+        'not-your-assignment',
+        'You hold a read on this case that is not submitted yet; its history is hidden until you submit.',
+      );
+    }
+    if (point.kind === 'revision' && point.revision > stored.at(-1)!.revision) {
+      throw new DomainError(
+        'not-found',
+        `Case ${caseId} has no revision ${point.revision} (latest is ${stored.at(-1)!.revision}).`,
+      );
+    }
+    // Events with occurredAt order may differ from revision order; "as occurred by" takes every event that had happened.
+    const included = stored.filter((event) => isIncluded(point, event));
+    const state = this.aggregate.fold(included);
+    const events: HistoryEvent[] = included.map((event) => ({
+      eventId: event.eventId,
+      type: event.type,
+      revision: event.revision,
+      data: event.data,
+      metadata: apiMetadata(event.metadata),
+      occurredAt: occurredAtOf(event),
+      recordedAt: event.recordedAt.toISOString(),
+    }));
+    return {
+      caseId,
+      point,
+      revision: included.at(-1)?.revision ?? -1,
+      state: state.exists ? (caseViewFor(state, RECORD_VIEWER) as FullCaseView) : null,
+      events,
+      integrity: { ...verifyChain(stored), lastRevision: stored.at(-1)!.revision },
+    };
+  }
+}

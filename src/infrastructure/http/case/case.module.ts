@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { CaseAggregate, CASE_POLICY } from '../../../application/case/case.aggregate.js';
+import { CaseCommands } from '../../../application/case/case-commands.service.js';
+import { CASE_COMMAND_HANDLERS } from '../../../application/case/commands/index.js';
+import { GetCaseHistoryHandler } from '../../../application/case/queries/get-case-history.handler.js';
+import { GetCaseHandler } from '../../../application/case/queries/get-case.handler.js';
+import { CommandPath } from '../../../application/command-path/command-path.js';
+import { defaultCasePolicy } from '../../../domain/case/case.policy.js';
+import { Idempotency } from '../idempotency/idempotency.js';
+import { IdempotencyStore } from '../idempotency/idempotency.store.js';
+import { CaseQueriesController } from './case-queries.controller.js';
+import { CasesController } from './cases.controller.js';
+
+/** The case slice: its commands and queries, over HTTP. */
+@Module({
+  controllers: [CasesController, CaseQueriesController],
+  providers: [
+    { provide: CASE_POLICY, useValue: defaultCasePolicy },
+    CaseAggregate,
+    CommandPath,
+    CaseCommands,
+    ...CASE_COMMAND_HANDLERS,
+    GetCaseHandler,
+    GetCaseHistoryHandler,
+    IdempotencyStore,
+    Idempotency,
+  ],
+  exports: [CaseCommands, CaseAggregate, CommandPath],
+})
+export class CaseModule {}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { LATERALITIES, PRESENCES, RADPEER_SCORES } from '../../../../domain/case/case.values.js';
+import type { Laterality, Presence, RadpeerScore } from '../../../../domain/case/case.values.js';
+import { IsNotFuture, IsSafeText, Optional, SHORT_TEXT_MAX } from '../../validation/text.validators.js';
+
+export const ACTOR_ID = /^[A-Za-z0-9._:@-]{1,64}$/;
+export const FINDING_CODE = /^[a-z][a-z0-9-]{0,63}$/;
+export const MAX_FINDINGS = 64;
+
+/** Fields every command body may carry. */
+export class CommandBodyDto {
+  @ApiPropertyOptional({
+    description:
+      'When it happened (imported history). Integrators only; never in the future. Default: server time.',
+    example: '2026-11-20T09:30:00Z',
+  })
+  @Optional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsNotFuture()
+  occurredAt?: string;
+}
+
+export class FindingDto {
+  @ApiProperty({ example: 'fracture', description: 'A code of the configured finding vocabulary' })
+  @IsString()
+  @Matches(FINDING_CODE, { message: 'code must be a lower-case vocabulary code' })
+  code!: string;
+
+  @ApiProperty({ enum: PRESENCES, example: 'present' })
+  @IsIn(PRESENCES)
+  presence!: Presence;
+
+  @ApiPropertyOptional({ example: 'distal radius' })
+  @Optional()
+  @IsSafeText(200)
+  location?: string;
+
+  @ApiPropertyOptional({ enum: LATERALITIES, example: 'left' })
+  @Optional()
+  @IsIn(LATERALITIES)
+  laterality?: Laterality;
+}
+
+export function FindingsProperty(description: string, required = true): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [
+    (required ? ApiProperty : ApiPropertyOptional)({ type: [FindingDto], description }),
+    IsArray(),
+    ArrayMaxSize(MAX_FINDINGS),
+    ValidateNested({ each: true }),
+    Type(() => FindingDto),
+  ];
+  if (!required) decorators.unshift(Optional());
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+export class RadpeerReviewDto {
+  @ApiProperty({
+    enum: RADPEER_SCORES,
+    example: '2b',
+    description: 'ACR RADPEER (2016) score of the prior report',
+  })
+  @IsIn(RADPEER_SCORES)
+  score!: RadpeerScore;
+
+  @ApiPropertyOptional({ example: 'Subtle fracture missed on the lateral view.' })
+  @Optional()
+  @IsSafeText(SHORT_TEXT_MAX)
+  comment?: string;
+}
+
+export function ActorIdProperty(description: string, example: string): PropertyDecorator {
+  return (target, key) => {
+    ApiProperty({ description, example, pattern: ACTOR_ID.source })(target, key);
+    IsString()(target, key);
+    MaxLength(64)(target, key);
+    Matches(ACTOR_ID, { message: `${String(key)} must match ${ACTOR_ID.source}` })(target, key);
+  };
+}

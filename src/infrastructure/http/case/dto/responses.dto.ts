@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CASE_STATUSES, OUTCOMES, SHOWN_MATERIALS } from '../../../../domain/case/case.values.js';
+
+export class RevisionResponseDto {
+  @ApiProperty({ example: 7, description: 'Stream revision after the append (also in the ETag header)' })
+  revision!: number;
+}
+
+export class CaseCreatedDto extends RevisionResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+}
+
+export class AssignmentCreatedDto extends RevisionResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  assignmentId!: string;
+}
+
+export class CaseStatusResponseDto extends RevisionResponseDto {
+  @ApiProperty({
+    enum: CASE_STATUSES,
+    example: 'awaiting-adjudication',
+    description: 'Case status after any escalation or consensus',
+  })
+  status!: string;
+}
+
+export class OpinionSubmittedDto extends CaseStatusResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  opinionId!: string;
+}
+
+export class ReadStartedDto extends RevisionResponseDto {
+  @ApiProperty({ enum: SHOWN_MATERIALS, isArray: true, example: ['images', 'clinical-question'] })
+  shown!: string[];
+
+  @ApiProperty({
+    description:
+      'study, clinicalQuestion and, where shown, priorReport and opinions ({opinionId, findings, impression}, no reader names)',
+    example: {
+      study: { studyInstanceUid: '1.2.3', modality: 'DX', bodyRegion: 'wrist', studyDate: '2026-11-18' },
+      clinicalQuestion: 'Scaphoid fracture?',
+    },
+  })
+  materials!: Record<string, unknown>;
+}
+
+export class PriorReportReviewedDto extends CaseStatusResponseDto {
+  @ApiProperty({
+    description: 'The prior report, shown now that the reader has scored it (sequential unblinding)',
+  })
+  priorReport!: Record<string, unknown>;
+}
+
+export class CaseClosedDto extends RevisionResponseDto {
+  @ApiProperty({ enum: OUTCOMES, example: 'overturned' })
+  outcome!: string;
+}
+
+export class CaseReopenedDto extends RevisionResponseDto {
+  @ApiProperty({ example: 2 })
+  round!: number;
+}
+
+export class IntegrityDto {
+  @ApiProperty({ example: true })
+  verified!: boolean;
+
+  @ApiPropertyOptional({ example: 3, description: 'First revision whose hash does not match' })
+  firstBrokenRevision?: number;
+
+  @ApiProperty({ example: 12 })
+  lastRevision!: number;
+}
+
+export class HistoryEventDto {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ example: 'OpinionSubmitted' }) type!: string;
+  @ApiProperty({ example: 4 }) revision!: number;
+  @ApiProperty() data!: Record<string, unknown>;
+  @ApiProperty({
+    description:
+      'actor, occurredAt, correlationId/causationId ($correlationId/$causationId), schemaVersion, prevHash, hash',
+  })
+  metadata!: Record<string, unknown>;
+  @ApiProperty({ example: '2026-11-20T09:30:00.000Z' }) occurredAt!: string;
+  @ApiProperty({ example: '2026-11-20T09:30:00.120Z' }) recordedAt!: string;
+}
+
+export class CaseHistoryDto {
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ example: 4, description: 'Last revision folded (-1 before the case existed)' })
+  revision!: number;
+  @ApiProperty({ nullable: true, description: 'The case as it stood at that point' }) state!: Record<
+    string,
+    unknown
+  > | null;
+  @ApiProperty({ type: [HistoryEventDto] }) events!: HistoryEventDto[];
+  @ApiProperty({ type: IntegrityDto }) integrity!: IntegrityDto;
+}
