@@ -61,7 +61,14 @@ export interface CommandResult<Event, State> {
   replayed: boolean;
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
+
+function preconditionFailed(expected: number, revision: number): DomainError {
+  return new DomainError(
+    'precondition-failed',
+    `If-Match names revision ${expected} but the case is at revision ${revision}.`,
+  );
+}
 
 /**
  * The one path every command takes: read the stream, fold, decide, append with the expected
@@ -91,16 +98,14 @@ export class CommandPath {
         const at = stored.findIndex((event) => event.eventId === firstId);
         if (at !== -1) return this.replay(aggregate, stored, at, ids);
       }
-      if (context.ifMatch !== undefined && context.ifMatch !== revision) {
-        throw new DomainError(
-          'precondition-failed',
-          `If-Match names revision ${context.ifMatch} but the case is at revision ${revision}.`,
-        );
-      }
+      // An unknown stream answers with the command's own not-found before any If-Match (api.md: 404, then 412).
+      const ifMatchFails = context.ifMatch !== undefined && context.ifMatch !== revision;
+      if (ifMatchFails && revision !== -1) throw preconditionFailed(context.ifMatch!, revision);
 
       const now = this.clock.now().toISOString();
       const command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
       const events = aggregate.decider.decide(command, state);
+      if (ifMatchFails) throw preconditionFailed(context.ifMatch!, revision);
       if (events.length === 0) return { events, recorded: [], state, revision, replayed: false };
 
       const toAppend = this.envelope(aggregate, events, context, ids, lastHash, context.occurredAt ?? now);
@@ -122,6 +127,8 @@ export class CommandPath {
             'The case kept changing while this command was decided; retry with the current state.',
           );
         }
+        // A little jitter keeps writers that lost together from colliding again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));
         continue;
       }
       const after = events.reduce((folded, event) => aggregate.decider.evolve(folded, event), state);

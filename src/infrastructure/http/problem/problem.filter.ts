@@ -15,6 +15,7 @@ const DOMAIN_STATUS: Record<string, number> = {
   forbidden: 403,
   'case-exists': 409,
   'concurrency-conflict': 409,
+  'precondition-failed': 412,
 };
 
 const CODE_BY_STATUS: Record<number, string> = {

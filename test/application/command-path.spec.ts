@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandIds } from '../../src/application/command-path/command-ids.js';
+import {
+  type AggregateDefinition,
+  type CommandContext,
+  CommandPath,
+} from '../../src/application/command-path/command-path.js';
+import { verifyChain } from '../../src/application/integrity/hash-chain.js';
+import type { Clock } from '../../src/application/ports/clock.port.js';
+import type { EventStore } from '../../src/application/ports/event-store.port.js';
+import type { DomainEvent } from '../../src/domain/shared/decider.js';
+import { DomainError } from '../../src/domain/shared/domain-error.js';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
+import { type TestDatabase, createTestDatabase } from '../support/database.js';
+
+// A tiny aggregate: a ticket that can be taken once, and counted.
+type TicketEvent =
+  | DomainEvent<'Opened', { id: string }>
+  | DomainEvent<'Taken', { by: string }>
+  | DomainEvent<'Noted', { n: number }>;
+type TicketCommand = { type: 'Open'; id: string } | { type: 'Take'; by: string } | { type: 'Note' };
+interface TicketState {
+  open: boolean;
+  takenBy?: string;
+  notes: number;
+}
+
+const ticket: AggregateDefinition<TicketCommand, TicketEvent, TicketState> = {
+  decider: {
+    initialState: () => ({ open: false, notes: 0 }),
+    evolve: (state, event) => {
+      switch (event.type) {
+        case 'Opened':
+          return { ...state, open: true };
+        case 'Taken':
+          return { ...state, takenBy: event.data.by };
+        case 'Noted':
+          return { ...state, notes: event.data.n };
+      }
+    },
+    decide: (command, state) => {
+      if (command.type === 'Open') return [{ type: 'Opened', data: { id: command.id } }];
+      if (!state.open) throw new DomainError('not-found', 'no ticket');
+      if (command.type === 'Take') {
+        if (state.takenBy) throw new DomainError('already-taken', `taken by ${state.takenBy}`);
+        return [{ type: 'Taken', data: { by: command.by } }];
+      }
+      return [{ type: 'Noted', data: { n: state.notes + 1 } }];
+    },
+  },
+  fromStored: (event) => ({ type: event.type, data: event.data }) as TicketEvent,
+  schemaVersionOf: () => 1,
+};
+
+const clock: Clock = { now: () => new Date('2026-11-28T12:00:00Z') };
+const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
+  actor: { id: 'user-1', role: 'coordinator' },
+  correlationId: 'corr-1',
+  ...overrides,
+});
+
+describe('CommandPath (read → fold → decide → append with expected revision) on PostgreSQL', () => {
+  let database: TestDatabase;
+  let store: EventStore;
+  let path: CommandPath;
+  beforeAll(async () => {
+    database = await createTestDatabase('path');
+    store = await PostgresEventStore.start(database.url);
+    path = new CommandPath(store, clock);
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const open = async (stream: string) =>
+    path.execute(ticket, stream, context(), () => ({ type: 'Open', id: stream }));
+
+  it('re-reads and re-decides after a concurrent write: every one of 10 concurrent increments lands once', async () => {
+    await open('ticket-counter');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        path.execute(ticket, 'ticket-counter', context(), () => ({ type: 'Note' })),
+      ),
+    );
+    expect(results.map((result) => result.revision).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    const { events } = await store.readStream('ticket-counter');
+    expect(events.map((event) => event.data.n)).toEqual([undefined, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(verifyChain(events)).toEqual({ verified: true, checked: 11 });
+  });
+
+  it('a rule that no longer holds after the re-read fails cleanly: exactly one of 8 concurrent takers wins', async () => {
+    await open('ticket-take');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, index) =>
+        path.execute(ticket, 'ticket-take', context(), () => ({ type: 'Take', by: `u${index}` })),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const codes = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [(outcome.reason as DomainError).code] : [],
+    );
+    expect(new Set(codes)).toEqual(new Set(['already-taken']));
+  });
+
+  it('If-Match is compared before deciding and never retried', async () => {
+    await open('ticket-if-match');
+    await expect(
+      path.execute(ticket, 'ticket-if-match', context({ ifMatch: 3 }), () => ({ type: 'Note' })),
+    ).rejects.toMatchObject({
+      code: 'precondition-failed',
+    });
+    const ok = await path.execute(ticket, 'ticket-if-match', context({ ifMatch: 0 }), () => ({
+      type: 'Note',
+    }));
+    expect(ok.revision).toBe(1);
+    // On an unknown stream the command's own not-found wins over If-Match (api.md: 404 before 412).
+    await expect(
+      path.execute(ticket, 'ticket-missing', context({ ifMatch: 0 }), () => ({ type: 'Note' })),
+    ).rejects.toMatchObject({
+      code: 'not-found',
+    });
+  });
+
+  it('with an idempotency scope, a retry finds its events and returns the first result without writing', async () => {
+    await open('ticket-idem');
+    const scoped = context({ idempotencyScope: 'user-1\u0000key-1' });
+    const first = await path.execute(ticket, 'ticket-idem', scoped, () => ({ type: 'Take', by: 'u1' }));
+    const again = await path.execute(ticket, 'ticket-idem', scoped, () => ({ type: 'Take', by: 'u1' }));
+    expect(again.replayed).toBe(true);
+    expect(again.revision).toBe(first.revision);
+    expect(again.events).toEqual(first.events);
+    expect((await store.readStream('ticket-idem')).events).toHaveLength(2);
+    // The ids are derived from caller and key, so they are the same in another process after a crash.
+    expect(new CommandIds('user-1\u0000key-1').eventId(0)).toBe(
+      new CommandIds('user-1\u0000key-1').eventId(0),
+    );
+    expect(new CommandIds('user-2\u0000key-1').eventId(0)).not.toBe(
+      new CommandIds('user-1\u0000key-1').eventId(0),
+    );
+  });
+
+  it('records actor, occurredAt, correlation and causation, and chains hashes across appends', async () => {
+    await open('ticket-meta');
+    await path.execute(
+      ticket,
+      'ticket-meta',
+      context({ correlationId: 'corr-9', occurredAt: '2026-01-01T00:00:00.000Z' }),
+      () => ({
+        type: 'Note',
+      }),
+    );
+    const { events } = await store.readStream('ticket-meta');
+    expect(events[1]!.metadata).toMatchObject({
+      actor: { id: 'user-1', role: 'coordinator' },
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      $correlationId: 'corr-9',
+      $causationId: 'corr-9',
+      prevHash: events[0]!.metadata.hash,
+    });
+    expect(verifyChain(events).verified).toBe(true);
+  });
+});
