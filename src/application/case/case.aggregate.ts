@@ -32,6 +32,23 @@ export class CaseAggregate implements AggregateDefinition<CaseCommand, CaseEvent
     return CASE_EVENT_SCHEMA_VERSIONS[type];
   }
 
+  /** api.md: an integrator's reads, opinions, reviews, adjudications and addenda act for the assignment's reader by default. */
+  actingFor(command: CaseCommand, state: CaseState): string | undefined {
+    if (command.metadata.actor.role !== 'integrator' || !state.exists) return undefined;
+    if (command.metadata.actor.onBehalfOf) return command.metadata.actor.onBehalfOf.id;
+    switch (command.type) {
+      case 'StartRead':
+      case 'SubmitOpinion':
+      case 'ReviewPriorReport':
+      case 'SubmitAdjudication':
+        return state.assignments.get(command.data.assignmentId)?.readerId;
+      case 'AppendAddendum':
+        return state.opinions.get(command.data.opinionId)?.readerId;
+      default:
+        return undefined;
+    }
+  }
+
   fold(events: readonly RecordedEvent[]): CaseState {
     return events.reduce(
       (state, event) => this.decider.evolve(state, this.fromStored(event)),

@@ -47,6 +47,11 @@ export interface AggregateDefinition<Command, Event extends DomainEvent, State> 
   /** Reads a stored event as the current shape of the domain event (upcasting old schema versions). */
   fromStored(event: RecordedEvent): Event;
   schemaVersionOf(type: Event['type']): number;
+  /**
+   * The person an acting system (an integrator) acted for when the request did not name one, e.g.
+   * the assignment's reader; recorded as the events' `actor.onBehalfOf`.
+   */
+  actingFor?(command: Command, state: State): string | undefined;
 }
 
 export interface CommandResult<Event, State> {
@@ -98,17 +103,31 @@ export class CommandPath {
         const at = stored.findIndex((event) => event.eventId === firstId);
         if (at !== -1) return this.replay(aggregate, stored, at, ids);
       }
-      // An unknown stream answers with the command's own not-found before any If-Match (api.md: 404, then 412).
-      const ifMatchFails = context.ifMatch !== undefined && context.ifMatch !== revision;
-      if (ifMatchFails && revision !== -1) throw preconditionFailed(context.ifMatch!, revision);
-
       const now = this.clock.now().toISOString();
       const command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
+      if (context.ifMatch !== undefined && context.ifMatch !== revision) {
+        // api.md orders 404 (an unknown case, assignment or opinion) before 412, and 412 before every
+        // other rule: the decision (pure) only tells whether what the command names exists.
+        try {
+          aggregate.decider.decide(command, state);
+        } catch (error) {
+          if (error instanceof DomainError && error.code === 'not-found') throw error;
+        }
+        throw preconditionFailed(context.ifMatch, revision);
+      }
       const events = aggregate.decider.decide(command, state);
-      if (ifMatchFails) throw preconditionFailed(context.ifMatch!, revision);
       if (events.length === 0) return { events, recorded: [], state, revision, replayed: false };
 
-      const toAppend = this.envelope(aggregate, events, context, ids, lastHash, context.occurredAt ?? now);
+      const actingFor = context.actor.onBehalfOf?.id ?? aggregate.actingFor?.(command, state);
+      const toAppend = this.envelope(
+        aggregate,
+        events,
+        context,
+        ids,
+        lastHash,
+        context.occurredAt ?? now,
+        actingFor,
+      );
       try {
         await this.store.append(streamId, toAppend, {
           expected: revision === -1 ? 'no-stream' : revision,
@@ -183,6 +202,7 @@ export class CommandPath {
     ids: CommandIds,
     lastHash: string,
     occurredAt: string,
+    actingFor: string | undefined,
   ): EventToAppend[] {
     let prevHash = lastHash;
     const firstEventId = ids.eventId(0);
@@ -190,7 +210,7 @@ export class CommandPath {
       // What is hashed must be exactly what the store keeps: JSON drops undefined fields.
       const data = JSON.parse(JSON.stringify(event.data)) as JsonObject;
       const actor: JsonObject = { id: context.actor.id, role: context.actor.role };
-      if (context.actor.onBehalfOf) actor.onBehalfOf = context.actor.onBehalfOf.id;
+      if (actingFor !== undefined && actingFor !== context.actor.id) actor.onBehalfOf = actingFor;
       const metadata: EventMetadata = {
         actor,
         occurredAt,

@@ -23,24 +23,47 @@ export function eventHash(prevHash: string, type: string, data: JsonObject, meta
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
+/** Why a chain link is broken; the revision it names is the first one that cannot be vouched for. */
+export type ChainBreak =
+  /** The event expected at this revision is missing (deleted), or revisions are out of order. */
+  | 'missing-revision'
+  /** The event does not link to its predecessor: an event before it was removed or replaced. */
+  | 'prev-hash-mismatch'
+  /** The event has no hash, or its content does not match its hash: it was altered. */
+  | 'hash-mismatch';
+
 export interface IntegrityVerdict {
   verified: boolean;
-  /** Revision of the first event whose prevHash or hash does not match. */
+  /** Revision of the first event whose revision, prevHash or hash does not match. */
   firstBrokenRevision?: number;
+  reason?: ChainBreak;
+  /** Events examined, the broken one included. */
   checked: number;
 }
 
-/** Walks a stream's events in revision order and names the first one whose chain link is broken. */
+/**
+ * Walks a whole stream in the order given and names the first revision that breaks the chain:
+ * revisions must run 0, 1, 2, … without a gap (a deleted or reordered event), each event's
+ * prevHash must be its predecessor's hash, and its hash must match its content.
+ */
 export function verifyChain(events: readonly RecordedEvent[]): IntegrityVerdict {
   let prevHash = GENESIS_HASH;
-  for (const event of events) {
-    const storedPrev = event.metadata.prevHash;
+  for (const [index, event] of events.entries()) {
+    const broken = (reason: ChainBreak, revision = event.revision): IntegrityVerdict => ({
+      verified: false,
+      firstBrokenRevision: revision,
+      reason,
+      checked: index + 1,
+    });
+    // A gap names the revision that is missing; a revision that goes backwards names where order broke.
+    if (event.revision !== index) return broken('missing-revision', Math.min(index, event.revision));
+    if (event.metadata.prevHash !== prevHash) return broken('prev-hash-mismatch');
     const storedHash = event.metadata.hash;
-    if (storedPrev !== prevHash || typeof storedHash !== 'string') {
-      return { verified: false, firstBrokenRevision: event.revision, checked: event.revision + 1 };
-    }
-    if (eventHash(prevHash, event.type, event.data, event.metadata) !== storedHash) {
-      return { verified: false, firstBrokenRevision: event.revision, checked: event.revision + 1 };
+    if (
+      typeof storedHash !== 'string' ||
+      eventHash(prevHash, event.type, event.data, event.metadata) !== storedHash
+    ) {
+      return broken('hash-mismatch');
     }
     prevHash = storedHash;
   }

@@ -89,6 +89,11 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
+  /**
+   * How many events follow `after` in the read-all order (all of them when omitted), counting at
+   * most `limit`: projection lag. Optional; without it callers count through `readAll`.
+   */
+  countAfter?(after: Position | undefined, limit: number): Promise<number>;
   /** Answers when the store is reachable (readiness probe). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,11 +4,15 @@ import type { FastifyServerOptions } from 'fastify';
 import { correlationIdOf } from './correlation-id.js';
 import { registerAuthHook } from '../auth/auth.hook.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body.js';
 import { ProblemFilter } from './problem/problem.filter.js';
+import { registerCors } from './security/cors.js';
+import { registerRateLimits } from './security/rate-limit.js';
+import { registerSecurityHeaders } from './security/security-headers.js';
 
-function fastifyOptions(): FastifyServerOptions {
+function fastifyOptions(config: Pick<AppConfig, 'requestHandlerTimeoutMs'>): FastifyServerOptions {
   return {
     bodyLimit: BODY_LIMIT_BYTES,
     // nestjs-pino logs requests; fastify's own logger stays off.
@@ -16,6 +20,8 @@ function fastifyOptions(): FastifyServerOptions {
     // A stalled client must not hold a connection forever.
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
+    // From routing to response: a request stuck on a slow store is answered 503 `timeout` (0: never).
+    ...(config.requestHandlerTimeoutMs > 0 && { handlerTimeout: config.requestHandlerTimeoutMs }),
     return503OnClosing: true,
     // The request id is the correlation id: X-Correlation-Id when it is sane, else a new UUID.
     requestIdHeader: false,
@@ -40,14 +46,24 @@ export function openApiDocument(app: NestFastifyApplication) {
 export async function configureHttp(app: NestFastifyApplication, config: RuntimeConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  // onRequest hooks run in this order; each later one may answer early (429, 401, 403), and that
+  // answer still carries CORS, security headers and the correlation id.
+  await registerCors(fastify, config.corsOrigins);
+  await registerSecurityHeaders(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
   });
-  registerAuthHook(fastify, new TokenVerifier(config.auth));
+  const verifier = new TokenVerifier(config.auth);
+  await registerRateLimits(fastify, config.rateLimits, verifier);
+  registerAuthHook(fastify, verifier);
   // Errors raised before Nest's router (content-type, body size, JSON syntax) reach Nest's error
   // handler too, and so this filter.
   app.useGlobalFilters(new ProblemFilter());
   await app.init();
-  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    // No badge from validator.swagger.io: it would send this host's URL there (and the CSP blocks it).
+    swaggerOptions: { validatorUrl: null },
+  });
 }
 configureHttp.fastifyOptions = fastifyOptions;

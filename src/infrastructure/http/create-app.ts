@@ -11,7 +11,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter(configureHttp.fastifyOptions()),
+    new FastifyAdapter(configureHttp.fastifyOptions(config)),
     // Our own JSON parser (strict UTF-8, nesting limit) replaces Nest's.
     { ...options, bodyParser: false, abortOnError: false },
   );

@@ -33,6 +33,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const secureParse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
+  // fastify also parses text/plain by default; api.md accepts application/json only (else 415).
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },

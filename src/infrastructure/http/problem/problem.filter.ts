@@ -119,6 +119,18 @@ export function toProblem(error: unknown, instance: string): ProblemResponse | u
     } = payload;
     return { body: problem(status, code, detail, instance, extensions), headers: {} };
   }
+  if ((error as { code?: unknown } | null)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    return {
+      body: problem(
+        503,
+        'timeout',
+        'The request took too long and was abandoned; it may still have taken effect. ' +
+          'Read the case before repeating a command, or repeat it with the same Idempotency-Key.',
+        instance,
+      ),
+      headers: { 'retry-after': '5' },
+    };
+  }
   if (isFrameworkClientError(error)) {
     const code = CODE_BY_STATUS[error.statusCode] ?? 'bad-request';
     return { body: problem(error.statusCode, code, frameworkDetail(error), instance), headers: {} };

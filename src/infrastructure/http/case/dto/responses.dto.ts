@@ -69,6 +69,13 @@ export class IntegrityDto {
   @ApiPropertyOptional({ example: 3, description: 'First revision whose hash does not match' })
   firstBrokenRevision?: number;
 
+  @ApiPropertyOptional({
+    enum: ['missing-revision', 'prev-hash-mismatch', 'hash-mismatch'],
+    description:
+      'Why the chain breaks there: the revision is missing or out of order, the event does not link to its predecessor, or its content does not match its hash',
+  })
+  reason?: string;
+
   @ApiProperty({ example: 12 })
   lastRevision!: number;
 }

@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ProjectionRunner,
+  type ProjectionsStatus,
+  type ProjectionState,
+  UnknownProjectionError,
+} from '../../../projections/runner/projection-runner.js';
+import { Allow } from '../../auth/allow.decorator.js';
+import { ProblemDto } from '../problem/problem.dto.js';
+import { ProblemException } from '../problem/problem-exception.js';
+import { ProjectionsStatusDto, RebuildAcceptedDto } from './projections.dto.js';
+
+@ApiTags('projections')
+@Controller('api/v1/projections')
+export class ProjectionsController {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  @Get()
+  @Allow('read-projection-status')
+  @ApiOperation({ summary: 'State, checkpoint and lag of every projection' })
+  @ApiOkResponse({ type: ProjectionsStatusDto })
+  status(): Promise<ProjectionsStatus> {
+    return this.runner.status();
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @Allow('rebuild-projection')
+  @ApiOperation({
+    summary: 'Rebuild a projection blue-green',
+    description:
+      'Builds generation n+1 from position zero while generation n keeps serving, then switches when it has caught up. A rebuild already under way goes on.',
+  })
+  @ApiAcceptedResponse({ type: RebuildAcceptedDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No projection has this name' })
+  async rebuild(@Param('name') name: string): Promise<{ name: string; state: ProjectionState }> {
+    try {
+      return await this.runner.rebuild(name);
+    } catch (error) {
+      if (error instanceof UnknownProjectionError) throw new ProblemException(404, 'not-found', error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerTokenOf, verifyRequestToken } from '../../auth/request-token.js';
+import type { TokenVerifier } from '../../auth/token-verifier.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { problem } from '../problem/problem-details.js';
+import { sendProblem } from '../problem/problem.filter.js';
+
+const WINDOW_MS = 60_000;
+/** Probes are polled by orchestrators and monitoring, never limited. */
+const PROBES = new Set(['/health', '/ready', '/metrics']);
+/** Buckets kept in memory (least recently used dropped first): subjects plus client addresses. */
+const BUCKETS = 100_000;
+
+const USER_KEY = 'sub:';
+const IP_KEY = 'ip:';
+
+/**
+ * The bucket a request counts against: its verified token subject, else its client address. Only
+ * a token that verifies names a bucket, so a forged `sub` cannot escape the per-IP limit nor spend
+ * somebody else's budget.
+ */
+async function bucketOf(request: FastifyRequest, verifier: TokenVerifier): Promise<string> {
+  const bearer = request.routeOptions.config?.access ? bearerTokenOf(request) : undefined;
+  if (bearer) {
+    try {
+      const { sub } = await verifyRequestToken(request, bearer, verifier);
+      return `${USER_KEY}${sub}`;
+    } catch {
+      // rejected by the auth hook right after; counts against the caller's address
+    }
+  }
+  return `${IP_KEY}${normalizeIP(request.ip)}`;
+}
+
+/**
+ * Rate limits of api.md: per authenticated `sub` and per IP for unauthenticated requests, over a
+ * one-minute window, in this process's memory. The hook runs at onRequest, before the auth hook
+ * and before the body is read, so floods of bad tokens or oversized bodies are cut off cheaply.
+ * Exceeding answers 429 problem+json `rate-limited` with `Retry-After` (seconds).
+ */
+export async function registerRateLimits(
+  fastify: FastifyInstance,
+  limits: AppConfig['rateLimits'],
+  verifier: TokenVerifier,
+): Promise<void> {
+  if (limits.perUserPerMinute === 0 && limits.perIpPerMinute === 0) return;
+  await fastify.register(fastifyRateLimit, { global: false, cache: BUCKETS });
+  const maxFor = (key: string): number =>
+    key.startsWith(USER_KEY) ? limits.perUserPerMinute : limits.perIpPerMinute;
+  const limit = fastify.createRateLimit({
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request) => bucketOf(request, verifier),
+    max: (_request, key) => maxFor(key),
+    // 0 turns a limit off.
+    allowList: (_request, key) => maxFor(key) === 0,
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (PROBES.has(request.routeOptions.url ?? '')) return;
+    const outcome = await limit(request);
+    if (outcome.isAllowed) return;
+    void reply.headers({
+      'x-ratelimit-limit': String(outcome.max),
+      'x-ratelimit-remaining': String(outcome.remaining),
+      'x-ratelimit-reset': String(outcome.ttlInSeconds),
+    });
+    if (!outcome.isExceeded) return;
+    const retryAfter = String(Math.max(1, outcome.ttlInSeconds));
+    const who = outcome.key.startsWith(USER_KEY) ? 'this user' : 'this address';
+    sendProblem(reply, {
+      body: problem(
+        429,
+        'rate-limited',
+        `More than ${outcome.max} requests a minute from ${who}; retry after ${retryAfter} s.`,
+        request.url.split('?')[0] ?? '/',
+      ),
+      headers: { 'retry-after': retryAfter },
+    });
+    return reply;
+  });
+}

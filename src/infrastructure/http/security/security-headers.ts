@@ -1,0 +1,52 @@
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+/** The API answers JSON only: nothing may load, frame or submit anything (OWASP REST Security). */
+export const API_CSP = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/**
+ * Swagger UI at /docs: its scripts, stylesheet and icons come from this origin; it styles inline
+ * (a <style> block and style attributes) and draws data: images; "Try it out" calls this origin.
+ * No inline or remote script, no eval. No upgrade-insecure-requests: the engine may serve plain
+ * HTTP behind a TLS-terminating proxy, or on a laptop.
+ */
+export const DOCS_CSP = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+};
+
+const isDocsRoute = (url: string): boolean => url === '/docs' || url.startsWith('/docs/');
+
+/**
+ * Security headers on every response (helmet's defaults: HSTS, nosniff, no referrer, same-origin
+ * COOP/CORP, …) with the strict API policy, and the Swagger UI policy on the /docs routes.
+ * Registered before the hooks that may answer early (rate limit, auth), so 401 and 429 carry them too.
+ */
+export async function registerSecurityHeaders(fastify: FastifyInstance): Promise<void> {
+  fastify.addHook('onRoute', (route) => {
+    if (!isDocsRoute(route.url)) return;
+    // @fastify/helmet reads a route's own options from its config at request time.
+    route.config = Object.assign(route.config ?? {}, {
+      helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
+    });
+  });
+  await fastify.register(fastifyHelmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    frameguard: { action: 'deny' },
+  });
+}
