@@ -1,3 +1,6 @@
+import { ConfigurationError } from './configuration-error.js';
+import type { CasePolicy } from '../../domain/case/case.policy.js';
+import { loadCasePolicy } from './case-policy.config.js';
 /**
  * Configuration comes only from environment variables (README "Configuration"). Parsing is a pure
  * function so that every rule is unit-tested; an invalid value stops start-up with a message that
@@ -20,19 +23,26 @@ export interface AppConfig {
     audience?: string;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** SLA per priority, reading policy, vocabulary … (case-policy.config.ts). */
+  casePolicy: CasePolicy;
+  /** How often the SLA process manager looks for overdue cases (0 turns it off). */
+  slaWatchIntervalMs: number;
   /** How long SIGTERM waits for in-flight requests before closing pools anyway. */
   shutdownGraceMs: number;
+  /** Requests a minute (README "Security"); 0 turns a limit off. */
+  rateLimits: {
+    /** Per verified token subject (`sub`). */
+    perUserPerMinute: number;
+    /** Per client IP, for requests without a valid token (public routes included, probes exempt). */
+    perIpPerMinute: number;
+  };
+  /** Longest a request may take from routing to response before it is answered 503; 0 turns it off. */
+  requestHandlerTimeoutMs: number;
+  /** Browser origins allowed by CORS; empty: CORS stays closed (no Access-Control-Allow-Origin). */
+  corsOrigins: string[];
 }
 
-export class ConfigurationError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigurationError';
-  }
-}
+export { ConfigurationError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -66,6 +76,33 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
     throw new ConfigurationError(name, `must use one of ${protocols.join(', ')} (got ${parsed.protocol})`);
   }
   return raw;
+}
+
+/** Scheme, host and optional port: what a browser sends as `Origin`. */
+const ORIGIN_PATTERN = /^https?:\/\/[^/?#@\s]+\/?$/i;
+
+/** A comma-separated list of exact origins (`https://host[:port]`); `*` is refused, the list must be explicit. */
+function origins(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const refuse = (): never => {
+        throw new ConfigurationError(
+          name,
+          `must list origins such as https://app.example.org (scheme, host and port only, comma-separated), got "${entry}"`,
+        );
+      };
+      if (!ORIGIN_PATTERN.test(entry)) refuse();
+      try {
+        return new URL(entry).origin;
+      } catch {
+        return refuse();
+      }
+    });
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -110,5 +147,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    slaWatchIntervalMs: integer(env, 'SLA_WATCH_INTERVAL_MS', 30_000, 0, 86_400_000),
+    casePolicy: loadCasePolicy(env),
+    rateLimits: {
+      perUserPerMinute: integer(env, 'RATE_LIMIT_PER_USER_PER_MINUTE', 50_000, 0, 100_000_000),
+      perIpPerMinute: integer(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 300, 0, 100_000_000),
+    },
+    requestHandlerTimeoutMs: integer(env, 'REQUEST_HANDLER_TIMEOUT_MS', 30_000, 0, 600_000),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

@@ -5,7 +5,7 @@ import { CASE_COMMAND_HANDLERS } from '../../../application/case/commands/index.
 import { GetCaseHistoryHandler } from '../../../application/case/queries/get-case-history.handler.js';
 import { GetCaseHandler } from '../../../application/case/queries/get-case.handler.js';
 import { CommandPath } from '../../../application/command-path/command-path.js';
-import { defaultCasePolicy } from '../../../domain/case/case.policy.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { Idempotency } from '../idempotency/idempotency.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { CaseQueriesController } from './case-queries.controller.js';
@@ -15,7 +15,7 @@ import { CasesController } from './cases.controller.js';
 @Module({
   controllers: [CasesController, CaseQueriesController],
   providers: [
-    { provide: CASE_POLICY, useValue: defaultCasePolicy },
+    { provide: CASE_POLICY, useFactory: (config: RuntimeConfig) => config.casePolicy, inject: [RUNTIME_CONFIG] },
     CaseAggregate,
     CommandPath,
     CaseCommands,

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { SLA_WATCH_INTERVAL_MS, SlaWatchProcess } from '../../../projections/sla-watch/sla-watch.process.js';
+import { SlaWatchProjection } from '../../../projections/sla-watch/sla-watch.projection.js';
+import { WorklistProjection } from '../../../projections/worklist/worklist.projection.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { CaseModule } from '../case/case.module.js';
+import { WorklistController } from './worklist.controller.js';
+
+/** The worklist read model with GET /api/v1/cases, and the SLA process manager. */
+@Module({
+  imports: [CaseModule],
+  controllers: [WorklistController],
+  providers: [
+    WorklistProjection,
+    SlaWatchProjection,
+    SlaWatchProcess,
+    {
+      provide: SLA_WATCH_INTERVAL_MS,
+      useFactory: (config: RuntimeConfig) => config.slaWatchIntervalMs,
+      inject: [RUNTIME_CONFIG],
+    },
+  ],
+  exports: [SlaWatchProcess],
+})
+export class WorklistModule {}

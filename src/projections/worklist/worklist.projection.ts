@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { isCaseEventType } from '../../domain/case/case.events.js';
+import type { RecordedEvent } from '../../application/ports/event-store.port.js';
+import { CaseAggregate } from '../../application/case/case.aggregate.js';
+import type { Projection } from '../runner/projection.js';
+import { RegisteredProjection } from '../runner/registered-projection.js';
+import { applyToWorklistRow, type WorklistRow } from './worklist-row.js';
+
+interface StoredRow {
+  case_id: string;
+  status: WorklistRow['status'];
+  priority: WorklistRow['priority'];
+  due_at: Date | null;
+  round: number;
+  readers: WorklistRow['readers'];
+  requested_at: Date;
+  consensus_at: Date | null;
+  outcome: WorklistRow['outcome'];
+  sla_breached_at: Date | null;
+}
+
+const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+function fromStored(row: StoredRow): WorklistRow {
+  return {
+    caseId: row.case_id,
+    status: row.status,
+    priority: row.priority,
+    dueAt: iso(row.due_at),
+    round: row.round,
+    readers: row.readers,
+    requestedAt: row.requested_at.toISOString(),
+    consensusAt: iso(row.consensus_at),
+    outcome: row.outcome,
+    slaBreachedAt: iso(row.sla_breached_at),
+  };
+}
+
+/**
+ * The case worklist: one row per case. A batch loads the rows it touches, folds its events in
+ * memory and writes each changed row once (one upsert per batch, not per event).
+ */
+@Injectable()
+@RegisteredProjection()
+export class WorklistProjection implements Projection {
+  readonly name = 'worklist';
+
+  constructor(private readonly aggregate: CaseAggregate) {}
+
+  async createTables(manager: EntityManager, schema: string): Promise<void> {
+    await manager.query(`
+      CREATE TABLE "${schema}".worklist (
+        case_id         uuid PRIMARY KEY,
+        status          text        NOT NULL,
+        priority        text        NOT NULL,
+        due_at          timestamptz,
+        round           int         NOT NULL,
+        readers         jsonb       NOT NULL,
+        requested_at    timestamptz NOT NULL,
+        consensus_at    timestamptz,
+        outcome         text,
+        sla_breached_at timestamptz
+      )`);
+    await manager.query(`CREATE INDEX ON "${schema}".worklist (requested_at, case_id)`);
+    await manager.query(`CREATE INDEX ON "${schema}".worklist USING gin (readers jsonb_path_ops)`);
+    await manager.query(
+      `CREATE INDEX ON "${schema}".worklist (due_at) WHERE status NOT IN ('consensus', 'closed', 'withdrawn')`,
+    );
+  }
+
+  async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
+    const caseEvents = events.filter(
+      (event) => event.streamId.startsWith('case-') && isCaseEventType(event.type),
+    );
+    if (caseEvents.length === 0) return;
+    const caseIds = [...new Set(caseEvents.map((event) => event.streamId.slice('case-'.length)))];
+    const stored: StoredRow[] = await manager.query(
+      `SELECT * FROM "${schema}".worklist WHERE case_id = ANY($1::uuid[])`,
+      [caseIds],
+    );
+    const rows = new Map(stored.map((row) => [row.case_id, fromStored(row)]));
+    const changed = new Set<string>();
+    for (const event of caseEvents) {
+      const caseId = event.streamId.slice('case-'.length);
+      const occurredAt =
+        typeof event.metadata.occurredAt === 'string'
+          ? event.metadata.occurredAt
+          : event.recordedAt.toISOString();
+      const next = applyToWorklistRow(rows.get(caseId), this.aggregate.fromStored(event), occurredAt);
+      if (next) {
+        rows.set(caseId, next);
+        changed.add(caseId);
+      }
+    }
+    const updates = [...changed].map((caseId) => rows.get(caseId)!);
+    await manager.query(
+      `INSERT INTO "${schema}".worklist
+         (case_id, status, priority, due_at, round, readers, requested_at, consensus_at, outcome, sla_breached_at)
+       SELECT r."caseId", r.status, r.priority, r."dueAt", r.round, r.readers, r."requestedAt", r."consensusAt", r.outcome, r."slaBreachedAt"
+         FROM jsonb_to_recordset($1::jsonb) AS r("caseId" uuid, status text, priority text, "dueAt" timestamptz, round int,
+              readers jsonb, "requestedAt" timestamptz, "consensusAt" timestamptz, outcome text, "slaBreachedAt" timestamptz)
+       ON CONFLICT (case_id) DO UPDATE SET
+         status = EXCLUDED.status, priority = EXCLUDED.priority, due_at = EXCLUDED.due_at, round = EXCLUDED.round,
+         readers = EXCLUDED.readers, consensus_at = EXCLUDED.consensus_at, outcome = EXCLUDED.outcome,
+         sla_breached_at = EXCLUDED.sla_breached_at`,
+      [JSON.stringify(updates)],
+    );
+  }
+}
