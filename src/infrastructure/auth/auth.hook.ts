@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from '../http/problem/problem-details.js';
 import { sendProblem } from '../http/problem/problem.filter.js';
 import { ACCESS_POLICY, allowingRole } from './access-policy.js';
+import { bearerTokenOf, verifyRequestToken } from './request-token.js';
 import { ACTOR_ID_PATTERN, TokenRejected, type TokenVerifier } from './token-verifier.js';
 import './identity.js';
 
@@ -31,14 +32,13 @@ export function registerAuthHook(fastify: FastifyInstance, verifier: TokenVerifi
   fastify.addHook('onRequest', async (request, reply) => {
     const action = request.routeOptions.config?.access;
     if (!action) return; // public route (health, docs, metrics)
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
-    if (!match?.[1]) {
+    const bearer = bearerTokenOf(request);
+    if (!bearer) {
       return reject(reply, request, 401, 'unauthorized', 'Send a bearer token: Authorization: Bearer <JWT>.');
     }
     let token;
     try {
-      token = await verifier.verify(match[1]);
+      token = await verifyRequestToken(request, bearer, verifier);
     } catch (error) {
       const reason = error instanceof TokenRejected ? error.reason : 'the token could not be verified';
       return reject(reply, request, 401, 'unauthorized', `Authentication failed: ${reason}.`);

@@ -7,7 +7,8 @@ import { TokenVerifier } from '../auth/token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body.js';
-import { ProblemFilter } from './problem/problem.filter.js';
+import { problem } from './problem/problem-details.js';
+import { ProblemFilter, sendProblem } from './problem/problem.filter.js';
 import { registerCors } from './security/cors.js';
 import { registerRateLimits } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
@@ -26,6 +27,23 @@ function fastifyOptions(config: Pick<AppConfig, 'requestHandlerTimeoutMs'>): Fas
     // The request id is the correlation id: X-Correlation-Id when it is sane, else a new UUID.
     requestIdHeader: false,
     genReqId: (request) => correlationIdOf(request.headers['x-correlation-id']),
+    // Errors fastify raises while routing, before any hook or Nest (a malformed %-escape in the
+    // path, a path parameter over 100 characters): problem+json like every other error, never
+    // fastify's bare JSON. An over-long parameter cannot be an id, so it is a 400, not a 414.
+    frameworkErrors: (error, request, reply) => {
+      const instance = (request.raw.url ?? '/').split('?')[0] ?? '/';
+      const detail =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'A path parameter is longer than 100 characters; ids are far shorter.'
+          : error.code === 'FST_ERR_BAD_URL'
+            ? 'The path is not a valid URL (a malformed %-escape).'
+            : 'The request could not be routed.';
+      const status = error.code === 'FST_ERR_ASYNC_CONSTRAINT' ? 500 : 400;
+      sendProblem(reply.header('x-correlation-id', request.id).header('x-content-type-options', 'nosniff'), {
+        body: problem(status, status === 400 ? 'bad-request' : 'internal-error', detail, instance),
+        headers: {},
+      });
+    },
   };
 }
 

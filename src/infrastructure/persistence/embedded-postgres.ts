@@ -63,6 +63,33 @@ async function stopOrphan(databaseDir: string, logger: Logger): Promise<void> {
   }
 }
 
+/**
+ * Where the embedded database under `dataDir` can be reached: `running` with its URL while an engine
+ * (or anything else) runs it, `stopped` when its cluster exists but no server runs, `absent` when
+ * there is no cluster. For tools that must not start a second server on a live cluster.
+ */
+export async function findEmbeddedPostgres(
+  dataDir: string,
+): Promise<{ state: 'running'; url: string } | { state: 'stopped' | 'absent' }> {
+  const root = resolve(dataDir);
+  const databaseDir = join(root, 'postgres');
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) return { state: 'absent' };
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return { state: 'stopped' };
+  // postmaster.pid: pid, data folder, start time, port, …
+  const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) {
+    return { state: 'stopped' };
+  }
+  const password = (await readFile(join(root, 'postgres-password'), 'utf8')).trim();
+  return {
+    state: 'running',
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
+  };
+}
+
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const databaseDir = join(root, 'postgres');

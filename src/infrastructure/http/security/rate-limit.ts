@@ -1,4 +1,4 @@
-import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
+import fastifyRateLimit, { type RateLimitOptions, normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerTokenOf, verifyRequestToken } from '../../auth/request-token.js';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
@@ -45,16 +45,19 @@ export async function registerRateLimits(
   verifier: TokenVerifier,
 ): Promise<void> {
   if (limits.perUserPerMinute === 0 && limits.perIpPerMinute === 0) return;
-  await fastify.register(fastifyRateLimit, { global: false, cache: BUCKETS });
+  await fastify.register(fastifyRateLimit, { global: false });
   const maxFor = (key: string): number =>
     key.startsWith(USER_KEY) ? limits.perUserPerMinute : limits.perIpPerMinute;
-  const limit = fastify.createRateLimit({
+  const options: RateLimitOptions = {
     timeWindow: WINDOW_MS,
+    // The limiter's own store (not the plugin's) takes its size from here.
+    cache: BUCKETS,
     keyGenerator: (request) => bucketOf(request, verifier),
     max: (_request, key) => maxFor(key),
     // 0 turns a limit off.
     allowList: (_request, key) => maxFor(key) === 0,
-  });
+  };
+  const limit = fastify.createRateLimit(options);
   fastify.addHook('onRequest', async (request, reply) => {
     if (PROBES.has(request.routeOptions.url ?? '')) return;
     const outcome = await limit(request);

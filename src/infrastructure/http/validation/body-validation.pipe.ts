@@ -40,6 +40,35 @@ const validation = new ValidationPipe({
 });
 
 /**
+ * Keys no DTO declares but that class-transformer and Nest's ValidationPipe drop silently instead of
+ * reporting (`constructor`, `prototype`, `toString`, `valueOf`, …: Nest strips the first ones,
+ * class-transformer skips any key whose instance value is a function). api.md refuses every unknown
+ * field, so they are refused here, before the body reaches either.
+ */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Paths (`findings[0].constructor`) of those keys anywhere in a parsed JSON body. */
+export function prototypeKeyPaths(body: unknown): string[] {
+  const found: string[] = [];
+  // The parser caps nesting at 32 levels; the walk keeps its own stack all the same.
+  const stack: Array<[unknown, string]> = [[body, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push([item, `${path}[${index}]`]));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (PROTOTYPE_KEYS.has(key)) found.push(field);
+      else stack.push([(value as Record<string, unknown>)[key], field]);
+    }
+  }
+  return found.sort();
+}
+
+/**
  * Validates a command body: a JSON object (not an array, string or null), every field checked by
  * its DTO, unknown fields refused.
  */
@@ -52,6 +81,15 @@ export class BodyValidationPipe implements PipeTransform {
     if (value === undefined && this.options.optionalBody) value = {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ProblemException(400, 'invalid-body', 'Send a JSON object as the request body.');
+    }
+    const prototypeKeys = prototypeKeyPaths(value);
+    if (prototypeKeys.length > 0) {
+      throw new ProblemException(400, 'validation-failed', 'The request body is invalid; see errors.', {
+        errors: prototypeKeys.map((field) => ({
+          field,
+          message: `${field.slice(field.lastIndexOf('.') + 1)} is not a known field`,
+        })),
+      });
     }
     return validation.transform(value, metadata);
   }

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsString,
   Matches,
   MaxLength,
@@ -57,6 +58,8 @@ export function FindingsProperty(description: string, required = true): Property
     (required ? ApiProperty : ApiPropertyOptional)({ type: [FindingDto], description }),
     IsArray(),
     ArrayMaxSize(MAX_FINDINGS),
+    // ValidateNested alone lets an array (or a nested array) through where a finding belongs.
+    IsObject({ each: true, message: 'each finding must be an object' }),
     ValidateNested({ each: true }),
     Type(() => FindingDto),
   ];

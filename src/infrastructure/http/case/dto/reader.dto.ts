@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { RADPEER_SCORES, READER_ROLES } from '../../../../domain/case/case.values.js';
 import type { RadpeerScore, ReaderRole } from '../../../../domain/case/case.values.js';
 import { IsSafeText, LONG_TEXT_MAX, Optional, SHORT_TEXT_MAX } from '../../validation/text.validators.js';
@@ -64,6 +64,7 @@ export class SubmitOpinionDto extends CommandBodyDto {
     description: 'Only from an unblinded primary who was shown the prior report',
   })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RadpeerReviewDto)
   priorReportReview?: RadpeerReviewDto;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
 import {
   MODALITIES,
   PRIORITIES,
@@ -102,6 +102,8 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   patientRef!: string;
 
   @ApiProperty({ type: StudyDto })
+  // ValidateNested alone would let an array of studies through.
+  @IsObject()
   @ValidateNested()
   @Type(() => StudyDto)
   study!: StudyDto;
@@ -111,6 +113,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   clinicalQuestion!: string;
 
   @ApiProperty({ type: RequesterDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RequesterDto)
   requester!: RequesterDto;
@@ -130,6 +133,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
 
   @ApiPropertyOptional({ type: PriorReportDto })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PriorReportDto)
   priorReport?: PriorReportDto;

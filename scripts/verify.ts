@@ -1,0 +1,153 @@
+/**
+ * Tamper evidence: `npm run verify -- <caseId>… | --all` walks case streams and checks their hash
+ * chains (domain.md "Integrity") as GET /api/v1/cases/{id}/history does.
+ *
+ * Connects like the engine (EVENT_STORE, KURRENTDB_URL, DATABASE_URL); without DATABASE_URL it uses
+ * the embedded database under DATA_DIR: the running one, or it starts it for the run. It only reads:
+ * no migration, no write. Exit 0: every chain verified; 1: a chain is broken (each is named with
+ * its first broken revision); 2: nothing could be verified (usage, configuration, connection, a
+ * named case that does not exist).
+ */
+import { parseArgs } from 'node:util';
+import { type ChainBreak } from '../src/application/integrity/hash-chain.js';
+import {
+  type StreamVerification,
+  streamIdsWithPrefix,
+  verifyStream,
+} from '../src/application/integrity/verify-streams.js';
+import type { EventStore } from '../src/application/ports/event-store.port.js';
+import { caseStreamId } from '../src/domain/case/case.decider.js';
+import { type AppConfig, ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
+
+const CASE_PREFIX = 'case-';
+const USAGE = 'Usage: npm run verify -- <caseId> [<caseId>…]   or   npm run verify -- --all\n';
+
+class CannotVerify extends Error {}
+
+const EXPLANATION: Record<ChainBreak, (revision: number) => string> = {
+  'missing-revision': (revision) => `revision ${revision} is missing or out of order`,
+  'prev-hash-mismatch': (revision) =>
+    `revision ${revision} does not link to the event before it (an earlier event was removed or replaced)`,
+  'hash-mismatch': (revision) => `revision ${revision} does not match its hash (it was altered)`,
+};
+
+const say = (line: string): boolean => process.stdout.write(`${line}\n`);
+const warn = (line: string): boolean => process.stderr.write(`${line}\n`);
+
+async function openStore(config: AppConfig): Promise<{ store: EventStore; close(): Promise<void> }> {
+  // Each adapter is loaded only when it is the one configured (the KurrentDB client loads a native bridge).
+  if (config.eventStore === 'kurrentdb') {
+    const { KurrentDbEventStore } =
+      await import('../src/infrastructure/event-store/kurrentdb/kurrentdb.event-store.js');
+    const store = new KurrentDbEventStore(config.kurrentDbUrl!);
+    return { store, close: () => store.close() };
+  }
+  let url = config.databaseUrl;
+  let stopDatabase = async (): Promise<void> => undefined;
+  if (!url) {
+    const { findEmbeddedPostgres, startEmbeddedPostgres } =
+      await import('../src/infrastructure/persistence/embedded-postgres.js');
+    const embedded = await findEmbeddedPostgres(config.dataDir);
+    if (embedded.state === 'absent') {
+      throw new CannotVerify(
+        `No DATABASE_URL, and no embedded database under ${config.dataDir}/postgres: set DATABASE_URL to the ` +
+          'engine database, or DATA_DIR to the folder the engine keeps its embedded database in.',
+      );
+    }
+    if (embedded.state === 'running') {
+      url = embedded.url;
+    } else {
+      warn(`Starting the embedded database under ${config.dataDir}/postgres for this run`);
+      const started = await startEmbeddedPostgres(config.dataDir, { log: () => undefined, warn });
+      url = started.url;
+      stopDatabase = started.stop;
+    }
+  }
+  const { PostgresEventStore } =
+    await import('../src/infrastructure/event-store/postgres/postgres.event-store.js');
+  // Constructed, not started: verification never migrates.
+  const store = new PostgresEventStore(url, { maxConnections: 2 });
+  return {
+    store,
+    async close() {
+      await store.close();
+      await stopDatabase();
+    },
+  };
+}
+
+function report({ streamId, verdict }: StreamVerification): void {
+  if (verdict.verified) {
+    say(`ok      ${streamId}: ${verdict.checked} events, chain intact`);
+  } else {
+    const revision = verdict.firstBrokenRevision ?? 0;
+    const why = verdict.reason ? EXPLANATION[verdict.reason](revision) : `revision ${revision} is broken`;
+    say(`BROKEN  ${streamId}: first broken revision ${revision}: ${why}`);
+  }
+}
+
+async function run(): Promise<number> {
+  let values: { all?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    warn(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    say(USAGE.trim());
+    return 0;
+  }
+  if (Boolean(values.all) === positionals.length > 0) {
+    warn(USAGE.trim());
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  const { store, close } = await openStore(config);
+  try {
+    const streamIds: AsyncIterable<string> | string[] = values.all
+      ? streamIdsWithPrefix(store, CASE_PREFIX)
+      : positionals.map((id) => (id.startsWith(CASE_PREFIX) ? id : caseStreamId(id)));
+    let verified = 0;
+    let broken = 0;
+    let missing = 0;
+    for await (const streamId of streamIds) {
+      const verification = await verifyStream(store, streamId);
+      if (!verification.exists) {
+        warn(`missing ${streamId}: no such case stream`);
+        missing++;
+        continue;
+      }
+      if (verification.verdict.verified) verified++;
+      else broken++;
+      // --all names only what is broken; named cases are all answered.
+      if (!values.all || !verification.verdict.verified) report(verification);
+    }
+    say(
+      `Verified ${verified + broken} case stream${verified + broken === 1 ? '' : 's'}: ` +
+        `${verified} intact, ${broken} broken${missing ? `, ${missing} not found` : ''}.`,
+    );
+    if (broken > 0) return 1;
+    return missing > 0 ? 2 : 0;
+  } finally {
+    await close();
+  }
+}
+
+let exitCode: number;
+try {
+  exitCode = await run();
+} catch (error) {
+  if (error instanceof CannotVerify || error instanceof ConfigurationError) {
+    warn(error.message);
+  } else {
+    warn(`Verification failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  exitCode = 2;
+}
+// Explicitly: embedded-postgres's exit hook would otherwise end the process with 0 on beforeExit.
+process.exit(exitCode);

@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
+import { type RunningApp, startTestApp } from '../support/app.js';
+import { ApiClient, COORDINATOR, MEDICO_LEGAL, radiologist, secondOpinionRequest } from '../support/api.js';
+
+/** The compiled CLI behind `npm run verify`; `npm test` builds it (tsc) before jest runs. */
+const VERIFY_ENTRY = resolve('dist/scripts/verify.js');
+
+interface Integrity {
+  verified: boolean;
+  firstBrokenRevision?: number;
+  reason?: string;
+}
+
+async function runVerify(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  if (!existsSync(VERIFY_ENTRY)) throw new Error(`${VERIFY_ENTRY} is missing: run "npm run build" first`);
+  const child = spawn(process.execPath, [VERIFY_ENTRY, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
+  return { code, stdout, stderr };
+}
+
+/** What an attacker with superuser rights can do: switch the append-only trigger off, change, switch it on. */
+async function tamper(databaseUrl: string, statement: string, values: unknown[]): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
+    const { rowCount } = await client.query(statement, values);
+    await client.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `--all` finds streams in the global log, which shows a transaction only once every older one in
+ * the cluster has ended (event-store.md); another suite's open transaction may hold it back a while.
+ */
+async function untilTheLogShows(databaseUrl: string, streamIds: string[], timeoutMs = 30_000): Promise<void> {
+  const store = new PostgresEventStore(databaseUrl, { maxConnections: 1 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const seen = new Set((await store.readAll({ maxCount: 10_000 })).map((event) => event.streamId));
+      if (streamIds.every((id) => seen.has(id))) return;
+      if (Date.now() > deadline) throw new Error(`The global log does not show ${streamIds.join(', ')}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+describe('tamper evidence: the history endpoint and `npm run verify` name the first broken revision', () => {
+  let running: RunningApp;
+  let api: ApiClient;
+  let env: Record<string, string>;
+  const cases: Record<'altered' | 'intact' | 'gap', string> = { altered: '', intact: '', gap: '' };
+
+  /** Request, two primaries, rad-a reads and submits: revisions 0–4, the opinion at 4. */
+  async function caseWithAnOpinion(): Promise<string> {
+    const created = await api.post('/api/v1/cases', secondOpinionRequest(), COORDINATOR);
+    expect(created.status).toBe(201);
+    const caseId = created.body.caseId as string;
+    const assignments: string[] = [];
+    for (const readerId of ['rad-a', 'rad-b']) {
+      const assigned = await api.post(
+        `/api/v1/cases/${caseId}/assignments`,
+        { readerId, role: 'primary' },
+        COORDINATOR,
+      );
+      expect(assigned.status).toBe(201);
+      assignments.push(assigned.body.assignmentId as string);
+    }
+    const assignmentId = assignments[0];
+    expect(
+      (await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, radiologist('rad-a'))).status,
+    ).toBe(201);
+    const opinion = await api.post(
+      `/api/v1/cases/${caseId}/opinions`,
+      {
+        assignmentId,
+        findings: [{ code: 'fracture', presence: 'present' }],
+        impression: 'Non-displaced scaphoid waist fracture.',
+        confidence: 4,
+      },
+      radiologist('rad-a'),
+    );
+    expect(opinion.status).toBe(201);
+    return caseId;
+  }
+
+  const integrityOf = async (caseId: string, query = ''): Promise<Integrity> => {
+    const response = await api.get<{ integrity: Integrity }>(
+      `/api/v1/cases/${caseId}/history${query}`,
+      MEDICO_LEGAL,
+    );
+    expect(response.status).toBe(200);
+    return response.body.integrity;
+  };
+
+  beforeAll(async () => {
+    running = await startTestApp();
+    api = new ApiClient(running.baseUrl);
+    env = { DATABASE_URL: running.database.url, EVENT_STORE: 'postgres' };
+    cases.altered = await caseWithAnOpinion();
+    cases.intact = await caseWithAnOpinion();
+    cases.gap = await caseWithAnOpinion();
+    await untilTheLogShows(
+      running.database.url,
+      Object.values(cases).map((caseId) => `case-${caseId}`),
+    );
+  }, 60_000);
+  afterAll(async () => running.close());
+
+  it('on an untampered database every chain verifies and the CLI exits 0', async () => {
+    for (const caseId of Object.values(cases)) {
+      expect(await integrityOf(caseId)).toMatchObject({ verified: true });
+    }
+    const all = await runVerify(['--all'], env);
+    expect({ code: all.code, stderr: all.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(all.stdout).toContain('Verified 3 case streams: 3 intact, 0 broken.');
+    expect(all.stdout).not.toContain('BROKEN');
+    const one = await runVerify([cases.intact], env);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(`ok      case-${cases.intact}: 5 events, chain intact`);
+  });
+
+  it('an event altered in place (trigger switched off by a superuser) is reported at its revision', async () => {
+    const altered = await tamper(
+      running.database.url,
+      `UPDATE event_store.events SET data = jsonb_set(data, '{impression}', '"No fracture."')
+       WHERE stream_id = $1 AND stream_revision = 4`,
+      [`case-${cases.altered}`],
+    );
+    expect(altered).toBe(1);
+    expect(await integrityOf(cases.altered)).toMatchObject({
+      verified: false,
+      firstBrokenRevision: 4,
+      reason: 'hash-mismatch',
+    });
+    // The whole stream is verified whatever point in time is asked for.
+    expect(await integrityOf(cases.altered, '?revision=2')).toMatchObject({
+      verified: false,
+      firstBrokenRevision: 4,
+    });
+    expect(await integrityOf(cases.intact)).toEqual(expect.objectContaining({ verified: true }));
+    // The trigger is back on: the production guard still holds.
+    const sql = new pg.Client({ connectionString: running.database.url });
+    await sql.connect();
+    try {
+      await expect(sql.query('DELETE FROM event_store.events')).rejects.toMatchObject({ code: 'ES003' });
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('a deleted event is reported as the missing revision', async () => {
+    const deleted = await tamper(
+      running.database.url,
+      'DELETE FROM event_store.events WHERE stream_id = $1 AND stream_revision = 2',
+      [`case-${cases.gap}`],
+    );
+    expect(deleted).toBe(1);
+    expect(await integrityOf(cases.gap)).toMatchObject({
+      verified: false,
+      firstBrokenRevision: 2,
+      reason: 'missing-revision',
+    });
+  });
+
+  it('`verify --all` names every broken case with its first broken revision and exits 1', async () => {
+    const all = await runVerify(['--all'], env);
+    expect({ code: all.code, stderr: all.stderr }).toEqual({ code: 1, stderr: '' });
+    expect(all.stdout).toContain(
+      `BROKEN  case-${cases.altered}: first broken revision 4: revision 4 does not match its hash (it was altered)`,
+    );
+    expect(all.stdout).toContain(
+      `BROKEN  case-${cases.gap}: first broken revision 2: revision 2 is missing or out of order`,
+    );
+    expect(all.stdout).not.toContain(cases.intact);
+    expect(all.stdout).toContain('Verified 3 case streams: 1 intact, 2 broken.');
+  });
+
+  it('`verify <caseId>…` answers for the named cases: 1 when one is broken, 0 when all are intact, 2 for an unknown case', async () => {
+    const mixed = await runVerify([cases.intact, cases.altered], env);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toContain(`ok      case-${cases.intact}`);
+    expect(mixed.stdout).toContain(`BROKEN  case-${cases.altered}: first broken revision 4`);
+    expect((await runVerify([`case-${cases.intact}`], env)).code).toBe(0);
+    const unknown = await runVerify([randomUUID()], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no such case stream/);
+  });
+
+  it('without a database to read it explains what to set and exits 2', async () => {
+    const result = await runVerify(['--all'], { DATA_DIR: resolve('.no-such-data-dir') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /No DATABASE_URL, and no embedded database under .*\.no-such-data-dir\/postgres/,
+    );
+  });
+});
