@@ -74,6 +74,10 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   const verifier = new TokenVerifier(config.auth);
   await registerRateLimits(fastify, config.rateLimits, verifier);
   registerAuthHook(fastify, verifier);
+  fastify.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (access) routeTable(fastify).push({ method: String(route.method), url: route.url, action: access });
+  });
   // Errors raised before Nest's router (content-type, body size, JSON syntax) reach Nest's error
   // handler too, and so this filter.
   app.useGlobalFilters(new ProblemFilter());
@@ -85,3 +89,12 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   });
 }
 configureHttp.fastifyOptions = fastifyOptions;
+
+const ROUTES = new WeakMap<object, Array<{ method: string; url: string; action: string }>>();
+
+/** The protected routes the application registered, with the access-policy action of each (authorisation-matrix test). */
+export function routeTable(fastify: object): Array<{ method: string; url: string; action: string }> {
+  let routes = ROUTES.get(fastify);
+  if (!routes) ROUTES.set(fastify, (routes = []));
+  return routes;
+}
