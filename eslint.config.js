@@ -9,7 +9,10 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
     },
   },
   {
@@ -18,7 +21,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {
-    files: ['src/infrastructure/**/*.ts', 'src/application/**/*.ts', 'src/projections/**/*.ts', 'src/main.ts', 'src/app.module.ts'],
+    files: [
+      'src/infrastructure/**/*.ts',
+      'src/application/**/*.ts',
+      'src/projections/**/*.ts',
+      'src/main.ts',
+      'src/app.module.ts',
+    ],
     // Nest resolves constructor parameter types at runtime through decorator metadata; type-only imports would erase them.
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },

@@ -4,8 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './infrastructure/config/runtime-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
+import { BenchModule } from './infrastructure/http/bench/bench.module.js';
 import { CaseModule } from './infrastructure/http/case/case.module.js';
+import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
+import { ReaderMetricsModule } from './infrastructure/http/metrics/reader-metrics.module.js';
+import { OpinionShoppingModule } from './infrastructure/http/opinion-shopping/opinion-shopping.module.js';
+import { ProjectionsModule } from './infrastructure/http/projections/projections.module.js';
 import { loggerParams } from './infrastructure/logging/logging.js';
 import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS } from './infrastructure/persistence/read-models.js';
 
@@ -33,6 +38,11 @@ export class AppModule {
         }),
         EventStoreModule.forRoot(config),
         CaseModule,
+        WorklistModule,
+        ProjectionsModule,
+        ReaderMetricsModule,
+        OpinionShoppingModule,
+        ...(process.env.BENCH_ROUTES === 'true' ? [BenchModule] : []), // bench/e2e baseline routes
       ],
       controllers: [HealthController],
       providers: [{ provide: RUNTIME_CONFIG, useValue: config }],

@@ -74,13 +74,13 @@ describe('CommandPath (read → fold → decide → append with expected revisio
   });
 
   const open = async (stream: string) =>
-    path.execute(ticket, stream, context(), () => ({ type: 'Open', id: stream }));
+    path.execute(ticket, stream, context(), (): TicketCommand => ({ type: 'Open', id: stream }));
 
   it('re-reads and re-decides after a concurrent write: every one of 10 concurrent increments lands once', async () => {
     await open('ticket-counter');
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        path.execute(ticket, 'ticket-counter', context(), () => ({ type: 'Note' })),
+        path.execute(ticket, 'ticket-counter', context(), (): TicketCommand => ({ type: 'Note' })),
       ),
     );
     expect(results.map((result) => result.revision).sort((a, b) => a - b)).toEqual([
@@ -95,7 +95,10 @@ describe('CommandPath (read → fold → decide → append with expected revisio
     await open('ticket-take');
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, (_, index) =>
-        path.execute(ticket, 'ticket-take', context(), () => ({ type: 'Take', by: `u${index}` })),
+        path.execute(ticket, 'ticket-take', context(), (): TicketCommand => ({
+          type: 'Take',
+          by: `u${index}`,
+        })),
       ),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
@@ -108,7 +111,9 @@ describe('CommandPath (read → fold → decide → append with expected revisio
   it('If-Match is compared before deciding and never retried', async () => {
     await open('ticket-if-match');
     await expect(
-      path.execute(ticket, 'ticket-if-match', context({ ifMatch: 3 }), () => ({ type: 'Note' })),
+      path.execute(ticket, 'ticket-if-match', context({ ifMatch: 3 }), (): TicketCommand => ({
+        type: 'Note',
+      })),
     ).rejects.toMatchObject({
       code: 'precondition-failed',
     });
@@ -118,7 +123,9 @@ describe('CommandPath (read → fold → decide → append with expected revisio
     expect(ok.revision).toBe(1);
     // On an unknown stream the command's own not-found wins over If-Match (api.md: 404 before 412).
     await expect(
-      path.execute(ticket, 'ticket-missing', context({ ifMatch: 0 }), () => ({ type: 'Note' })),
+      path.execute(ticket, 'ticket-missing', context({ ifMatch: 0 }), (): TicketCommand => ({
+        type: 'Note',
+      })),
     ).rejects.toMatchObject({
       code: 'not-found',
     });
@@ -127,8 +134,14 @@ describe('CommandPath (read → fold → decide → append with expected revisio
   it('with an idempotency scope, a retry finds its events and returns the first result without writing', async () => {
     await open('ticket-idem');
     const scoped = context({ idempotencyScope: 'user-1\u0000key-1' });
-    const first = await path.execute(ticket, 'ticket-idem', scoped, () => ({ type: 'Take', by: 'u1' }));
-    const again = await path.execute(ticket, 'ticket-idem', scoped, () => ({ type: 'Take', by: 'u1' }));
+    const first = await path.execute(ticket, 'ticket-idem', scoped, (): TicketCommand => ({
+      type: 'Take',
+      by: 'u1',
+    }));
+    const again = await path.execute(ticket, 'ticket-idem', scoped, (): TicketCommand => ({
+      type: 'Take',
+      by: 'u1',
+    }));
     expect(again.replayed).toBe(true);
     expect(again.revision).toBe(first.revision);
     expect(again.events).toEqual(first.events);

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningApp, startTestApp } from '../support/app.js';
-import { ApiClient, COORDINATOR, INTEGRATOR, MEDICO_LEGAL, QUALITY, radiologist, secondOpinionRequest } from '../support/api.js';
+import {
+  ApiClient,
+  COORDINATOR,
+  INTEGRATOR,
+  MEDICO_LEGAL,
+  QUALITY,
+  radiologist,
+  secondOpinionRequest,
+} from '../support/api.js';
 
 type Json = Record<string, unknown>;
 
@@ -21,7 +29,12 @@ describe('case lifecycles over HTTP', () => {
     return response.body.caseId as string;
   }
 
-  async function assign(caseId: string, readerId: string, role = 'primary', blinded?: boolean): Promise<string> {
+  async function assign(
+    caseId: string,
+    readerId: string,
+    role = 'primary',
+    blinded?: boolean,
+  ): Promise<string> {
     const response = await api.post(
       `/api/v1/cases/${caseId}/assignments`,
       { readerId, role, ...(blinded === undefined ? {} : { blinded }) },
@@ -37,17 +50,32 @@ describe('case lifecycles over HTTP', () => {
     return response.body;
   }
 
-  async function opinion(caseId: string, readerId: string, assignmentId: string, findings: Json[], extra: Json = {}): Promise<Json> {
+  async function opinion(
+    caseId: string,
+    readerId: string,
+    assignmentId: string,
+    findings: Json[],
+    extra: Json = {},
+  ): Promise<Json> {
     const response = await api.post(
       `/api/v1/cases/${caseId}/opinions`,
-      { assignmentId, findings, impression: `Impression for assignment ${assignmentId}`, confidence: 4, ...extra },
+      {
+        assignmentId,
+        findings,
+        impression: `Impression for assignment ${assignmentId}`,
+        confidence: 4,
+        ...extra,
+      },
       radiologist(readerId),
     );
     expect(response.status).toBe(201);
     return response.body;
   }
 
-  async function history(caseId: string, query = ''): Promise<{ state: Json; events: Json[]; integrity: Json; revision: number }> {
+  async function history(
+    caseId: string,
+    query = '',
+  ): Promise<{ state: Json; events: Json[]; integrity: Json; revision: number }> {
     const response = await api.get<{ state: Json; events: Json[]; integrity: Json; revision: number }>(
       `/api/v1/cases/${caseId}/history${query}`,
       MEDICO_LEGAL,
@@ -84,10 +112,16 @@ describe('case lifecycles over HTTP', () => {
     // rad-b, still blinded, sees neither the prior report nor rad-a's opinion.
     await read(caseId, 'rad-b', b);
     const viewB = await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-b'));
-    expect(JSON.stringify(viewB.body)).not.toMatch(new RegExp(`rad-ext-9|${opinionA.opinionId as string}|${a}|opinions`));
+    expect(JSON.stringify(viewB.body)).not.toMatch(
+      new RegExp(`rad-ext-9|${opinionA.opinionId as string}|${a}|opinions`),
+    );
 
     await opinion(caseId, 'rad-b', b, [{ code: 'fracture', presence: 'absent' }]);
-    const reviewB = await api.post(`/api/v1/cases/${caseId}/prior-report-reviews`, { assignmentId: b, score: '1' }, radiologist('rad-b'));
+    const reviewB = await api.post(
+      `/api/v1/cases/${caseId}/prior-report-reviews`,
+      { assignmentId: b, score: '1' },
+      radiologist('rad-b'),
+    );
     // Major disagreement between the primaries (fracture is significant) → adjudication, in the same append.
     expect(reviewB.body.status).toBe('awaiting-adjudication');
 
@@ -101,7 +135,11 @@ describe('case lifecycles over HTTP', () => {
 
     const adjudicated = await api.post(
       `/api/v1/cases/${caseId}/adjudication`,
-      { assignmentId: c, selectedOpinionId: selected.opinionId, rationale: 'Cortical break on the oblique view.' },
+      {
+        assignmentId: c,
+        selectedOpinionId: selected.opinionId,
+        rationale: 'Cortical break on the oblique view.',
+      },
       radiologist('rad-c'),
     );
     expect(adjudicated.status).toBe(201);
@@ -176,7 +214,10 @@ describe('case lifecycles over HTTP', () => {
     const closed = await api.post(`/api/v1/cases/${caseId}/closure`, { note: 'Confirmed.' }, COORDINATOR);
     expect(closed.body.outcome).toBe('confirmed');
     const { events } = await history(caseId);
-    expect(events.find((event) => event.type === 'ConsensusReached')!.data).toMatchObject({ method: 'concordance', outcome: 'confirmed' });
+    expect(events.find((event) => event.type === 'ConsensusReached')!.data).toMatchObject({
+      method: 'concordance',
+      outcome: 'confirmed',
+    });
     expect(events.some((event) => event.type === 'DiscordanceDetected')).toBe(false);
   });
 
@@ -190,7 +231,11 @@ describe('case lifecycles over HTTP', () => {
     const second = await opinion(caseId, 'rad-p-b', b, [{ code: 'pneumothorax', presence: 'absent' }]);
     expect(second.status).toBe('awaiting-adjudication');
     await assign(caseId, 'rad-adj', 'adjudicator');
-    const toPanel = await api.post(`/api/v1/cases/${caseId}/escalations`, { level: 'panel', reason: 'quality-review' }, QUALITY);
+    const toPanel = await api.post(
+      `/api/v1/cases/${caseId}/escalations`,
+      { level: 'panel', reason: 'quality-review' },
+      QUALITY,
+    );
     expect(toPanel.status).toBe(201);
     expect(toPanel.body.status).toBe('awaiting-panel');
 
@@ -204,8 +249,12 @@ describe('case lifecycles over HTTP', () => {
     let last: Json = {};
     for (const [panelist, presence] of votes) {
       const materials = await read(caseId, panelist, assignments.get(panelist)!);
-      expect(materials.shown).toEqual(expect.arrayContaining(['images', 'clinical-question', 'primary-opinions']));
-      last = await opinion(caseId, panelist, assignments.get(panelist)!, [{ code: 'pneumothorax', presence }]);
+      expect(materials.shown).toEqual(
+        expect.arrayContaining(['images', 'clinical-question', 'primary-opinions']),
+      );
+      last = await opinion(caseId, panelist, assignments.get(panelist)!, [
+        { code: 'pneumothorax', presence },
+      ]);
     }
     expect(last.status).toBe('consensus');
     const { events } = await history(caseId);
@@ -221,27 +270,43 @@ describe('case lifecycles over HTTP', () => {
     const caseId = await requestCase({ readsRequired: 1, priorReport: undefined });
     const first = await assign(caseId, 'rad-r1');
     await read(caseId, 'rad-r1', first);
-    expect((await opinion(caseId, 'rad-r1', first, [{ code: 'fracture', presence: 'absent' }])).status).toBe('consensus');
+    expect((await opinion(caseId, 'rad-r1', first, [{ code: 'fracture', presence: 'absent' }])).status).toBe(
+      'consensus',
+    );
     await api.post(`/api/v1/cases/${caseId}/closure`, {}, COORDINATOR);
 
-    const reopened = await api.post(`/api/v1/cases/${caseId}/reopening`, { reason: 'Requester appeal with new symptoms' }, QUALITY);
+    const reopened = await api.post(
+      `/api/v1/cases/${caseId}/reopening`,
+      { reason: 'Requester appeal with new symptoms' },
+      QUALITY,
+    );
     expect(reopened.status).toBe(201);
     expect(reopened.body.round).toBe(2);
 
     // A reader of round 1 is not independent in round 2.
-    const again = await api.post(`/api/v1/cases/${caseId}/assignments`, { readerId: 'rad-r1', role: 'primary' }, COORDINATOR);
+    const again = await api.post(
+      `/api/v1/cases/${caseId}/assignments`,
+      { readerId: 'rad-r1', role: 'primary' },
+      COORDINATOR,
+    );
     expect(again.status).toBe(422);
     expect(again.body.code).toBe('reader-not-independent');
 
     const second = await assign(caseId, 'rad-r2');
     const materials = await read(caseId, 'rad-r2', second);
     expect(JSON.stringify(materials)).not.toContain('rad-r1');
-    expect((await opinion(caseId, 'rad-r2', second, [{ code: 'fracture', presence: 'present' }])).status).toBe('consensus');
+    expect(
+      (await opinion(caseId, 'rad-r2', second, [{ code: 'fracture', presence: 'present' }])).status,
+    ).toBe('consensus');
     const closed = await api.post(`/api/v1/cases/${caseId}/closure`, {}, INTEGRATOR);
     expect(closed.status).toBe(201);
 
     const { state, events } = await history(caseId);
-    expect(state).toMatchObject({ status: 'closed', round: 2, consensus: { round: 2, findings: [{ code: 'fracture', presence: 'present' }] } });
+    expect(state).toMatchObject({
+      status: 'closed',
+      round: 2,
+      consensus: { round: 2, findings: [{ code: 'fracture', presence: 'present' }] },
+    });
     expect(events.filter((event) => event.type === 'ConsensusReached')).toHaveLength(2);
   });
 });

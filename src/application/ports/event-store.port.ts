@@ -94,6 +94,12 @@ export interface EventStore {
    * most `limit`: projection lag. Optional; without it callers count through `readAll`.
    */
   countAfter?(after: Position | undefined, limit: number): Promise<number>;
+  /**
+   * Resolves once every event committed before the call can be read by readAll and subscriptions
+   * (the PostgreSQL adapter's reads wait for older transactions to end); rejects after `timeoutMs`.
+   * Optional; an adapter whose reads see every acknowledged append at once need not have it.
+   */
+  awaitReadable?(timeoutMs: number): Promise<void>;
   /** Answers when the store is reachable (readiness probe). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,3 +2,4 @@
 export * from './opinion-shopping.policy.js';
 export * from './opinion-shopping.rules.js';
 export { sha256Hex } from './sha256.js';
+export * from './flag-review.js';

@@ -44,8 +44,8 @@ export function loggerParams(config: Pick<AppConfig, 'logLevel'>): Params {
       customProps: () => ({ service: 'xray-second-opinion-engine' }),
       // Probes every few seconds would drown the log.
       autoLogging: {
-        ignore: (req: IncomingMessage) =>
-          req.url === '/health' || req.url === '/ready' || req.url === '/metrics',
+        // Only the bare probe URLs: anything with a query string is logged (without it).
+        ignore: (req: IncomingMessage) => PROBES.has(req.url ?? ''),
       },
     },
   };

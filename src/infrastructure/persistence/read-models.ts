@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { ProjectionState1733000000000 } from '../../projections/runner/projection-state.migration.js';
 import { IdempotencyKeys1732800000000 } from './migrations/1732800000000-idempotency-keys.js';
 
 /**
@@ -8,4 +9,7 @@ import { IdempotencyKeys1732800000000 } from './migrations/1732800000000-idempot
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const READ_MODEL_ENTITIES: MixedList<Function> = [];
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const READ_MODEL_MIGRATIONS: MixedList<Function> = [IdempotencyKeys1732800000000];
+export const READ_MODEL_MIGRATIONS: MixedList<Function> = [
+  IdempotencyKeys1732800000000,
+  ProjectionState1733000000000,
+];

@@ -222,6 +222,21 @@ export class KurrentDbEventStore implements EventStore {
     });
   }
 
+  /** KurrentDB keeps no count of $all: pages through it, up to `limit` events (projection lag). */
+  async countAfter(after: Position | undefined, limit: number): Promise<number> {
+    assertCount('limit', limit);
+    let counted = 0;
+    let from = after;
+    while (counted < limit) {
+      const wanted = Math.min(limit - counted, 1000);
+      const page = await this.readAll({ after: from, maxCount: wanted });
+      counted += page.length;
+      if (page.length < wanted) break;
+      from = page.at(-1)!.position;
+    }
+    return counted;
+  }
+
   subscribe(options: SubscribeOptions = {}): Subscription {
     this.assertOpen();
     const after = options.after === undefined ? undefined : parsePosition(options.after);

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -8,7 +8,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   GetCaseHistoryQuery,
   type CaseHistory,
@@ -16,6 +16,7 @@ import {
 } from '../../../application/case/queries/get-case-history.query.js';
 import { GetCaseQuery } from '../../../application/case/queries/get-case.query.js';
 import type { CaseView } from '../../../domain/case/case-view.js';
+import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { ProblemDto } from '../problem/problem.dto.js';
@@ -66,10 +67,17 @@ function historyPoint(query: Record<string, unknown>): HistoryPoint {
   return { kind: name === 'asOf' ? 'as-of' : 'as-occurred-by', time: new Date(time) };
 }
 
+function requestOrigin(request: FastifyRequest) {
+  return { ip: request.ip, userAgent: request.headers['user-agent'], correlationId: request.id };
+}
+
 @ApiTags('cases')
 @Controller('api/v1/cases')
 export class CaseQueriesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly access: AccessRecorder,
+  ) {}
 
   @Get(':caseId')
   @Allow('read-case')
@@ -83,11 +91,14 @@ export class CaseQueriesController {
   async get(
     @Param('caseId', CaseIdPipe) caseId: string,
     @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseView> {
     const { view, revision } = await this.queries.execute(
       new GetCaseQuery(caseId, { id: identity.sub, roles: identity.roles }),
     );
+    // Every read of case data is itself an event, in the case's access stream (never the case stream).
+    await this.access.record({ caseId, resource: 'case', identity, ...requestOrigin(request) });
     void reply.header('etag', etag(revision));
     return view;
   }
@@ -105,13 +116,16 @@ export class CaseQueriesController {
   @ApiOkResponse({ type: CaseHistoryDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  history(
+  async history(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Query() query: Record<string, unknown>,
     @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
   ): Promise<CaseHistory> {
-    return this.queries.execute(
+    const history = await this.queries.execute(
       new GetCaseHistoryQuery(caseId, historyPoint(query), { id: identity.sub, roles: identity.roles }),
     );
+    await this.access.record({ caseId, resource: 'history', identity, ...requestOrigin(request) });
+    return history;
   }
 }

@@ -15,7 +15,11 @@ import { CasesController } from './cases.controller.js';
 @Module({
   controllers: [CasesController, CaseQueriesController],
   providers: [
-    { provide: CASE_POLICY, useFactory: (config: RuntimeConfig) => config.casePolicy, inject: [RUNTIME_CONFIG] },
+    {
+      provide: CASE_POLICY,
+      useFactory: (config: RuntimeConfig) => config.casePolicy,
+      inject: [RUNTIME_CONFIG],
+    },
     CaseAggregate,
     CommandPath,
     CaseCommands,

@@ -16,8 +16,8 @@ export function createMetricsRegistry(): Registry {
 }
 
 const STATES: readonly ProjectionState[] = ['running', 'rebuilding', 'failed', 'stopped'];
-/** Scrapes within this window share one status read (every gauge's collect asks for it). */
-const SNAPSHOT_TTL_MS = 1000;
+/** One scrape reads the status once (every gauge's collect asks for it, all at the same time). */
+const SNAPSHOT_TTL_MS = 200;
 
 /** Projection lag, state and the oldest open transaction, read from the runner when Prometheus scrapes. */
 @Injectable()

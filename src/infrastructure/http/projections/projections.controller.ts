@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   ProjectionRunner,
   type ProjectionsStatus,
@@ -38,7 +44,8 @@ export class ProjectionsController {
     try {
       return await this.runner.rebuild(name);
     } catch (error) {
-      if (error instanceof UnknownProjectionError) throw new ProblemException(404, 'not-found', error.message);
+      if (error instanceof UnknownProjectionError)
+        throw new ProblemException(404, 'not-found', error.message);
       throw error;
     }
   }

@@ -11,13 +11,18 @@ export const LONG_TEXT_MAX = 20_000;
 
 /**
  * Text that round-trips through PostgreSQL jsonb and the hash chain unchanged: no NUL, no control
- * characters but tab and newlines, no lone surrogates (domain.md "Integrity").
+ * characters but tab and newlines (CR, LF, NEL), no lone surrogates (domain.md "Integrity").
  */
 export function unsafeTextReason(value: string): string | undefined {
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index);
     if (code === 0) return 'must not contain NUL characters';
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) {
+    // C0 and DEL, and the C1 controls (U+0080–U+009F, e.g. U+009B, a terminal's CSI) but NEL
+    // (U+0085), which Unicode counts among the newlines.
+    if (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+      (code >= 0x7f && code <= 0x9f && code !== 0x85)
+    ) {
       return 'must not contain control characters other than tab and newlines';
     }
     if (code >= 0xd800 && code <= 0xdbff) {

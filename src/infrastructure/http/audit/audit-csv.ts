@@ -1,0 +1,46 @@
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyRequest } from 'fastify';
+import type { AuditTrailItem } from '../../../projections/audit-trail/audit-trail.queries.js';
+
+/** The CSV export's columns, in this order (projections.md "Audit trail"). */
+export const AUDIT_CSV_COLUMNS = [
+  'position',
+  'caseId',
+  'revision',
+  'eventId',
+  'type',
+  'occurredAt',
+  'recordedAt',
+  'actorId',
+  'actorRole',
+  'onBehalfOf',
+  'correlationId',
+  'causationId',
+  'hash',
+  'summary',
+  'data',
+] as const;
+
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+export function wantsCsv(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && /(^|,)\s*text\/csv\s*(;|,|$)/i.test(accept);
+}
+
+/** A header row, then one row per item; `data` as JSON text; fields quoted where they need it (RFC 4180). */
+export function auditTrailCsv(items: readonly AuditTrailItem[]): string {
+  const records = items.map((item) => {
+    const record: Record<string, string | number> = {};
+    for (const column of AUDIT_CSV_COLUMNS) {
+      const value = column === 'data' ? JSON.stringify(item.data) : item[column];
+      record[column] = value ?? '';
+    }
+    return record;
+  });
+  return stringify(records, {
+    header: true,
+    columns: AUDIT_CSV_COLUMNS.map((key) => ({ key })),
+    record_delimiter: 'windows',
+  });
+}

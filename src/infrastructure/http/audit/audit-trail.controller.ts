@@ -1,0 +1,167 @@
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
+import { caseStreamId } from '../../../domain/case/case.decider.js';
+import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
+import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
+import {
+  type AuditTrailItem,
+  AuditTrailQueries,
+  type Page,
+} from '../../../projections/audit-trail/audit-trail.queries.js';
+import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import type { Identity } from '../../auth/identity.js';
+import { CaseIdPipe } from '../case/case-id.pipe.js';
+import { ProblemDto } from '../problem/problem.dto.js';
+import { ProblemException } from '../problem/problem-exception.js';
+import { auditTrailCsv, CSV_CONTENT_TYPE, wantsCsv } from './audit-csv.js';
+import { DEFAULT_LIMIT, encodeCursor, type ListQuery, MAX_LIMIT, parseListQuery } from './audit-query.js';
+import { AuditTrailPageDto } from './audit.dto.js';
+import { readModel } from './read-model.js';
+
+const CASE_TRAIL_PARAMETERS = ['actorId', 'type', 'from', 'to', 'limit', 'cursor'] as const;
+const SEARCH_PARAMETERS = ['caseId', 'actorId', 'type', 'from', 'to', 'limit', 'cursor'] as const;
+/** A CSV export without `limit` takes every row, up to this many (then `X-Next-Cursor` says where to go on). */
+const EXPORT_MAX_ROWS = 50_000;
+
+function ListQueries(caseFilter: boolean): MethodDecorator {
+  return (target, key, descriptor) => {
+    if (caseFilter) ApiQuery({ name: 'caseId', required: false, format: 'uuid' })(target, key, descriptor);
+    ApiQuery({ name: 'actorId', required: false, description: 'Who acted, or for whom an integrator acted' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiQuery({ name: 'type', required: false, example: 'OpinionSubmitted' })(target, key, descriptor);
+    ApiQuery({ name: 'from', required: false, description: 'occurredAt ≥ from (ISO 8601)' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiQuery({ name: 'to', required: false, description: 'occurredAt ≤ to (ISO 8601)' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      description: `Default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; a CSV export without it takes every row`,
+    })(target, key, descriptor);
+    ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiHeader({ name: 'Accept', required: false, description: 'text/csv for the CSV export' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiProduces('application/json', 'text/csv')(target, key, descriptor);
+    ApiOkResponse({ type: AuditTrailPageDto })(target, key, descriptor);
+    ApiBadRequestResponse({ type: ProblemDto })(target, key, descriptor);
+  };
+}
+
+/**
+ * The audit trail (Q, M, A): one row per event in ascending global order, as JSON pages or as CSV.
+ * Every read is itself recorded in the access log.
+ */
+@ApiTags('audit')
+@Controller('api/v1')
+export class AuditTrailController {
+  constructor(
+    private readonly auditTrail: AuditTrailQueries,
+    private readonly access: AccessRecorder,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('cases/:caseId/audit-trail')
+  @Allow('read-audit-trail')
+  @ApiOperation({ summary: "A case's audit trail, including who read its data" })
+  @ListQueries(false)
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async caseTrail(
+    @Param('caseId', CaseIdPipe) caseId: string,
+    @Query() query: Record<string, unknown>,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const parsed = parseListQuery(query, CASE_TRAIL_PARAMETERS);
+    const { exists } = await this.store.readStream(caseStreamId(caseId), { maxCount: 1 });
+    if (!exists) throw new ProblemException(404, 'not-found', `Case ${caseId} does not exist.`);
+    const csv = wantsCsv(request);
+    const page = await this.read({ ...parsed, caseId }, csv);
+    await this.recordAccess(request, identity, 'audit-trail', caseId);
+    return this.respond(page, csv, reply, `audit-trail-${caseId}.csv`);
+  }
+
+  @Get('audit-trail')
+  @Allow('read-audit-trail')
+  @ApiOperation({ summary: 'Search the audit trail across cases by case, actor, type and time' })
+  @ListQueries(true)
+  async search(
+    @Query() query: Record<string, unknown>,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const parsed = parseListQuery(query, SEARCH_PARAMETERS);
+    const csv = wantsCsv(request);
+    const page = await this.read(parsed, csv);
+    await this.recordAccess(request, identity, 'audit-search', parsed.caseId);
+    return this.respond(page, csv, reply, 'audit-trail.csv');
+  }
+
+  private async read(query: ListQuery, csv: boolean): Promise<Page<AuditTrailItem>> {
+    const { after, limit, ...filter } = query;
+    if (!csv || limit !== undefined) {
+      return readModel(() => this.auditTrail.list(filter, { after, limit: limit ?? DEFAULT_LIMIT }));
+    }
+    const items: AuditTrailItem[] = [];
+    let next: bigint | undefined = after;
+    do {
+      const page = await readModel(() => this.auditTrail.list(filter, { after: next, limit: MAX_LIMIT }));
+      items.push(...page.items);
+      next = page.nextAfter;
+    } while (next !== undefined && items.length < EXPORT_MAX_ROWS);
+    return next === undefined ? { items } : { items, nextAfter: next };
+  }
+
+  private recordAccess(
+    request: FastifyRequest,
+    identity: Identity,
+    resource: AccessedResource,
+    caseId: string | undefined,
+  ): Promise<void> {
+    return this.access.record({
+      caseId,
+      resource,
+      identity,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+      correlationId: request.id,
+    });
+  }
+
+  private respond(page: Page<AuditTrailItem>, csv: boolean, reply: FastifyReply, filename: string): unknown {
+    const nextCursor = page.nextAfter === undefined ? undefined : encodeCursor(page.nextAfter);
+    if (!csv) return nextCursor === undefined ? { items: page.items } : { items: page.items, nextCursor };
+    void reply.header('content-type', CSV_CONTENT_TYPE);
+    void reply.header('content-disposition', `attachment; filename="${filename}"`);
+    if (nextCursor !== undefined) void reply.header('x-next-cursor', nextCursor);
+    return auditTrailCsv(page.items);
+  }
+}

@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { FLAG_DISPOSITIONS, type FlagDisposition } from '../../../domain/opinion-shopping/flag-review.js';
+import { FLAG_SEVERITIES, SHOPPING_RULES } from '../../../domain/opinion-shopping/opinion-shopping.policy.js';
+import { FLAG_STATUSES } from '../../../projections/opinion-shopping/opinion-shopping.queries.js';
+import { CommandBodyDto } from '../case/dto/common.dto.js';
+import { IsSafeText, SHORT_TEXT_MAX } from '../validation/text.validators.js';
+
+export class ReviewShoppingFlagDto extends CommandBodyDto {
+  @ApiProperty({ enum: FLAG_DISPOSITIONS, example: 'needs-follow-up' })
+  @IsIn(FLAG_DISPOSITIONS, { message: `disposition must be one of ${FLAG_DISPOSITIONS.join(', ')}` })
+  disposition!: FlagDisposition;
+
+  @ApiProperty({
+    maxLength: SHORT_TEXT_MAX,
+    example: 'Three insurers in four months; ask the requester for the clinical reason.',
+  })
+  @IsSafeText(SHORT_TEXT_MAX)
+  note!: string;
+}
+
+export class FlagReviewedDto {
+  @ApiProperty({ example: 'os1-3f0c9a1b2d4e5f60718293a4b5c6d7e8' })
+  flagId!: string;
+
+  @ApiProperty({ enum: FLAG_DISPOSITIONS })
+  disposition!: string;
+}
+
+export class FlagWindowDto {
+  @ApiProperty({ example: '2026-01-10T09:00:00.000Z' }) from!: string;
+  @ApiProperty({ example: '2026-04-02T09:00:00.000Z' }) to!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 365, description: 'null for OS-4 and OS-5' }) days!:
+    number | null;
+}
+
+export class FlagEvidenceDto {
+  @ApiProperty({ type: [String], description: 'Chronological' }) eventIds!: string[];
+  @ApiProperty({ type: [String] }) caseIds!: string[];
+  @ApiProperty({ type: [String], description: "Prior-report authors and this engine's readers involved" })
+  readers!: string[];
+  @ApiProperty({ type: [String] }) organisations!: string[];
+  @ApiProperty({ type: FlagWindowDto }) window!: FlagWindowDto;
+  @ApiProperty({ example: 3 }) threshold!: number;
+  @ApiProperty({ example: 3 }) observed!: number;
+  @ApiPropertyOptional({ type: [String], description: 'OS-4: every patientRef the study appeared under' })
+  patientRefs?: string[];
+  @ApiPropertyOptional({ description: 'OS-3: the findings on which the agreeing opinions were contradicted' })
+  findings?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: [String], description: 'OS-5: author and/or content' })
+  matchedBy?: string[];
+}
+
+export class ShoppingFlagDto {
+  @ApiProperty({ example: 'os1-3f0c9a1b2d4e5f60718293a4b5c6d7e8', description: 'Deterministic, URL-safe' })
+  flagId!: string;
+
+  @ApiProperty({ enum: SHOPPING_RULES }) rule!: string;
+  @ApiProperty({ enum: FLAG_SEVERITIES }) severity!: string;
+  @ApiProperty({ example: 'pt-3f9a' }) patientRef!: string;
+  @ApiProperty({ example: 'wrist' }) bodyRegion!: string;
+  @ApiProperty({ example: '2026-04-02T09:00:00.000Z' }) raisedAt!: string;
+  @ApiProperty({ type: FlagEvidenceDto }) evidence!: FlagEvidenceDto;
+  @ApiProperty({ enum: FLAG_STATUSES }) status!: string;
+
+  @ApiPropertyOptional({ enum: FLAG_DISPOSITIONS, description: 'The latest review, once reviewed' })
+  disposition?: string;
+}
+
+export class ShoppingFlagPageDto {
+  @ApiProperty({ type: [ShoppingFlagDto] }) items!: ShoppingFlagDto[];
+  @ApiPropertyOptional({ description: 'Absent on the last page' }) nextCursor?: string;
+}

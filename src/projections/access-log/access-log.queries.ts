@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AUDIT_TRAIL } from '../audit-trail/audit-trail.projection.js';
+import { Conditions, type Page, type PageRequest } from '../audit-trail/audit-trail.queries.js';
+import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
+import { quoteIdentifier } from '../runner/projection-control.js';
+
+export interface AccessLogFilter {
+  caseId?: string;
+  /** Who read, or for whom an integrator read. */
+  actorId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Who read which case data, when, from where (api.md `GET /api/v1/access-log`). */
+export interface AccessLogItem {
+  position: number;
+  caseId?: string;
+  resource: string;
+  actorId: string;
+  actorRole?: string;
+  onBehalfOf?: string;
+  ip: string;
+  userAgent: string;
+  accessedAt: string;
+}
+
+interface StoredAccessRow {
+  position: string;
+  case_id: string | null;
+  resource: string;
+  actor_id: string;
+  actor_role: string | null;
+  on_behalf_of: string | null;
+  ip: string;
+  user_agent: string;
+  accessed_at: Date;
+}
+
+function toItem(row: StoredAccessRow): AccessLogItem {
+  return {
+    position: Number(row.position),
+    ...(row.case_id === null ? {} : { caseId: row.case_id }),
+    resource: row.resource,
+    actorId: row.actor_id,
+    ...(row.actor_role === null ? {} : { actorRole: row.actor_role }),
+    ...(row.on_behalf_of === null ? {} : { onBehalfOf: row.on_behalf_of }),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    accessedAt: row.accessed_at.toISOString(),
+  };
+}
+
+/** Reads the access log, which lives in the audit trail's serving generation. */
+@Injectable()
+export class AccessLogQueries {
+  constructor(
+    @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(filter: AccessLogFilter, page: PageRequest): Promise<Page<AccessLogItem>> {
+    const conditions = new Conditions();
+    if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
+    if (filter.actorId !== undefined)
+      conditions.add((p) => `(actor_id = ${p} OR on_behalf_of = ${p})`, filter.actorId);
+    if (filter.from !== undefined) conditions.add((p) => `accessed_at >= ${p}`, filter.from.toISOString());
+    if (filter.to !== undefined) conditions.add((p) => `accessed_at <= ${p}`, filter.to.toISOString());
+    if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
+    conditions.parameters.push(page.limit + 1);
+    const limit = `$${conditions.parameters.length}`;
+    const rows = await this.schemas.withActiveSchema(
+      AUDIT_TRAIL,
+      (schema) =>
+        this.dataSource.query(
+          `SELECT position, case_id, resource, actor_id, actor_role, on_behalf_of, ip, user_agent, accessed_at
+           FROM ${quoteIdentifier(schema)}.access_log ${conditions.where()}
+           ORDER BY position LIMIT ${limit}`,
+          conditions.parameters,
+        ) as Promise<StoredAccessRow[]>,
+    );
+    const items = rows.slice(0, page.limit).map(toItem);
+    return rows.length > page.limit ? { items, nextAfter: BigInt(items.at(-1)!.position) } : { items };
+  }
+}

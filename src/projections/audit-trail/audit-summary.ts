@@ -1,0 +1,198 @@
+import type { CaseEvent, CaseEventType, Signature } from '../../domain/case/case.events.js';
+import type { Finding } from '../../domain/case/findings.js';
+import { PRIOR_REPORT } from '../../domain/case/case.values.js';
+import { CASE_DATA_ACCESSED, type CaseDataAccessedData } from '../access-log/case-data-accessed.event.js';
+
+/** What the audit trail remembers about an assignment, to say who read and how (blinded or not). */
+export interface AssignmentFacts {
+  readerId: string;
+  role: string;
+  blinded: boolean;
+  round: number;
+}
+
+export interface SummaryContext {
+  actorId: string | null;
+  onBehalfOf: string | null;
+  /** The event follows another in the same command (an escalation decided by an opinion, an SLA breach). */
+  consequence: boolean;
+  assignment(assignmentId: string): AssignmentFacts | undefined;
+  opinionAuthor(opinionId: string): string | undefined;
+}
+
+type DataOf<Type extends CaseEventType> = Extract<CaseEvent, { type: Type }>['data'];
+type Summaries = { [Type in CaseEventType]: (data: DataOf<Type>, context: SummaryContext) => string };
+
+/** Free text is quoted on one line and cut, so that a summary stays one printable line. */
+function text(value: unknown, max = 160): string {
+  const line = String(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+const quoted = (value: unknown): string => `"${text(value)}"`;
+
+/** The person who acted, and the integrator that sent it for them. */
+function who(context: SummaryContext): string {
+  const actor = context.actorId ?? 'an unknown actor';
+  return context.onBehalfOf ? `${context.onBehalfOf} (via ${actor})` : actor;
+}
+
+/** The reader as subject, naming whoever recorded it when that was someone else. */
+function subject(readerId: string, context: SummaryContext): string {
+  const person = context.onBehalfOf ?? context.actorId;
+  return person === readerId ? who(context) : `${readerId} (recorded by ${who(context)})`;
+}
+
+function finding({ code, presence, location, laterality }: Finding): string {
+  const where = [location, laterality].filter(Boolean).join(', ');
+  return `${code} ${presence}${where ? ` (${where})` : ''}`;
+}
+
+const findings = (list: readonly Finding[] | undefined): string =>
+  list && list.length > 0 ? list.map(finding).join(', ') : 'no findings recorded';
+
+const signed = (signature: Signature | undefined): string =>
+  signature ? `signed (${signature.meaning}) by ${text(signature.signerName, 80)}` : 'unsigned';
+
+function readerRole(role: string, blinded: boolean): string {
+  if (role === 'primary') return `${blinded ? 'blinded' : 'unblinded'} primary reader`;
+  return role;
+}
+
+/** How a read was done, from its assignment: "blinded read", "adjudication read", "panel read". */
+function readKind(assignment: AssignmentFacts | undefined, role?: string): string {
+  const of = assignment?.role ?? role;
+  if (of === 'primary')
+    return assignment ? `${assignment.blinded ? 'blinded' : 'unblinded'} read` : 'primary read';
+  if (of === 'adjudicator') return 'adjudication read';
+  if (of === 'panelist') return 'panel read';
+  return 'read';
+}
+
+const withArticle = (phrase: string): string => `${/^[aeiou]/.test(phrase) ? 'an' : 'a'} ${phrase}`;
+
+function source(opinionId: string, context: SummaryContext): string {
+  if (opinionId === PRIOR_REPORT) return 'prior report';
+  const author = context.opinionAuthor(opinionId);
+  return author ?? `opinion ${opinionId}`;
+}
+
+const roundNote = (round: number): string => (round > 1 ? ` (round ${round})` : '');
+
+const CASE_SUMMARIES: Summaries = {
+  SecondOpinionRequested: (data, context) =>
+    `${who(context)} requested ${withArticle(data.priority)} second opinion (${data.readsRequired === 1 ? 'one independent read' : 'two independent reads'}) ` +
+    `for ${data.requester.kind} ${data.requester.id}${data.requester.organisation ? ` of ${text(data.requester.organisation, 80)}` : ''}: ` +
+    `${data.study.modality} ${data.study.bodyRegion} of patient ${data.patientRef}, ` +
+    `${data.priorReport ? `prior report by ${data.priorReport.author}` : 'no prior report'}; question ${quoted(data.clinicalQuestion)}`,
+  ReaderAssigned: (data, context) =>
+    `${who(context)} assigned ${data.readerId} as ${readerRole(data.role, data.blinded)}${roundNote(data.round)}`,
+  ReaderUnassigned: (data, context) => {
+    const assignment = context.assignment(data.assignmentId);
+    const reader = assignment
+      ? `${assignment.readerId} (${readerRole(assignment.role, assignment.blinded)})`
+      : `assignment ${data.assignmentId}`;
+    return `${who(context)} unassigned ${reader}: ${text(data.reason)}`;
+  },
+  ReadStarted: (data, context) =>
+    `${subject(data.readerId, context)} started ${withArticle(readKind(context.assignment(data.assignmentId)))}, shown: ${data.shown.join(', ')}`,
+  OpinionSubmitted: (data, context) => {
+    const kind =
+      data.role === 'panelist' ? 'panel vote' : readKind(context.assignment(data.assignmentId), data.role);
+    const review = data.priorReportReview
+      ? `; scored the prior report RADPEER ${data.priorReportReview.score}`
+      : '';
+    return (
+      `${subject(data.readerId, context)} submitted an opinion (${kind}): ${findings(data.findings)}; ` +
+      `confidence ${data.confidence}/5${review}; ${signed(data.signature)}`
+    );
+  },
+  PriorReportReviewed: (data, context) =>
+    `${subject(data.readerId, context)} scored the prior report RADPEER ${data.score}` +
+    `${data.comment ? `: ${quoted(data.comment)}` : ''}; ${signed(data.signature)}`,
+  DiscordanceDetected: (data, context) => {
+    const disagreements = data.findings
+      .map(
+        ({ code, values, severity }) =>
+          `${code} ${severity} (${values.map((value) => `${source(value.opinionId, context)} ${value.presence}`).join(' vs ')})`,
+      )
+      .join(', ');
+    return `${data.severity} discordance detected in round ${data.round}: ${disagreements || 'no finding named'}`;
+  },
+  CaseEscalated: (data, context) =>
+    context.consequence
+      ? `case escalated to ${data.level}: ${data.reason}`
+      : `${who(context)} escalated the case to ${data.level}: ${data.reason}`,
+  AdjudicationDecided: (data, context) => {
+    const selection =
+      data.selectedOpinionId === undefined
+        ? 'recorded own findings'
+        : data.selectedOpinionId === PRIOR_REPORT
+          ? 'selected the prior report'
+          : `selected the opinion of ${source(data.selectedOpinionId, context)}`;
+    return (
+      `${subject(data.adjudicatorId, context)} adjudicated: ${selection}; final: ${findings(data.findings)}; ` +
+      `rationale ${quoted(data.rationale)}; ${signed(data.signature)}`
+    );
+  },
+  ConsensusReached: (data) => {
+    const dissent =
+      data.dissent.length > 0 ? `; dissent on ${data.dissent.map((entry) => entry.code).join(', ')}` : '';
+    return `consensus reached by ${data.method}: ${data.outcome}${roundNote(data.round)}; final: ${findings(data.findings)}${dissent}`;
+  },
+  CaseClosed: (data, context) =>
+    `${who(context)} closed the case: ${data.outcome}${data.note ? `; note ${quoted(data.note)}` : ''}`,
+  CaseReopened: (data, context) =>
+    `${who(context)} reopened the case for round ${data.round}: ${text(data.reason)}`,
+  CaseWithdrawn: (data, context) => `${who(context)} withdrew the case: ${text(data.reason)}`,
+  AddendumAppended: (data, context) => {
+    const author = context.opinionAuthor(data.opinionId);
+    const opinion = author ? `the opinion of ${author}` : `opinion ${data.opinionId}`;
+    return `${who(context)} appended an addendum to ${opinion}: ${quoted(data.text)}; reason: ${text(data.reason)}; ${signed(data.signature)}`;
+  },
+  ReferenceStandardRecorded: (data, context) =>
+    `${who(context)} recorded the reference standard (${data.source}): ${findings(data.findings)}${data.note ? `; note ${quoted(data.note)}` : ''}`,
+  SlaBreached: (data) => `SLA breached: due ${data.dueAt}, detected ${data.detectedAt}`,
+};
+
+const ACCESS_PHRASES: Record<string, string> = {
+  case: 'viewed the case',
+  history: 'viewed the case history',
+  'audit-trail': 'viewed the audit trail of the case',
+  'audit-search': 'searched the audit trail',
+  worklist: 'listed the case worklist',
+  'reader-metrics': 'viewed reader accuracy metrics',
+  'shopping-flags': 'viewed opinion-shopping flags',
+  'access-log': 'viewed the access log',
+};
+
+/** Events that are not case events but belong in the audit trail. */
+const OTHER_SUMMARIES: Record<string, (data: Record<string, unknown>, context: SummaryContext) => string> = {
+  [CASE_DATA_ACCESSED]: (data, context) => {
+    const access = data as unknown as CaseDataAccessedData;
+    const phrase = ACCESS_PHRASES[access.resource] ?? `read ${text(access.resource, 40)}`;
+    const scope = access.resource === 'audit-search' && access.caseId ? ` for case ${access.caseId}` : '';
+    return `${who(context)} ${phrase}${scope} from ${text(access.ip, 64) || 'an unknown address'}`;
+  },
+  ShoppingFlagReviewed: (data, context) =>
+    `${who(context)} reviewed opinion-shopping flag ${text(data.flagId, 80)}: ${text(data.disposition, 40)}` +
+    `${data.note ? `; note ${quoted(data.note)}` : ''}`,
+};
+
+const isCaseSummaryType = (type: string): type is CaseEventType => Object.hasOwn(CASE_SUMMARIES, type);
+
+/** One human sentence per event, e.g. "rad-17 submitted an opinion (blinded read): fracture present; …". */
+export function summarise(type: string, data: Record<string, unknown>, context: SummaryContext): string {
+  try {
+    if (isCaseSummaryType(type)) {
+      return (CASE_SUMMARIES[type] as (data: unknown, context: SummaryContext) => string)(data, context);
+    }
+    const other = OTHER_SUMMARIES[type];
+    if (other) return other(data, context);
+  } catch {
+    // Data of an older shape: the fallback below still says who did what.
+  }
+  return `${who(context)} recorded ${type}`;
+}

@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
+import { quoteIdentifier } from '../runner/projection-control.js';
+import { AUDIT_TRAIL } from './audit-trail.projection.js';
+
+export interface AuditTrailFilter {
+  caseId?: string;
+  /** Who acted, or for whom an integrator acted. */
+  actorId?: string;
+  type?: string;
+  /** occurredAt ≥ from. */
+  from?: Date;
+  /** occurredAt ≤ to. */
+  to?: Date;
+}
+
+export interface PageRequest {
+  /** Rows after this position (exclusive). */
+  after?: bigint;
+  limit: number;
+}
+
+export interface Page<Item> {
+  items: Item[];
+  /** Position of the last item, when more rows follow. */
+  nextAfter?: bigint;
+}
+
+/** A row of the audit trail (projections.md), in ascending global order. */
+export interface AuditTrailItem {
+  position: number;
+  caseId?: string;
+  revision: number;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actorId?: string;
+  actorRole?: string;
+  onBehalfOf?: string;
+  correlationId?: string;
+  causationId?: string;
+  hash?: string;
+  summary: string;
+  data: Record<string, unknown>;
+}
+
+interface StoredAuditRow {
+  position: string;
+  case_id: string | null;
+  revision: string;
+  event_id: string;
+  type: string;
+  occurred_at: Date;
+  recorded_at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  on_behalf_of: string | null;
+  correlation_id: string | null;
+  causation_id: string | null;
+  hash: string | null;
+  summary: string;
+  data: Record<string, unknown>;
+}
+
+/** Absent rather than null: optional fields are left out of the response. */
+function optional<Key extends string>(key: Key, value: string | null): Partial<Record<Key, string>> {
+  return value === null ? {} : ({ [key]: value } as Record<Key, string>);
+}
+
+function toItem(row: StoredAuditRow): AuditTrailItem {
+  return {
+    position: Number(row.position),
+    ...optional('caseId', row.case_id),
+    revision: Number(row.revision),
+    eventId: row.event_id,
+    type: row.type,
+    occurredAt: row.occurred_at.toISOString(),
+    recordedAt: row.recorded_at.toISOString(),
+    ...optional('actorId', row.actor_id),
+    ...optional('actorRole', row.actor_role),
+    ...optional('onBehalfOf', row.on_behalf_of),
+    ...optional('correlationId', row.correlation_id),
+    ...optional('causationId', row.causation_id),
+    ...optional('hash', row.hash),
+    summary: row.summary,
+    data: row.data,
+  };
+}
+
+/** WHERE clauses shared by the audit trail and the access log. */
+export class Conditions {
+  readonly clauses: string[] = [];
+  readonly parameters: unknown[] = [];
+
+  add(clause: (placeholder: string) => string, value: unknown): void {
+    this.parameters.push(value);
+    this.clauses.push(clause(`$${this.parameters.length}`));
+  }
+
+  where(): string {
+    return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
+  }
+}
+
+/** Reads the serving generation of the audit trail, page by page in position order. */
+@Injectable()
+export class AuditTrailQueries {
+  constructor(
+    @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(filter: AuditTrailFilter, page: PageRequest): Promise<Page<AuditTrailItem>> {
+    const conditions = new Conditions();
+    if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
+    if (filter.actorId !== undefined)
+      conditions.add((p) => `(actor_id = ${p} OR on_behalf_of = ${p})`, filter.actorId);
+    if (filter.type !== undefined) conditions.add((p) => `type = ${p}`, filter.type);
+    if (filter.from !== undefined) conditions.add((p) => `occurred_at >= ${p}`, filter.from.toISOString());
+    if (filter.to !== undefined) conditions.add((p) => `occurred_at <= ${p}`, filter.to.toISOString());
+    if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
+    conditions.parameters.push(page.limit + 1);
+    const limit = `$${conditions.parameters.length}`;
+    const rows = await this.schemas.withActiveSchema(
+      AUDIT_TRAIL,
+      (schema) =>
+        this.dataSource.query(
+          `SELECT position, case_id, revision, event_id, type, occurred_at, recorded_at, actor_id, actor_role,
+                  on_behalf_of, correlation_id, causation_id, hash, summary, data
+           FROM ${quoteIdentifier(schema)}.audit_trail ${conditions.where()}
+           ORDER BY position LIMIT ${limit}`,
+          conditions.parameters,
+        ) as Promise<StoredAuditRow[]>,
+    );
+    const items = rows.slice(0, page.limit).map(toItem);
+    return rows.length > page.limit ? { items, nextAfter: BigInt(items.at(-1)!.position) } : { items };
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { RecordedEvent } from '../../application/ports/event-store.port.js';
+import { isCaseEventType } from '../../domain/case/case.events.js';
+import { upcastCaseEvent } from '../../domain/case/case.upcasters.js';
+import { evolveMetricsCase, type MetricsCaseRecord } from '../../domain/metrics/metrics-case.js';
+import { occurredAtOf } from '../audit-trail/audit-trail.projection.js';
+import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
+import type { Projection } from '../runner/projection.js';
+import { quoteIdentifier } from '../runner/projection-control.js';
+import { RegisteredProjection } from '../runner/registered-projection.js';
+
+export const READER_METRICS = 'reader-metrics';
+
+const CASE_STREAM_PREFIX = 'case-';
+
+const COLUMNS: InsertColumn[] = [
+  { name: 'case_id', cast: '::uuid' },
+  { name: 'body_region' },
+  { name: 'requested_at', cast: '::timestamptz' },
+  { name: 'record', cast: '::jsonb' },
+];
+
+const UPSERT = ` ON CONFLICT (case_id) DO UPDATE SET
+  body_region = EXCLUDED.body_region, requested_at = EXCLUDED.requested_at, record = EXCLUDED.record`;
+
+/**
+ * Reader accuracy metrics (projections.md): one row per case holding the facts the metrics need
+ * (`MetricsCaseRecord`, folded event by event with `evolveMetricsCase`, plain JSON). A batch loads
+ * the rows it touches, folds its events in memory and upserts each changed row once. The figures
+ * themselves are computed when asked (ReaderMetricsQueries), over the rows in scope.
+ */
+@Injectable()
+@RegisteredProjection()
+export class ReaderMetricsProjection implements Projection {
+  readonly name = READER_METRICS;
+
+  async createTables(manager: EntityManager, schema: string): Promise<void> {
+    const s = quoteIdentifier(schema);
+    await manager.query(`
+      CREATE TABLE ${s}.metrics_cases (
+        case_id      uuid        PRIMARY KEY,
+        body_region  text        NOT NULL,
+        requested_at timestamptz NOT NULL,
+        record       jsonb       NOT NULL
+      )`);
+    await manager.query(`CREATE INDEX ON ${s}.metrics_cases (requested_at)`);
+    await manager.query(`CREATE INDEX ON ${s}.metrics_cases (body_region, requested_at)`);
+  }
+
+  async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
+    const caseEvents = events.filter(
+      (event) => event.streamId.startsWith(CASE_STREAM_PREFIX) && isCaseEventType(event.type),
+    );
+    if (caseEvents.length === 0) return;
+    const s = quoteIdentifier(schema);
+    const caseIds = [...new Set(caseEvents.map((event) => event.streamId.slice(CASE_STREAM_PREFIX.length)))];
+    const stored = (await manager.query(
+      `SELECT case_id, record FROM ${s}.metrics_cases WHERE case_id = ANY($1::uuid[])`,
+      [caseIds],
+    )) as Array<{ case_id: string; record: MetricsCaseRecord }>;
+    const records = new Map(stored.map((row) => [row.case_id, row.record]));
+    const changed = new Set<string>();
+    for (const event of caseEvents) {
+      const caseId = event.streamId.slice(CASE_STREAM_PREFIX.length);
+      const caseEvent = upcastCaseEvent({
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+      });
+      const next = evolveMetricsCase(records.get(caseId), caseEvent, occurredAtOf(event));
+      if (next !== records.get(caseId)) {
+        records.set(caseId, next);
+        changed.add(caseId);
+      }
+    }
+    const rows = [...changed].map((caseId) => {
+      const record = records.get(caseId)!;
+      return [caseId, record.metricsCase.bodyRegion, record.metricsCase.occurredAt, JSON.stringify(record)];
+    });
+    await insertRows(manager, `${s}.metrics_cases`, COLUMNS, rows, UPSERT);
+  }
+}

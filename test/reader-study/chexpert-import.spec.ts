@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  type ReaderStudyImportSummary,
+  runReaderStudyImport,
+} from '../../src/infrastructure/reader-study/import-reader-study.js';
+import type { TestDatabase } from '../support/database.js';
+import { disagreeingStudies, type Labels, readLabels } from './independent-labels.js';
+import { expectMetricsMatchLabels, importDatabase } from './support.js';
+
+/**
+ * The real CheXpert test-set labels (../shared/datasets/chexpert-test-readers, never copied into
+ * the project): bc4 and bc6 as blinded primaries, bc8 adjudicating, groundtruth.csv as the
+ * reference standard. The engine's accuracy figures must equal the counts taken straight from the
+ * CSVs, and the textbook formulas on them.
+ */
+const DIRECTORY = resolve(
+  process.env.READER_STUDY_DIR ?? join(process.cwd(), '..', 'shared', 'datasets', 'chexpert-test-readers'),
+);
+const PRIMARIES = ['bc4', 'bc6'];
+const ADJUDICATOR = 'bc8';
+const available = existsSync(join(DIRECTORY, 'groundtruth.csv'));
+
+const suite = available ? describe : describe.skip;
+const title = available
+  ? 'CheXpert reader study import (bc4, bc6 primaries; bc8 adjudicator)'
+  : `CheXpert reader study import — skipped: READER_STUDY_DIR not found (${DIRECTORY})`;
+if (!available) console.log(`${title}`);
+
+suite(title, () => {
+  let database: TestDatabase;
+  let summary: ReaderStudyImportSummary;
+  const readerFile = (readerId: string): string =>
+    join(DIRECTORY, 'radiologists', 'benchmark_radiologists', `${readerId}.csv`);
+
+  beforeAll(async () => {
+    const fresh = await importDatabase();
+    database = fresh.database;
+    summary = await runReaderStudyImport(fresh.config, {
+      folder: DIRECTORY,
+      primaries: PRIMARIES,
+      adjudicator: ADJUDICATOR,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('imports all 500 studies through the command path, adjudicating exactly where bc4 and bc6 disagree on a significant finding', () => {
+    const [bc4, bc6] = PRIMARIES.map((readerId) => readLabels(readerFile(readerId)));
+    expect(summary).toMatchObject({
+      studies: 500,
+      imported: 500,
+      skipped: 0,
+      failed: [],
+      adjudicated: disagreeingStudies(bc4!, bc6!).length,
+      awaitingAdjudication: 0,
+    });
+  });
+
+  it('gives, per primary and per observation, the TP/FP/FN/TN of the CSVs against groundtruth.csv, and textbook sensitivity, specificity and kappa', () => {
+    const reference = readLabels(join(DIRECTORY, 'groundtruth.csv'));
+    const readers = new Map<string, Labels>(
+      PRIMARIES.map((readerId) => [readerId, readLabels(readerFile(readerId))]),
+    );
+    expectMetricsMatchLabels(summary.metrics, readers, reference);
+    for (const readerId of PRIMARIES) {
+      expect(summary.metrics.find((item) => item.readerId === readerId)).toMatchObject({
+        insufficientData: false,
+      });
+    }
+  });
+});
