@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import type { Identity } from '../../auth/identity.js';
+import { CaseIdPipe } from '../case/case-id.pipe.js';
+import { commandContext, etag } from '../case/command-context.js';
+import { SubmitOpinionDto } from '../case/dto/reader.dto.js';
+import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
+
+const BODY = new BodyValidationPipe();
+
+/**
+ * Benchmark baseline (bench/e2e, `BENCH_ROUTES=true` only; never documented in OpenAPI): the
+ * SubmitOpinion route as far as the command bus — the same onRequest hooks (correlation id,
+ * security headers, JWT verification and the role check), JSON parsing, DTO validation and
+ * command context — answering 201 without reading or writing the store. What the real route costs
+ * beyond this is the command path: read, fold, decide, hash, append.
+ */
+@ApiExcludeController()
+@Controller('api/v1/bench')
+export class BenchController {
+  @Post('cases/:caseId/opinions')
+  @HttpCode(201)
+  @Allow('submit-opinion')
+  submitOpinion(
+    @Param('caseId', CaseIdPipe) _caseId: string,
+    @Body(BODY) body: SubmitOpinionDto,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): { opinionId: string; revision: number; status: string } {
+    commandContext(identity, request, body);
+    void reply.header('etag', etag(0));
+    return { opinionId: randomUUID(), revision: 0, status: 'in-review' };
+  }
+}
