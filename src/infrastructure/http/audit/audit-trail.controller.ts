@@ -1,4 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ReadingGuard } from '../../../application/case/reading-guard.js';
+import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
+import { ProjectionNotReadyError } from '../../../projections/runner/projection-schemas.js';
+import { pendingReadCaseIds } from '../../../projections/worklist/pending-reads.js';
 import {
   ApiBadRequestResponse,
   ApiHeader,
@@ -85,7 +90,22 @@ export class AuditTrailController {
     private readonly auditTrail: AuditTrailQueries,
     private readonly access: AccessRecorder,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly reading: ReadingGuard,
+    private readonly dataSource: DataSource,
+    @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
   ) {}
+
+  /** Cases whose record the caller may not see yet: it holds a blinded read on them it has not submitted. */
+  private async pendingReads(identity: Identity): Promise<Set<string>> {
+    try {
+      return await this.schemas.withActiveSchema('worklist', (schema) =>
+        pendingReadCaseIds((sql, parameters) => this.dataSource.query(sql, parameters), schema, identity.sub),
+      );
+    } catch (error) {
+      if (error instanceof ProjectionNotReadyError) return new Set();
+      throw error;
+    }
+  }
 
   @Get('cases/:caseId/audit-trail')
   @Allow('read-audit-trail')
@@ -102,6 +122,7 @@ export class AuditTrailController {
     const parsed = parseListQuery(query, CASE_TRAIL_PARAMETERS);
     const { exists } = await this.store.readStream(caseStreamId(caseId), { maxCount: 1 });
     if (!exists) throw new ProblemException(404, 'not-found', `Case ${caseId} does not exist.`);
+    await this.reading.assertNotReading(caseId, { id: identity.sub, roles: identity.roles }, 'audit trail');
     const csv = wantsCsv(request);
     const page = await this.read({ ...parsed, caseId }, csv);
     await this.recordAccess(request, identity, 'audit-trail', caseId);
@@ -120,7 +141,10 @@ export class AuditTrailController {
   ): Promise<unknown> {
     const parsed = parseListQuery(query, SEARCH_PARAMETERS);
     const csv = wantsCsv(request);
+    const pending = await this.pendingReads(identity);
     const page = await this.read(parsed, csv);
+    // Rows of a case the caller is still reading blinded are left out (the cursor still moves past them).
+    if (pending.size > 0) page.items = page.items.filter((item) => !item.caseId || !pending.has(item.caseId));
     await this.recordAccess(request, identity, 'audit-search', parsed.caseId);
     return this.respond(page, csv, reply, 'audit-trail.csv');
   }

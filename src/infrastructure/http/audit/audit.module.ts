@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessLogQueries } from '../../../projections/access-log/access-log.queries.js';
 import { AuditTrailProjection } from '../../../projections/audit-trail/audit-trail.projection.js';
 import { AuditTrailQueries } from '../../../projections/audit-trail/audit-trail.queries.js';
+import { CaseModule } from '../case/case.module.js';
 import { AccessLogController } from './access-log.controller.js';
 import { AuditTrailController } from './audit-trail.controller.js';
 
@@ -11,6 +12,7 @@ import { AuditTrailController } from './audit-trail.controller.js';
  * global ProjectionsModule.
  */
 @Module({
+  imports: [CaseModule],
   controllers: [AuditTrailController, AccessLogController],
   providers: [AuditTrailProjection, AuditTrailQueries, AccessLogQueries],
 })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CaseAggregate, CASE_POLICY } from '../../../application/case/case.aggregate.js';
+import { ReadingGuard } from '../../../application/case/reading-guard.js';
 import { CaseCommands } from '../../../application/case/case-commands.service.js';
 import { CASE_COMMAND_HANDLERS } from '../../../application/case/commands/index.js';
 import { GetCaseHistoryHandler } from '../../../application/case/queries/get-case-history.handler.js';
@@ -23,12 +24,13 @@ import { CasesController } from './cases.controller.js';
     CaseAggregate,
     CommandPath,
     CaseCommands,
+    ReadingGuard,
     ...CASE_COMMAND_HANDLERS,
     GetCaseHandler,
     GetCaseHistoryHandler,
     IdempotencyStore,
     Idempotency,
   ],
-  exports: [CaseCommands, CaseAggregate, CommandPath],
+  exports: [CaseCommands, CaseAggregate, CommandPath, ReadingGuard],
 })
 export class CaseModule {}
