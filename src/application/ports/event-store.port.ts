@@ -142,3 +142,26 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
+
+/** A call the store cannot carry out as asked (the caller's mistake, not a conflict): empty batch, bad count … */
+export class InvalidEventStoreRequestError extends Error {
+  readonly code = 'invalid-event-store-request';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventStoreRequestError';
+  }
+}
+
+/** A position this adapter did not produce (each adapter names its own format). */
+export class InvalidPositionError extends Error {
+  readonly code = 'invalid-position';
+  constructor(
+    readonly position: unknown,
+    format: string,
+  ) {
+    super(
+      `Invalid event-store position ${JSON.stringify(position)}: ${format}; use one returned by this store.`,
+    );
+    this.name = 'InvalidPositionError';
+  }
+}

@@ -38,7 +38,11 @@ import {
   type SubscribeOptions,
   type Subscription,
   type SubscriptionFilter,
+  InvalidEventStoreRequestError,
+  InvalidPositionError,
 } from '../../../application/ports/event-store.port.js';
+
+export { InvalidEventStoreRequestError, InvalidPositionError };
 
 /**
  * Stored metadata key that carries `schemaVersion`; stripped on read so that metadata round-trips.
@@ -82,27 +86,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Commit and prepare positions are unsigned 64-bit log offsets.
 const POSITION = /^(0|[1-9]\d{0,19})\/(0|[1-9]\d{0,19})$/;
 const MAX_LOG_POSITION = 18_446_744_073_709_551_615n;
-
-/** A call the store cannot carry out as asked; same `code` as the PostgreSQL adapter's error. */
-export class InvalidEventStoreRequestError extends Error {
-  readonly code = 'invalid-event-store-request';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidEventStoreRequestError';
-  }
-}
-
-/** Same `code` as the PostgreSQL adapter's error. */
-export class InvalidPositionError extends Error {
-  readonly code = 'invalid-position';
-  constructor(readonly position: unknown) {
-    super(
-      `Invalid event-store position ${JSON.stringify(position)}: a KurrentDB position reads ` +
-        '"<commit>/<prepare>", e.g. "4096/4096"; use one returned by this store.',
-    );
-    this.name = 'InvalidPositionError';
-  }
-}
 
 /** Event store over KurrentDB (gRPC client). Revisions are KurrentDB's own 0-based stream revisions. */
 export class KurrentDbEventStore implements EventStore {
@@ -518,7 +501,10 @@ function parsePosition(position: unknown): KurrentPosition {
   const commit = match ? BigInt(match[1]) : -1n;
   const prepare = match ? BigInt(match[2]) : -1n;
   if (commit < 0n || prepare < 0n || commit > MAX_LOG_POSITION || prepare > MAX_LOG_POSITION) {
-    throw new InvalidPositionError(position);
+    throw new InvalidPositionError(
+      position,
+      'a KurrentDB position reads "<commit>/<prepare>", e.g. "4096/4096"',
+    );
   }
   return { commit, prepare };
 }

@@ -17,7 +17,10 @@ import {
   type SubscribeOptions,
   type Subscription,
   type SubscriptionFilter,
+  InvalidEventStoreRequestError,
 } from '../../../application/ports/event-store.port.js';
+
+export { InvalidEventStoreRequestError };
 import { migrate, type MigrationReport } from './postgres.migrator.js';
 import { formatPosition, ORIGIN, parsePosition, type PostgresPosition } from './postgres.position.js';
 
@@ -41,15 +44,6 @@ export interface PostgresEventStoreOptions {
   appendTransactions?: number;
   /** `idle_in_transaction_session_timeout` of the adapter's sessions, in ms: an idle open transaction holds back every reader. Default 60000. */
   idleInTransactionTimeoutMs?: number;
-}
-
-/** A call the store cannot carry out as asked (the caller's mistake, not a conflict). */
-export class InvalidEventStoreRequestError extends Error {
-  readonly code = 'invalid-event-store-request';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidEventStoreRequestError';
-  }
 }
 
 const EVENT_COLUMNS =

@@ -1,4 +1,6 @@
-import { type Position } from '../../../application/ports/event-store.port.js';
+import { InvalidPositionError, type Position } from '../../../application/ports/event-store.port.js';
+
+export { InvalidPositionError };
 
 /**
  * A PostgreSQL position is the read-all sort key of an event, `<restore_epoch>/<transaction_id>/<global_position>`,
@@ -14,17 +16,6 @@ export interface PostgresPosition {
 
 /** Before every event: epochs start at 1. */
 export const ORIGIN: PostgresPosition = { restoreEpoch: 0, transactionId: '0', globalPosition: '0' };
-
-export class InvalidPositionError extends Error {
-  readonly code = 'invalid-position';
-  constructor(readonly position: unknown) {
-    super(
-      `Invalid event-store position ${JSON.stringify(position)}: a PostgreSQL position reads ` +
-        '"<restore epoch>/<transaction id>/<global position>", e.g. "1/7421/1003"; use one returned by this store.',
-    );
-    this.name = 'InvalidPositionError';
-  }
-}
 
 const POSITION_PATTERN = /^(0|[1-9]\d{0,9})\/(0|[1-9]\d{0,19})\/(0|[1-9]\d{0,18})$/;
 const MAX_INT4 = 2_147_483_647;
@@ -42,7 +33,10 @@ export function formatPosition(
 export function parsePosition(position: unknown): PostgresPosition {
   const match = typeof position === 'string' ? POSITION_PATTERN.exec(position) : null;
   if (!match || Number(match[1]) > MAX_INT4 || BigInt(match[2]) > MAX_XID8 || BigInt(match[3]) > MAX_INT8) {
-    throw new InvalidPositionError(position);
+    throw new InvalidPositionError(
+      position,
+      'a PostgreSQL position reads "<restore epoch>/<transaction id>/<global position>", e.g. "1/7421/1003"',
+    );
   }
   return { restoreEpoch: Number(match[1]), transactionId: match[2], globalPosition: match[3] };
 }

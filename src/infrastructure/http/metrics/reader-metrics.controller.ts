@@ -24,12 +24,8 @@ import { ProblemDto } from '../problem/problem.dto.js';
 import { instantParameter, invalidQuery, oneOfParameter, parseQuery } from './query-parameters.js';
 import { ReaderMetricsDto, ReaderMetricsListDto } from './reader-metrics.dto.js';
 
-/**
- * The access log's resource for these reads. TODO(access-log owner): add 'reader-metrics' to
- * ACCESSED_RESOURCES in case-data-accessed.event.ts (and to AccessLogItemDto's enum); the stored
- * event and the access-log row already carry it as text.
- */
-const READER_METRICS_RESOURCE = 'reader-metrics' as AccessedResource;
+/** The access log's resource for these reads. */
+const READER_METRICS_RESOURCE: AccessedResource = 'reader-metrics';
 
 function MetricsQueries(): MethodDecorator {
   return (target, key, descriptor) => {

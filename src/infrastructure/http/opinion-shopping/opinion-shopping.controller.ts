@@ -47,11 +47,8 @@ import { FlagReviewedDto, ReviewShoppingFlagDto, ShoppingFlagPageDto } from './o
 
 const PATIENT_REF = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-/**
- * The access log's resource for reads of the flag list (it names patients and cases).
- * TODO(access-log owner): add 'shopping-flags' to ACCESSED_RESOURCES in case-data-accessed.event.ts.
- */
-const SHOPPING_FLAGS_RESOURCE = 'shopping-flags' as AccessedResource;
+/** The access log's resource for reads of the flag list (it names patients and cases). */
+const SHOPPING_FLAGS_RESOURCE: AccessedResource = 'shopping-flags';
 
 /** Opaque and URL-safe: base64url of the last item's (raisedAt, flagId). */
 export function encodeFlagCursor(position: FlagPosition): string {
