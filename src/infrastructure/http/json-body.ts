@@ -4,7 +4,9 @@ import { ProblemException } from './problem/problem-exception.js';
 export const BODY_LIMIT_BYTES = 256 * 1024;
 export const MAX_JSON_DEPTH = 32;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark in the text: fastify's secure parser drops exactly one, so a
+// body that starts with two (the second one is not JSON) is refused rather than accepted.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Nesting depth of a JSON text, scanned without parsing: deep bodies are refused before

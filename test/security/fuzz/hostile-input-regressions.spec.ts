@@ -181,6 +181,21 @@ describe('hostile input the fuzz found (regressions)', () => {
     expect(nel.status).toBe(201);
   });
 
+  it('one UTF-8 byte-order mark before the JSON is tolerated, a second one is not JSON (400)', async () => {
+    const { caseId } = await caseWithStartedRead();
+    const body = '{"source":"pathology","findings":[{"code":"fracture","presence":"present"}]}';
+    const send = async (prefix: number[]) =>
+      sendRaw(running.baseUrl, 'POST', `/api/v1/cases/${caseId}/reference-standard`, {
+        token: await api.token(COORDINATOR.sub, COORDINATOR.roles),
+        body: Buffer.concat([Buffer.from(prefix), Buffer.from(body)]),
+        headers: { 'content-type': 'application/json' },
+      });
+    await nothingWritten(async () => {
+      expectProblem(await send([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), 400, 'invalid-body');
+    });
+    expect((await send([0xef, 0xbb, 0xbf])).status).toBe(201);
+  });
+
   it('a path fastify cannot route (over-long parameter, malformed %-escape) is a problem+json 400', async () => {
     for (const segment of ['a'.repeat(101), '%zz', '%E0%A4%A', '%C0%80']) {
       const response = await post(`/api/v1/cases/${segment}/withdrawal`, '{"reason":"x"}', COORDINATOR, {

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { type Command, CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -13,8 +13,10 @@ import {
   ApiUnsupportedMediaTypeResponse,
   ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CaseCommandOutcome } from '../../../application/case/case-commands.service.js';
+import type {
+  CaseCommandContext,
+  CaseCommandOutcome,
+} from '../../../application/case/case-commands.service.js';
 import { AppendAddendumCommand } from '../../../application/case/commands/append-addendum.command.js';
 import { AssignReaderCommand } from '../../../application/case/commands/assign-reader.command.js';
 import { CloseCaseCommand } from '../../../application/case/commands/close-case.command.js';
@@ -32,13 +34,13 @@ import { CommandIds } from '../../../application/command-path/command-ids.js';
 import { materialsShown } from '../../../domain/case/blinding.js';
 import type { CaseEvent } from '../../../domain/case/case.events.js';
 import type { Case, CaseState } from '../../../domain/case/case.state.js';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
-import type { Identity } from '../../auth/identity.js';
+import { Allow } from '../../auth/allow.decorator.js';
 import { Idempotency, idempotencyScope } from '../idempotency/idempotency.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
 import { CaseIdPipe, UuidParamPipe } from './case-id.pipe.js';
-import { commandContext, etag } from './command-context.js';
+import { type CommandExchange, Exchange, commandContext, etag } from './command-context.js';
+import type { CommandBodyDto } from './dto/common.dto.js';
 import {
   CloseCaseDto,
   EscalateCaseDto,
@@ -145,15 +147,17 @@ export class CasesController {
     private readonly idempotency: Idempotency,
   ) {}
 
-  private async respond(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    run: () => Promise<CaseCommandOutcome>,
+  /** Maps the body to a command, runs it under the request's Idempotency-Key, sets the ETag, maps the result. */
+  private run<Body extends CommandBodyDto>(
+    { identity, request, reply }: CommandExchange,
+    body: Body,
+    command: (data: Omit<Body, 'occurredAt'>, context: CaseCommandContext) => Command<CaseCommandOutcome>,
     map: (outcome: CaseCommandOutcome) => object,
   ): Promise<unknown> {
+    const { context, data } = commandContext(identity, request, body);
     void reply.status(201);
     return this.idempotency.run(request, reply, async () => {
-      const outcome = await run();
+      const outcome = await this.commands.execute(command(data, context));
       void reply.header('etag', etag(outcome.result.revision));
       return map(outcome);
     });
@@ -167,19 +171,18 @@ export class CasesController {
   @CommandResponses()
   request(
     @Body(BODY) body: RequestSecondOpinionDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
     // Without a client id, one derived from the Idempotency-Key keeps retries on the same case.
-    const caseId = (data.caseId ?? new CommandIds(idempotencyScope(request)).idFor('case')).toLowerCase();
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new RequestSecondOpinionCommand(caseId, { ...data, caseId }, context)),
+    const caseId = (
+      body.caseId ?? new CommandIds(idempotencyScope(exchange.request)).idFor('case')
+    ).toLowerCase();
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new RequestSecondOpinionCommand(caseId, { ...data, caseId }, context),
       ({ result }) => {
-        void reply.header('location', `/api/v1/cases/${caseId}`);
+        void exchange.reply.header('location', `/api/v1/cases/${caseId}`);
         return { caseId, revision: result.revision };
       },
     );
@@ -194,15 +197,12 @@ export class CasesController {
   assign(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: AssignReaderDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new AssignReaderCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new AssignReaderCommand(caseId, data, context),
       ({ result }) => ({
         assignmentId: eventOf(result.events, 'ReaderAssigned').data.assignmentId,
         revision: result.revision,
@@ -220,15 +220,12 @@ export class CasesController {
     @Param('caseId', CaseIdPipe) caseId: string,
     @Param('assignmentId', UuidParamPipe) assignmentId: string,
     @Body(BODY) body: UnassignReaderDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new UnassignReaderCommand(caseId, { ...data, assignmentId }, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new UnassignReaderCommand(caseId, { ...data, assignmentId }, context),
       ({ result }) => ({ revision: result.revision }),
     );
   }
@@ -242,15 +239,12 @@ export class CasesController {
   startRead(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: StartReadDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new StartReadCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new StartReadCommand(caseId, data, context),
       ({ result }) => {
         const { shown } = eventOf(result.events, 'ReadStarted').data;
         return { revision: result.revision, shown, materials: materialsShown(existing(result.state), shown) };
@@ -269,15 +263,12 @@ export class CasesController {
   submitOpinion(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: SubmitOpinionDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new SubmitOpinionCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new SubmitOpinionCommand(caseId, data, context),
       ({ result }) => ({
         opinionId: eventOf(result.events, 'OpinionSubmitted').data.opinionId,
         revision: result.revision,
@@ -297,15 +288,12 @@ export class CasesController {
   reviewPriorReport(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: ReviewPriorReportDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new ReviewPriorReportCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new ReviewPriorReportCommand(caseId, data, context),
       ({ result }) => {
         const state = existing(result.state);
         return { revision: result.revision, status: state.status, priorReport: state.request.priorReport };
@@ -324,15 +312,12 @@ export class CasesController {
   adjudicate(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: SubmitAdjudicationDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new SubmitAdjudicationCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new SubmitAdjudicationCommand(caseId, data, context),
       ({ result }) => ({ revision: result.revision, status: existing(result.state).status }),
     );
   }
@@ -346,15 +331,12 @@ export class CasesController {
   escalate(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: EscalateCaseDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new EscalateCaseCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new EscalateCaseCommand(caseId, data, context),
       ({ result }) => ({ revision: result.revision, status: existing(result.state).status }),
     );
   }
@@ -368,15 +350,12 @@ export class CasesController {
   close(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(OPTIONAL_BODY) body: CloseCaseDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new CloseCaseCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new CloseCaseCommand(caseId, data, context),
       ({ result }) => ({
         revision: result.revision,
         outcome: eventOf(result.events, 'CaseClosed').data.outcome,
@@ -393,15 +372,12 @@ export class CasesController {
   reopen(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: ReasonDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new ReopenCaseCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new ReopenCaseCommand(caseId, data, context),
       ({ result }) => ({
         revision: result.revision,
         round: eventOf(result.events, 'CaseReopened').data.round,
@@ -418,15 +394,12 @@ export class CasesController {
   withdraw(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: ReasonDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new WithdrawCaseCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new WithdrawCaseCommand(caseId, data, context),
       ({ result }) => ({ revision: result.revision }),
     );
   }
@@ -441,15 +414,12 @@ export class CasesController {
     @Param('caseId', CaseIdPipe) caseId: string,
     @Param('opinionId', UuidParamPipe) opinionId: string,
     @Body(BODY) body: AppendAddendumDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new AppendAddendumCommand(caseId, { ...data, opinionId }, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new AppendAddendumCommand(caseId, { ...data, opinionId }, context),
       ({ result }) => ({ revision: result.revision }),
     );
   }
@@ -465,15 +435,12 @@ export class CasesController {
   referenceStandard(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: RecordReferenceStandardDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() exchange: CommandExchange,
   ): Promise<unknown> {
-    const { context, data } = commandContext(identity, request, body);
-    return this.respond(
-      request,
-      reply,
-      () => this.commands.execute(new RecordReferenceStandardCommand(caseId, data, context)),
+    return this.run(
+      exchange,
+      body,
+      (data, context) => new RecordReferenceStandardCommand(caseId, data, context),
       ({ result }) => ({ revision: result.revision }),
     );
   }

@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CaseCommandContext } from '../../../application/case/case-commands.service.js';
 import type { Identity } from '../../auth/identity.js';
 import { idempotencyScope } from '../idempotency/idempotency.js';
@@ -42,3 +43,17 @@ export function commandContext<Body extends CommandBodyDto>(
     data,
   };
 }
+
+/** What a command route needs of its request: the verified caller, the request and the reply. */
+export interface CommandExchange {
+  identity: Identity;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export const Exchange = createParamDecorator((_: unknown, context: ExecutionContext): CommandExchange => {
+  const http = context.switchToHttp();
+  const request = http.getRequest<FastifyRequest>();
+  if (!request.identity) throw new Error('Exchange used on a route without @Allow');
+  return { identity: request.identity, request, reply: http.getResponse<FastifyReply>() };
+});
