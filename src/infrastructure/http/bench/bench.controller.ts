@@ -9,8 +9,6 @@ import { commandContext, etag } from '../case/command-context.js';
 import { SubmitOpinionDto } from '../case/dto/reader.dto.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
 
-const BODY = new BodyValidationPipe();
-
 /**
  * Benchmark baseline (bench/e2e, `BENCH_ROUTES=true` only; never documented in OpenAPI): the
  * SubmitOpinion route as far as the command bus — the same onRequest hooks (correlation id,
@@ -26,7 +24,7 @@ export class BenchController {
   @Allow('submit-opinion')
   submitOpinion(
     @Param('caseId', CaseIdPipe) _caseId: string,
-    @Body(BODY) body: SubmitOpinionDto,
+    @Body(new BodyValidationPipe()) body: SubmitOpinionDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
