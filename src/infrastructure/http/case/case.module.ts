@@ -31,6 +31,6 @@ import { CasesController } from './cases.controller.js';
     IdempotencyStore,
     Idempotency,
   ],
-  exports: [CaseCommands, CaseAggregate, CommandPath, ReadingGuard],
+  exports: [CaseCommands, CaseAggregate, CommandPath, ReadingGuard, Idempotency],
 })
 export class CaseModule {}

@@ -17,8 +17,6 @@ import {
   type OpinionShoppingConfig,
 } from '../../config/opinion-shopping-config.js';
 import { CaseModule } from '../case/case.module.js';
-import { Idempotency } from '../idempotency/idempotency.js';
-import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { OpinionShoppingController } from './opinion-shopping.controller.js';
 
 const SHOPPING_CONFIG = Symbol('OpinionShoppingConfig');
@@ -56,8 +54,6 @@ const SHOPPING_CONFIG = Symbol('OpinionShoppingConfig');
     { provide: KNOWN_SHOPPING_FLAGS, useExisting: OpinionShoppingQueries },
     FlagReviewAggregate,
     ReviewShoppingFlagHandler,
-    IdempotencyStore,
-    Idempotency,
   ],
   exports: [OpinionShoppingQueries, OpinionShoppingTimer],
 })
