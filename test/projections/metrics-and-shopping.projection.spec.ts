@@ -219,6 +219,14 @@ describe('reader-metrics and opinion-shopping projections applied directly', () 
     const other = log.request('pt-f', day(310));
     log.read(other.caseId, 'rad-1', 'absent', day(311), 'present');
 
+    // Imported out of order: the later request first, the earlier one (another patient) after it.
+    log.request('pt-g', day(260), { uid: '1.2.88' });
+    log.request('pt-h', day(250), { uid: '1.2.88' });
+    // A prior report from rad-2 arrives before rad-2's own (earlier dated) read of that study is imported.
+    log.request('pt-j', day(340), { uid: '1.2.66', priorReport: report('rad-2', 'present') });
+    const copied = log.request('pt-i', day(334), { uid: '1.2.66' });
+    log.read(copied.caseId, 'rad-2', 'present', day(335));
+
     // Committee reviews: the latest wins.
     const flagId = flagIdFor('OS-1', 'pt-a', 'wrist', os1Trigger.eventId);
     for (const disposition of ['needs-follow-up', 'dismissed']) {
@@ -252,14 +260,17 @@ describe('reader-metrics and opinion-shopping projections applied directly', () 
       },
     );
 
-    it('raises each rule on the right patient', () => {
+    it('raises each rule on the right patient, also when earlier history is imported after later', () => {
       const flags = first.flags as Array<{ rule: string; patient_ref: string }>;
       expect(flags.map((flag) => `${flag.rule} ${flag.patient_ref}`).sort()).toEqual([
         'OS-1 pt-a',
         'OS-1 pt-a',
         'OS-3 pt-b',
         'OS-4 pt-d',
+        'OS-4 pt-g',
+        'OS-4 pt-j',
         'OS-5 pt-e',
+        'OS-5 pt-j',
       ]);
     });
 

@@ -74,7 +74,7 @@ describe('reader-study import of a generated study', () => {
         labels('groundtruth'),
       );
       expect(metricsTable(summary.metrics).split('\n')).toHaveLength(1 + 2 * 15);
-    });
+    }, 120_000);
 
     it('writes nothing when run again: the same event count and the same last position', async () => {
       const before = await fresh.events();
@@ -82,7 +82,7 @@ describe('reader-study import of a generated study', () => {
       expect(again).toMatchObject({ studies: 40, imported: 0, skipped: 40, eventsWritten: 0, failed: [] });
       expect(await fresh.events()).toEqual(before);
       expectMetricsMatchLabels(again.metrics, new Map([['r1', labels('r1')]]), labels('groundtruth'));
-    });
+    }, 120_000);
   });
 
   it('leaves disagreements awaiting adjudication without an adjudicator, and a later run with one completes just those', async () => {
@@ -118,7 +118,7 @@ describe('reader-study import of a generated study', () => {
     } finally {
       await database.drop();
     }
-  });
+  }, 120_000);
 
   it('reads a single primary as a single second read (readsRequired 1, no adjudication)', async () => {
     const { database, config } = await importDatabase();
@@ -130,5 +130,5 @@ describe('reader-study import of a generated study', () => {
     } finally {
       await database.drop();
     }
-  });
+  }, 120_000);
 });

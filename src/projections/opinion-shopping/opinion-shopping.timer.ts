@@ -60,8 +60,8 @@ export class OpinionShoppingTimer implements OnApplicationBootstrap, BeforeAppli
     await this.running;
   }
 
-  /** Re-evaluates every patient whose quiet period has ended; returns how many it looked at. */
-  async reevaluateDue(): Promise<number> {
+  /** Re-evaluates every patient whose quiet period has ended by `now`; returns how many it looked at. */
+  async reevaluateDue(now: Date = this.clock.now()): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -81,12 +81,11 @@ export class OpinionShoppingTimer implements OnApplicationBootstrap, BeforeAppli
         await runner.commitTransaction();
         return 0; // events are waiting: the projection ends quiet periods with their time
       }
-      const now = this.clock.now().toISOString();
       const due = (
         (await runner.query(
           `SELECT patient_ref FROM ${quoteIdentifier(active.schema)}.patients
            WHERE next_reevaluation_at <= $1::timestamptz ORDER BY patient_ref`,
-          [now],
+          [now.toISOString()],
         )) as Array<{ patient_ref: string }>
       ).map((row) => row.patient_ref);
       if (due.length > 0) {
@@ -95,7 +94,7 @@ export class OpinionShoppingTimer implements OnApplicationBootstrap, BeforeAppli
           patientRefs: due,
           studyUids: [],
         });
-        for (const patientRef of due) work.reevaluate(patientRef, now);
+        for (const patientRef of due) work.reevaluate(patientRef, now.toISOString());
         await work.save(runner.manager);
       }
       await runner.commitTransaction();

@@ -11,6 +11,7 @@ import {
   type ShoppingHistory,
   type ShoppingRequest,
 } from '../../domain/opinion-shopping/opinion-shopping.rules.js';
+import { parseInstant } from '../../domain/metrics/time.js';
 import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
 import { quoteIdentifier } from '../runner/projection-control.js';
 
@@ -126,6 +127,13 @@ export async function createShoppingTables(manager: EntityManager, schema: strin
       reviewed_at timestamptz NOT NULL,
       event_id    text        NOT NULL
     )`);
+}
+
+/** Whether a request comes after (time, eventId) in the order the rules read requests in. */
+function isAfter(request: ShoppingRequest, occurredAt: string, eventId: string): boolean {
+  const time = parseInstant(request.occurredAt);
+  const other = parseInstant(occurredAt);
+  return time > other || (time === other && request.eventId >= eventId);
 }
 
 const add = <Key, Value>(index: Map<Key, Set<Value>>, key: Key, value: Value): void => {
@@ -262,7 +270,10 @@ export class ShoppingWorkingSet {
       };
       this.index({ caseId, request, round: 1, readersByRound: {} });
       this.changedCases.add(caseId);
-      this.reevaluateStudy(study.studyInstanceUid, now);
+      // OS-4: every request ordered after this one on the same study now has one more before it.
+      this.reevaluatePatients(patientRef, study.studyInstanceUid, now, (later) =>
+        isAfter(later, occurredAt, recorded.eventId),
+      );
       return;
     }
     const known = this.cases.get(caseId);
@@ -330,7 +341,15 @@ export class ShoppingWorkingSet {
       default:
         return;
     }
-    this.reevaluateStudy(study, now);
+    // OS-5 (and OS-3, which skips copies of this engine's reports): only requests dated after a
+    // report can bring it back; a consensus also counts for its own patient (OS-1, OS-3).
+    const own = event.type === 'ConsensusReached' ? known.request.patientRef : undefined;
+    this.reevaluatePatients(
+      own,
+      study,
+      now,
+      (later) => parseInstant(later.occurredAt) > parseInstant(occurredAt),
+    );
   }
 
   /** Re-evaluates one patient as of `now` (the timer, and the passing of a quiet period). */
@@ -423,10 +442,23 @@ export class ShoppingWorkingSet {
     };
   }
 
-  private reevaluateStudy(study: string, now: string): void {
-    const patients = new Set(
-      [...(this.casesByStudy.get(study) ?? [])].map((caseId) => this.cases.get(caseId)!.request.patientRef),
-    );
+  /**
+   * Re-evaluates `own` and every patient with a request on `study` that `affected` says a new fact
+   * can change (the rules look backwards from each request, so only later requests can): in order,
+   * a history's flags change only where it grew, and re-evaluating every patient of a shared study
+   * would cost a pass over all of them per event.
+   */
+  private reevaluatePatients(
+    own: string | undefined,
+    study: string,
+    now: string,
+    affected: (request: ShoppingRequest) => boolean,
+  ): void {
+    const patients = new Set<string>(own === undefined ? [] : [own]);
+    for (const caseId of this.casesByStudy.get(study) ?? []) {
+      const { request } = this.cases.get(caseId)!;
+      if (affected(request)) patients.add(request.patientRef);
+    }
     for (const patientRef of [...patients].sort()) this.reevaluate(patientRef, now);
   }
 

@@ -31,6 +31,8 @@ export interface ProjectionRunnerOptions {
   retryDelayMs?: number;
   /** Most events in one transaction; batches grow up to it under load. Default 500. */
   maxBatchSize?: number;
+  /** About how long one batch transaction may last before batches shrink, in ms. Default 250. */
+  batchTargetMs?: number;
   /** lagEvents counts at most this many. Default 100000. */
   lagCountLimit?: number;
   logger?: RunnerLogger;
@@ -123,6 +125,7 @@ export class ProjectionRunner {
       lockRetryMs: options.lockRetryMs ?? 2000,
       retryDelayMs: options.retryDelayMs ?? 1000,
       maxBatchSize: options.maxBatchSize ?? 500,
+      batchTargetMs: options.batchTargetMs ?? 250,
     };
     for (const [name, value] of Object.entries(this.settings)) {
       if (!(Number.isSafeInteger(value) && value > 0)) throw new Error(`${name} must be a positive integer`);
@@ -235,7 +238,7 @@ export class ProjectionRunner {
   async waitUntilCaughtUp(options: { names?: readonly string[]; timeoutMs?: number } = {}): Promise<void> {
     const names = options.names ?? this.names;
     names.forEach((name) => this.projection(name));
-    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
     // Events committed before the call may not be readable yet (PostgreSQL's read gate): wait for them first.
     await this.options.store.awaitReadable?.(Math.max(1, deadline - Date.now()));
     for (;;) {
@@ -258,7 +261,7 @@ export class ProjectionRunner {
       if (behind.length === 0) return;
       if (Date.now() > deadline) {
         throw new Error(
-          `Projections not caught up within ${options.timeoutMs ?? 10_000} ms: ${behind.join(', ')}`,
+          `Projections not caught up within ${options.timeoutMs ?? 20_000} ms: ${behind.join(', ')}`,
         );
       }
       await delay(Math.min(20, this.settings.pollIntervalMs));

@@ -31,7 +31,15 @@ export interface WorkerSettings {
   retryDelayMs: number;
   /** Most events applied in one transaction. */
   maxBatchSize: number;
+  /**
+   * A batch transaction should last about this long: it holds back the cluster's xmin, which
+   * pauses every reader of the PostgreSQL log. Batches double while they are quicker, halve when slower.
+   */
+  batchTargetMs: number;
 }
+
+/** Batch size a generation starts with; it grows under load up to maxBatchSize. */
+const FIRST_BATCH_SIZE = 50;
 
 export interface WorkerHost {
   readonly dataSource: DataSource;
@@ -88,6 +96,8 @@ export class ProjectionWorker {
   private sleeper: { done: () => void; wakeable: boolean } | null = null;
   /** Generations stopped by a poison event, with the message; a restart or a rebuild retries. */
   private readonly failures = new Map<number, string>();
+  /** Current batch size per generation (adaptive, see WorkerSettings.batchTargetMs). */
+  private readonly batchSizes = new Map<number, number>();
 
   constructor(
     readonly projection: Projection,
@@ -212,11 +222,20 @@ export class ProjectionWorker {
   }
 
   private async step(generation: GenerationRow): Promise<StepOutcome> {
-    const { maxBatchSize } = this.host.settings;
-    const events = await this.host.store.readAll({ after: generation.checkpoint, maxCount: maxBatchSize });
+    const { maxBatchSize, batchTargetMs } = this.host.settings;
+    const limit = this.batchSizes.get(generation.generation) ?? Math.min(FIRST_BATCH_SIZE, maxBatchSize);
+    const events = await this.host.store.readAll({ after: generation.checkpoint, maxCount: limit });
     if (events.length === 0) return 'idle';
+    const started = Date.now();
     if (!(await this.applyBatch(generation, events))) return 'failed';
-    return events.length >= maxBatchSize ? 'full' : 'partial';
+    const elapsed = Date.now() - started;
+    const full = events.length >= limit;
+    if (elapsed > batchTargetMs)
+      this.batchSizes.set(generation.generation, Math.max(1, Math.floor(limit / 2)));
+    else if (full && elapsed < batchTargetMs / 2) {
+      this.batchSizes.set(generation.generation, Math.min(maxBatchSize, limit * 2));
+    }
+    return full ? 'full' : 'partial';
   }
 
   /** False when a poison event stopped the generation (the events before it are applied). */
@@ -250,24 +269,37 @@ export class ProjectionWorker {
     const last = events.at(-1)!.position;
     await connection.startTransaction();
     try {
-      // Taken first: the checkpoint row's lock also keeps a second writer from applying the same batch.
+      try {
+        await this.projection.apply(connection.manager, generation.schema, events);
+      } catch (error) {
+        throw new ApplyFailure(error);
+      }
+      // Written last: the transaction takes an xid (which holds back every reader of the log) as late
+      // as it can. The condition still lets only one writer move the checkpoint from where it was.
       const moved = (await connection.query(
         CHECKPOINT_SQL,
         [this.name, generation.generation, last, events.length, generation.checkpoint ?? null],
         true,
       )) as { affected?: number };
       if (moved.affected !== 1) throw new CheckpointMovedError(this.name, generation.generation);
-      try {
-        await this.projection.apply(connection.manager, generation.schema, events);
-      } catch (error) {
-        throw new ApplyFailure(error);
-      }
       await connection.commitTransaction();
     } catch (error) {
       await this.rollback(connection, error);
+      // A batch that failed because another writer got there first is not a poison event.
+      if (error instanceof ApplyFailure && (await this.checkpointMoved(generation))) {
+        throw new CheckpointMovedError(this.name, generation.generation);
+      }
       throw error;
     }
     generation.checkpoint = last;
+  }
+
+  private async checkpointMoved(generation: GenerationRow): Promise<boolean> {
+    const rows = (await this.lockedConnection().query(
+      `SELECT checkpoint FROM projections.projection_generations WHERE name = $1 AND generation = $2`,
+      [this.name, generation.generation],
+    )) as Array<{ checkpoint: string | null }>;
+    return rows.length === 0 || (rows[0].checkpoint ?? undefined) !== generation.checkpoint;
   }
 
   private async rollback(connection: QueryRunner, cause: unknown): Promise<void> {
