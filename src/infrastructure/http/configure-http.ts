@@ -57,7 +57,22 @@ export function openApiDocument(app: NestFastifyApplication) {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Error answers are RFC 9457 problem details: document them under their real media type.
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<{
+      responses?: Record<string, { content?: Record<string, unknown> }>;
+    }>) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (Number(status) >= 400 && json && response.content) {
+          delete response.content['application/json'];
+          response.content['application/problem+json'] = json;
+        }
+      }
+    }
+  }
+  return document;
 }
 
 /** HTTP concerns shared by main.ts and the end-to-end tests, so the tests exercise the real set-up. */
