@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { CaseAggregate } from '../../src/application/case/case.aggregate.js';
+import { CaseCommands } from '../../src/application/case/case-commands.service.js';
+import { CommandPath } from '../../src/application/command-path/command-path.js';
+import { systemClock } from '../../src/application/ports/clock.port.js';
+import { defaultCasePolicy } from '../../src/domain/case/case.policy.js';
+import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { type RunningApp, TEST_JWT_SECRET, startTestApp, tokenFor } from '../support/app.js';
 import {
   type ApiResponse,
@@ -792,10 +798,78 @@ describe('case API errors (HTTP, problem+json)', () => {
       await expectUnchanged(caseId, before);
     });
 
-    it('concurrency-conflict: writers that keep losing the race after every retry', async () => {
-      // Every command re-reads and re-decides on a concurrent append, up to 5 attempts; a writer that
-      // loses all of them gets 409 concurrency-conflict. 64 writers racing on one stream make that
-      // happen (measured: 48 writers → 14-22 conflicts); none is a 5xx, and every 201 is recorded.
+    it('concurrency-conflict: writers that keep losing the race to other instances after every retry', async () => {
+      // Within one engine, commands on one stream take turns (next test); a command re-reads and
+      // re-decides when another instance appended first, up to 10 attempts, and one that loses them
+      // all gets 409 concurrency-conflict. 12 other instances (stores of their own on the same
+      // database) appending reference standards to the case back to back make that happen; none is
+      // a 5xx, and every 201 is recorded at the revision it names.
+      const caseId = await requestCase();
+      const other = new PostgresEventStore(running.database.url, { maxConnections: 1 });
+      const { result } = await new CaseCommands(
+        new CommandPath(other, systemClock),
+        new CaseAggregate(defaultCasePolicy),
+      ).run(
+        caseId,
+        'RecordReferenceStandard',
+        {
+          source: 'pathology',
+          findings: [{ code: 'fracture', presence: 'present' }],
+          note: 'Other instance',
+        },
+        { actor: { id: 'coord-2', role: 'coordinator' }, correlationId: randomUUID() },
+      );
+      await other.close();
+      const recorded = result.recorded[0]!;
+      const stores = Array.from(
+        { length: 12 },
+        () => new PostgresEventStore(running.database.url, { maxConnections: 1 }),
+      );
+      let racing = true;
+      const racers = stores.map(async (store) => {
+        while (racing) {
+          await store.append(
+            `case-${caseId}`,
+            [
+              {
+                eventId: randomUUID(),
+                type: recorded.type,
+                data: recorded.data,
+                metadata: recorded.metadata,
+              },
+            ],
+            { expected: 'any' },
+          );
+        }
+      });
+      let responses: ApiResponse[];
+      try {
+        responses = await Promise.all(
+          Array.from({ length: 8 }, (_, index) =>
+            api.post(
+              `/api/v1/cases/${caseId}/reference-standard`,
+              { source: 'pathology', findings: FRACTURE_PRESENT, note: `Report ${index}` },
+              COORDINATOR,
+            ),
+          ),
+        );
+      } finally {
+        racing = false;
+        await Promise.all(racers);
+        await Promise.all(stores.map((store) => store.close()));
+      }
+      const conflicts = responses.filter((response) => response.status !== 201);
+      for (const response of conflicts) expectProblem(response, 409, 'concurrency-conflict');
+      expect(conflicts.length).toBeGreaterThan(0);
+      const history = await api.get<{ events: Json[] }>(`/api/v1/cases/${caseId}/history`, QUALITY);
+      responses.forEach((response, index) => {
+        if (response.status !== 201) return;
+        const event = history.body.events.find((candidate) => candidate.revision === response.body.revision);
+        expect(event).toMatchObject({ type: 'ReferenceStandardRecorded', data: { note: `Report ${index}` } });
+      });
+    });
+
+    it('writers of one engine on one stream take turns: 64 at once all land, at consecutive revisions', async () => {
       const caseId = await requestCase();
       const before = await snapshot(caseId);
       const responses = await Promise.all(
@@ -807,15 +881,11 @@ describe('case API errors (HTTP, problem+json)', () => {
           ),
         ),
       );
-      const created = responses.filter((response) => response.status === 201);
-      const conflicts = responses.filter((response) => response.status !== 201);
-      for (const response of conflicts) expectProblem(response, 409, 'concurrency-conflict');
-      expect(conflicts.length).toBeGreaterThan(0);
-      expect(created.length).toBeGreaterThan(0);
+      expect(responses.map((response) => response.status)).toEqual(responses.map(() => 201));
       const after = await snapshot(caseId);
-      expect(after.events).toBe(before.events + created.length);
-      const revisions = created.map((response) => response.body.revision as number).sort((x, y) => x - y);
-      expect(revisions).toEqual(created.map((_, index) => before.events + index));
+      expect(after.events).toBe(before.events + 64);
+      const revisions = responses.map((response) => response.body.revision as number).sort((x, y) => x - y);
+      expect(revisions).toEqual(responses.map((_, index) => before.events + index));
     });
   });
 

@@ -8,6 +8,7 @@ import {
   type EventStore,
   type EventToAppend,
   type JsonObject,
+  type Position,
   type RecordedEvent,
   WrongExpectedVersionError,
 } from '../ports/event-store.port.js';
@@ -68,6 +69,23 @@ export interface CommandResult<Event, State> {
 
 const MAX_ATTEMPTS = 10;
 
+/** A stream as the last command of this process left it: what the next one in line may start from. */
+interface StreamSnapshot {
+  aggregate: unknown;
+  state: unknown;
+  revision: number;
+  lastHash: string;
+}
+
+/** Commands of this process on one stream, one at a time (see CommandPath.execute). */
+interface StreamTurn {
+  tail: Promise<void>;
+  /** Commands holding or awaiting the turn. */
+  queued: number;
+  /** Set when a command ends while others wait; the next one takes it instead of reading the stream. */
+  handoff?: StreamSnapshot;
+}
+
 function preconditionFailed(expected: number, revision: number): DomainError {
   return new DomainError(
     'precondition-failed',
@@ -79,9 +97,18 @@ function preconditionFailed(expected: number, revision: number): DomainError {
  * The one path every command takes: read the stream, fold, decide, append with the expected
  * revision; on a concurrent write, read and decide again (a rule that no longer holds then fails
  * cleanly with its own error), at most MAX_ATTEMPTS times.
+ *
+ * Within one process, commands on the same stream take turns (the others on that stream wait;
+ * other streams are not held up): on a hot stream, concurrent writers of this instance never
+ * conflict with each other and never re-read and re-decide for nothing, and a command that finds
+ * others waiting hands them the state it leaves (folded, with its revision and last hash), so the
+ * next one does not read the stream again. Writers in other instances are still caught by the
+ * expected revision: their conflict is retried with a fresh read, as always.
  */
 @Injectable()
 export class CommandPath {
+  private readonly turns = new Map<string, StreamTurn>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -94,8 +121,47 @@ export class CommandPath {
     buildCommand: (metadata: CommandMetadataInput, state: State) => Command,
     ids: CommandIds = new CommandIds(context.idempotencyScope),
   ): Promise<CommandResult<Event, State>> {
+    let turn = this.turns.get(streamId);
+    if (!turn) {
+      turn = { tail: Promise.resolve(), queued: 0 };
+      this.turns.set(streamId, turn);
+    }
+    const previous = turn.tail;
+    let release!: () => void;
+    turn.tail = new Promise<void>((resolve) => (release = resolve));
+    turn.queued++;
+    try {
+      await previous;
+      return await this.executeInTurn(aggregate, streamId, context, buildCommand, ids, turn);
+    } finally {
+      turn.queued--;
+      if (turn.queued === 0 && this.turns.get(streamId) === turn) this.turns.delete(streamId);
+      release();
+    }
+  }
+
+  private async executeInTurn<Command, Event extends DomainEvent, State>(
+    aggregate: AggregateDefinition<Command, Event, State>,
+    streamId: string,
+    context: CommandContext,
+    buildCommand: (metadata: CommandMetadataInput, state: State) => Command,
+    ids: CommandIds,
+    turn: StreamTurn,
+  ): Promise<CommandResult<Event, State>> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision, lastHash, stored } = await this.load(aggregate, streamId);
+      const handoff = turn.handoff;
+      turn.handoff = undefined;
+      // A command with an idempotency scope looks for its own events in the stream: it reads it.
+      const loaded =
+        handoff && handoff.aggregate === aggregate && !ids.deterministic
+          ? { ...(handoff as StreamSnapshot & { state: State }), stored: [] as RecordedEvent[] }
+          : await this.load(aggregate, streamId);
+      const { state, revision, lastHash, stored } = loaded;
+      // Whatever this attempt ends in without appending leaves the stream as loaded: the next in line may start there.
+      const handOn = (snapshot: StreamSnapshot): void => {
+        if (turn.queued > 1) turn.handoff = snapshot;
+      };
+      const unchanged: StreamSnapshot = { aggregate, state, revision, lastHash };
 
       // An identical command already went through (its first event id is in the stream).
       if (ids.deterministic) {
@@ -104,8 +170,15 @@ export class CommandPath {
         if (at !== -1) return this.replay(aggregate, stored, at, ids);
       }
       const now = this.clock.now().toISOString();
-      const command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
+      let command: Command;
+      try {
+        command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
+      } catch (error) {
+        handOn(unchanged);
+        throw error;
+      }
       if (context.ifMatch !== undefined && context.ifMatch !== revision) {
+        handOn(unchanged);
         // api.md orders 404 (an unknown case, assignment or opinion) before 412, and 412 before every
         // other rule: the decision (pure) only tells whether what the command names exists.
         try {
@@ -115,8 +188,17 @@ export class CommandPath {
         }
         throw preconditionFailed(context.ifMatch, revision);
       }
-      const events = aggregate.decider.decide(command, state);
-      if (events.length === 0) return { events, recorded: [], state, revision, replayed: false };
+      let events: Event[];
+      try {
+        events = aggregate.decider.decide(command, state);
+      } catch (error) {
+        handOn(unchanged);
+        throw error;
+      }
+      if (events.length === 0) {
+        handOn(unchanged);
+        return { events, recorded: [], state, revision, replayed: false };
+      }
 
       const actingFor = context.actor.onBehalfOf?.id ?? aggregate.actingFor?.(command, state);
       const toAppend = this.envelope(
@@ -151,6 +233,35 @@ export class CommandPath {
         continue;
       }
       const after = events.reduce((folded, event) => aggregate.decider.evolve(folded, event), state);
+      if (turn.queued > 1) {
+        // The next in line folds what a read would give it: the stored form of these events.
+        const stateAsStored = toAppend.reduce(
+          (folded, event, index) =>
+            aggregate.decider.evolve(
+              folded,
+              aggregate.fromStored({
+                eventId: event.eventId,
+                type: event.type,
+                streamId,
+                revision: revision + 1 + index,
+                data: event.data,
+                metadata: event.metadata ?? {},
+                schemaVersion: event.schemaVersion ?? 1,
+                recordedAt: new Date(now),
+                // Not stored yet: fromStored reads the type, schema version and data.
+                position: '' as Position,
+              }),
+            ),
+          state,
+        );
+        const hash = toAppend.at(-1)!.metadata?.hash;
+        handOn({
+          aggregate,
+          state: stateAsStored,
+          revision: revision + events.length,
+          lastHash: typeof hash === 'string' ? hash : lastHash,
+        });
+      }
       return {
         events,
         recorded: toAppend,

@@ -26,18 +26,36 @@ export class SlaWatchProjection implements Projection {
     await manager.query(`CREATE INDEX ON "${schema}".sla_due (due_at) WHERE NOT settled`);
   }
 
+  /**
+   * Two statements per batch, whatever its size (not one per event): the due times of the cases
+   * requested, then the cases settled. The same rows as event by event, since a case is requested
+   * before anything settles it and `settled` never goes back.
+   */
   async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
+    const requested: Array<[string, string]> = [];
+    const settled = new Set<string>();
     for (const event of events) {
       if (!event.streamId.startsWith('case-')) continue;
       const caseId = event.streamId.slice('case-'.length);
       if (event.type === 'SecondOpinionRequested' && typeof event.data.dueAt === 'string') {
-        await manager.query(
-          `INSERT INTO "${schema}".sla_due (case_id, due_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-          [caseId, event.data.dueAt],
-        );
+        requested.push([caseId, event.data.dueAt]);
       } else if (SETTLED_BY.has(event.type)) {
-        await manager.query(`UPDATE "${schema}".sla_due SET settled = true WHERE case_id = $1`, [caseId]);
+        settled.add(caseId);
       }
+    }
+    if (requested.length > 0) {
+      await manager.query(
+        `INSERT INTO "${schema}".sla_due (case_id, due_at)
+         SELECT r.case_id, r.due_at FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS r(case_id, due_at, ord)
+         ORDER BY r.ord
+         ON CONFLICT DO NOTHING`,
+        [requested.map(([caseId]) => caseId), requested.map(([, dueAt]) => dueAt)],
+      );
+    }
+    if (settled.size > 0) {
+      await manager.query(`UPDATE "${schema}".sla_due SET settled = true WHERE case_id = ANY($1::uuid[])`, [
+        [...settled],
+      ]);
     }
   }
 }
