@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { log } from './util.js';
 
@@ -42,7 +43,7 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
 /**
  * A fresh `bench_<random>` database with durable commits: on the server of BENCH_ADMIN_DATABASE_URL,
  * else the local one on 127.0.0.1:5432, else (or with BENCH_EMBEDDED=true) the engine's embedded
- * PostgreSQL (started under `.data/bench`, stopped again by drop()).
+ * PostgreSQL (started under the temporary folder, stopped again by drop()).
  */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   let adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? LOCAL_ADMIN_URL;
@@ -54,11 +55,12 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       throw new Error(`BENCH_ADMIN_DATABASE_URL does not answer`);
     }
     log(
-      `${forceEmbedded ? 'BENCH_EMBEDDED=true' : 'No PostgreSQL on 127.0.0.1:5432'}: starting the embedded one under .data/bench`,
+      `${forceEmbedded ? 'BENCH_EMBEDDED=true' : 'No PostgreSQL on 127.0.0.1:5432'}: starting the embedded one under ${join(tmpdir(), 'xray-bench-embedded')}`,
     );
     const { startEmbeddedPostgres } =
       await import('../../src/infrastructure/persistence/embedded-postgres.js');
-    const embedded = await startEmbeddedPostgres(resolve('.data/bench'), { log, warn: log });
+    // Under the temporary folder: as root, the server runs as the postgres user, which must reach it.
+    const embedded = await startEmbeddedPostgres(join(tmpdir(), 'xray-bench-embedded'), { log, warn: log });
     const url = new URL(embedded.url);
     url.pathname = '/postgres';
     adminUrl = url.toString();

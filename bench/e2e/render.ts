@@ -8,12 +8,19 @@ import { formatMarkdown, markdown, type Report } from './report.js';
 
 async function main(): Promise<void> {
   const [path] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-  if (!path) throw new Error('usage: render.js <report.json> [--compare=<earlier.json>]');
+  if (!path) {
+    throw new Error(
+      'usage: render.js <report.json> [--compare=<earlier.json> [--compare-label=<what it was>]]',
+    );
+  }
   const comparePath = process.argv.find((arg) => arg.startsWith('--compare='))?.slice('--compare='.length);
   const report = JSON.parse(await readFile(path, 'utf8')) as Report;
   if (comparePath) {
     const { date, mode, rows, title } = JSON.parse(await readFile(comparePath, 'utf8')) as Report;
-    report.comparedWith = { date, mode, rows, title };
+    const label = process.argv
+      .find((arg) => arg.startsWith('--compare-label='))
+      ?.slice('--compare-label='.length);
+    report.comparedWith = { date, mode, rows, title: label ?? title };
     await writeFile(path, JSON.stringify(report, null, 2) + '\n');
   }
   const out = path.replace(/\.json$/, '') + '.md';

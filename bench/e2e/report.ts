@@ -144,6 +144,7 @@ export function markdown(report: Report, compareWith?: Report['comparedWith']): 
   if (compare) {
     const before = new Map(compare.rows.map((row) => [row.id, row]));
     parts.push(`## Compared with the run of ${compare.date} (${compare.mode})`);
+    if (!compare.title.startsWith('End-to-end benchmark')) parts.push(`Before: ${compare.title}`);
     parts.push(
       markdownTable(
         ['measure', 'before: engine', 'before: ratio', 'after: engine', 'after: ratio'],
