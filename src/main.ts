@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigurationError, loadConfig } from './infrastructure/config/app-config.js';
 import { resolveRuntimeConfig } from './infrastructure/config/resolve-runtime-config.js';
-import { configureHttp } from './infrastructure/http/configure-http.js';
+import { beginShutdown, configureHttp } from './infrastructure/http/configure-http.js';
 import { createApp } from './infrastructure/http/create-app.js';
 
 async function bootstrap(): Promise<void> {
@@ -35,6 +35,7 @@ async function bootstrap(): Promise<void> {
     }, runtime.config.shutdownGraceMs + 5_000);
     force.unref();
     try {
+      beginShutdown(app);
       await app.close(); // stops accepting, waits for in-flight requests, runs onApplicationShutdown (pools)
       await runtime.stop();
       process.exit(0);

@@ -108,7 +108,14 @@ export async function serverSettings(url: string): Promise<Record<string, string
       ],
     );
     return Object.fromEntries(
-      rows.map((row) => [row.name, row.unit ? `${row.setting} ${row.unit}` : row.setting]),
+      rows.map((row) => [
+        row.name,
+        row.unit === '8kB'
+          ? `${(Number(row.setting) * 8) / 1024} MB`
+          : row.unit
+            ? `${row.setting} ${row.unit}`
+            : row.setting,
+      ]),
     );
   });
 }

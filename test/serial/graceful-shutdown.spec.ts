@@ -48,7 +48,9 @@ describe('graceful shutdown', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { events: unknown[] }).events).toHaveLength(1);
-    expect(await engine.exited).toBe(0);
+    const exitCode = await engine.exited;
+    if (exitCode !== 0) process.stdout.write(engine.output());
+    expect(exitCode).toBe(0);
     expect(engine.output()).toMatch(/SIGTERM received: finishing in-flight requests/);
   }, 60_000);
 });

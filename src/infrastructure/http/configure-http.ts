@@ -89,6 +89,10 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   const verifier = new TokenVerifier(config.auth);
   await registerRateLimits(fastify, config.rateLimits, verifier);
   registerAuthHook(fastify, verifier);
+  // While shutting down, answers close their connection: a kept-alive socket would hold close() open.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (SHUTTING_DOWN.has(fastify)) void reply.header('connection', 'close');
+  });
   fastify.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (access) routeTable(fastify).push({ method: String(route.method), url: route.url, action: access });
@@ -104,6 +108,21 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   });
 }
 configureHttp.fastifyOptions = fastifyOptions;
+
+const SHUTTING_DOWN = new WeakSet<object>();
+
+/**
+ * Graceful shutdown, first step: answers from now on close their connection, and idle kept-alive
+ * connections are closed as they become idle, so that `app.close()` ends once the requests in
+ * flight are answered instead of waiting out fastify's keep-alive timeout.
+ */
+export function beginShutdown(app: NestFastifyApplication): () => void {
+  SHUTTING_DOWN.add(app.getHttpAdapter().getInstance());
+  const server = app.getHttpServer() as { closeIdleConnections?: () => void };
+  const timer = setInterval(() => server.closeIdleConnections?.(), 100);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 const ROUTES = new WeakMap<object, Array<{ method: string; url: string; action: string }>>();
 
