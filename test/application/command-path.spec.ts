@@ -1,56 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandIds } from '../../src/application/command-path/command-ids.js';
-import {
-  type AggregateDefinition,
-  type CommandContext,
-  CommandPath,
-} from '../../src/application/command-path/command-path.js';
+import { type CommandContext, CommandPath } from '../../src/application/command-path/command-path.js';
 import { verifyChain } from '../../src/application/integrity/hash-chain.js';
 import type { Clock } from '../../src/application/ports/clock.port.js';
 import type { EventStore } from '../../src/application/ports/event-store.port.js';
-import type { DomainEvent } from '../../src/domain/shared/decider.js';
-import { DomainError } from '../../src/domain/shared/domain-error.js';
+import { type DomainError } from '../../src/domain/shared/domain-error.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
-
-// A tiny aggregate: a ticket that can be taken once, and counted.
-type TicketEvent =
-  | DomainEvent<'Opened', { id: string }>
-  | DomainEvent<'Taken', { by: string }>
-  | DomainEvent<'Noted', { n: number }>;
-type TicketCommand = { type: 'Open'; id: string } | { type: 'Take'; by: string } | { type: 'Note' };
-interface TicketState {
-  open: boolean;
-  takenBy?: string;
-  notes: number;
-}
-
-const ticket: AggregateDefinition<TicketCommand, TicketEvent, TicketState> = {
-  decider: {
-    initialState: () => ({ open: false, notes: 0 }),
-    evolve: (state, event) => {
-      switch (event.type) {
-        case 'Opened':
-          return { ...state, open: true };
-        case 'Taken':
-          return { ...state, takenBy: event.data.by };
-        case 'Noted':
-          return { ...state, notes: event.data.n };
-      }
-    },
-    decide: (command, state) => {
-      if (command.type === 'Open') return [{ type: 'Opened', data: { id: command.id } }];
-      if (!state.open) throw new DomainError('not-found', 'no ticket');
-      if (command.type === 'Take') {
-        if (state.takenBy) throw new DomainError('already-taken', `taken by ${state.takenBy}`);
-        return [{ type: 'Taken', data: { by: command.by } }];
-      }
-      return [{ type: 'Noted', data: { n: state.notes + 1 } }];
-    },
-  },
-  fromStored: (event) => ({ type: event.type, data: event.data }) as TicketEvent,
-  schemaVersionOf: () => 1,
-};
+import { type TicketCommand, ticket } from './ticket.aggregate.js';
 
 const clock: Clock = { now: () => new Date('2026-11-28T12:00:00Z') };
 const context = (overrides: Partial<CommandContext> = {}): CommandContext => ({
