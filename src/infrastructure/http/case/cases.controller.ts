@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { type Command, CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -34,6 +34,7 @@ import { CommandIds } from '../../../application/command-path/command-ids.js';
 import { materialsShown } from '../../../domain/case/blinding.js';
 import type { CaseEvent } from '../../../domain/case/case.events.js';
 import type { Case, CaseState } from '../../../domain/case/case.state.js';
+import type { AccessAction } from '../../auth/access-policy.js';
 import { Allow } from '../../auth/allow.decorator.js';
 import { Idempotency, idempotencyScope } from '../idempotency/idempotency.js';
 import { ProblemDto } from '../problem/problem.dto.js';
@@ -86,6 +87,14 @@ function eventOf<Type extends CaseEvent['type']>(
 function existing(state: CaseState): Case {
   if (!state.exists) throw new Error('The case does not exist after its command');
   return state;
+}
+
+/**
+ * A command route: POST answering 201, guarded by the access-policy row `action`, with the headers
+ * and error responses every command documents.
+ */
+function CommandRoute(path: string, action: AccessAction): MethodDecorator {
+  return applyDecorators(Post(path), HttpCode(201), Allow(action), CommandResponses());
 }
 
 /** Responses every command route documents. */
@@ -163,12 +172,9 @@ export class CasesController {
     });
   }
 
-  @Post()
-  @HttpCode(201)
-  @Allow('request-case')
+  @CommandRoute('', 'request-case')
   @ApiOperation({ summary: 'Request a second opinion (RequestSecondOpinion)' })
   @ApiCreatedResponse({ type: CaseCreatedDto, description: 'Location names the new case' })
-  @CommandResponses()
   request(
     @Body(BODY) body: RequestSecondOpinionDto,
     @Exchange() exchange: CommandExchange,
@@ -188,12 +194,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/assignments')
-  @HttpCode(201)
-  @Allow('assign-reader')
+  @CommandRoute(':caseId/assignments', 'assign-reader')
   @ApiOperation({ summary: 'Assign a reader (AssignReader)' })
   @ApiCreatedResponse({ type: AssignmentCreatedDto })
-  @CommandResponses()
   assign(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: AssignReaderDto,
@@ -210,12 +213,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/assignments/:assignmentId/unassignment')
-  @HttpCode(201)
-  @Allow('unassign-reader')
+  @CommandRoute(':caseId/assignments/:assignmentId/unassignment', 'unassign-reader')
   @ApiOperation({ summary: 'Unassign a reader before its opinion (UnassignReader)' })
   @ApiCreatedResponse({ type: RevisionResponseDto })
-  @CommandResponses()
   unassign(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Param('assignmentId', UuidParamPipe) assignmentId: string,
@@ -230,12 +230,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/reads')
-  @HttpCode(201)
-  @Allow('start-read')
+  @CommandRoute(':caseId/reads', 'start-read')
   @ApiOperation({ summary: 'Start a read; the engine decides which materials it shows (StartRead)' })
   @ApiCreatedResponse({ type: ReadStartedDto })
-  @CommandResponses()
   startRead(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: StartReadDto,
@@ -252,14 +249,11 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/opinions')
-  @HttpCode(201)
-  @Allow('submit-opinion')
+  @CommandRoute(':caseId/opinions', 'submit-opinion')
   @ApiOperation({
     summary: 'Submit a signed opinion (SubmitOpinion); may escalate or reach consensus in the same append',
   })
   @ApiCreatedResponse({ type: OpinionSubmittedDto })
-  @CommandResponses()
   submitOpinion(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: SubmitOpinionDto,
@@ -277,14 +271,11 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/prior-report-reviews')
-  @HttpCode(201)
-  @Allow('review-prior-report')
+  @CommandRoute(':caseId/prior-report-reviews', 'review-prior-report')
   @ApiOperation({
     summary: 'Score the prior report after your own opinion (ReviewPriorReport, sequential unblinding)',
   })
   @ApiCreatedResponse({ type: PriorReportReviewedDto })
-  @CommandResponses()
   reviewPriorReport(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: ReviewPriorReportDto,
@@ -301,14 +292,11 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/adjudication')
-  @HttpCode(201)
-  @Allow('submit-adjudication')
+  @CommandRoute(':caseId/adjudication', 'submit-adjudication')
   @ApiOperation({
     summary: 'Decide as the adjudicator (SubmitAdjudication); consensus follows in the same append',
   })
   @ApiCreatedResponse({ type: CaseStatusResponseDto })
-  @CommandResponses()
   adjudicate(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: SubmitAdjudicationDto,
@@ -322,12 +310,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/escalations')
-  @HttpCode(201)
-  @Allow('escalate-case')
+  @CommandRoute(':caseId/escalations', 'escalate-case')
   @ApiOperation({ summary: 'Escalate to adjudication or to an expert panel (EscalateCase)' })
   @ApiCreatedResponse({ type: CaseStatusResponseDto })
-  @CommandResponses()
   escalate(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: EscalateCaseDto,
@@ -341,12 +326,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/closure')
-  @HttpCode(201)
-  @Allow('close-case')
+  @CommandRoute(':caseId/closure', 'close-case')
   @ApiOperation({ summary: 'Close a case that reached consensus (CloseCase)' })
   @ApiCreatedResponse({ type: CaseClosedDto })
-  @CommandResponses()
   close(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(OPTIONAL_BODY) body: CloseCaseDto,
@@ -363,12 +345,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/reopening')
-  @HttpCode(201)
-  @Allow('reopen-case')
+  @CommandRoute(':caseId/reopening', 'reopen-case')
   @ApiOperation({ summary: 'Reopen a closed case for a new reading round (ReopenCase)' })
   @ApiCreatedResponse({ type: CaseReopenedDto })
-  @CommandResponses()
   reopen(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: ReasonDto,
@@ -385,12 +364,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/withdrawal')
-  @HttpCode(201)
-  @Allow('withdraw-case')
+  @CommandRoute(':caseId/withdrawal', 'withdraw-case')
   @ApiOperation({ summary: 'Withdraw a case before consensus (WithdrawCase)' })
   @ApiCreatedResponse({ type: RevisionResponseDto })
-  @CommandResponses()
   withdraw(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: ReasonDto,
@@ -404,12 +380,9 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/opinions/:opinionId/addenda')
-  @HttpCode(201)
-  @Allow('append-addendum')
+  @CommandRoute(':caseId/opinions/:opinionId/addenda', 'append-addendum')
   @ApiOperation({ summary: 'Append a signed addendum to your own opinion (AppendAddendum)' })
   @ApiCreatedResponse({ type: RevisionResponseDto })
-  @CommandResponses()
   addendum(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Param('opinionId', UuidParamPipe) opinionId: string,
@@ -424,14 +397,11 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/reference-standard')
-  @HttpCode(201)
-  @Allow('record-reference-standard')
+  @CommandRoute(':caseId/reference-standard', 'record-reference-standard')
   @ApiOperation({
     summary: 'Record the reference standard accuracy is measured against (RecordReferenceStandard)',
   })
   @ApiCreatedResponse({ type: RevisionResponseDto })
-  @CommandResponses()
   referenceStandard(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Body(BODY) body: RecordReferenceStandardDto,
