@@ -16,7 +16,7 @@ module.exports = {
     {
       name: 'domain-no-node-io',
       comment:
-        'The domain takes clock, ids and I/O from command metadata, never from Node built-ins (crypto hashing lives in application).',
+        'The domain takes clock, ids and I/O from command metadata, never from Node built-ins (hashing is passed in by the outer layers).',
       severity: 'error',
       from: { path: '^src/domain' },
       to: { dependencyTypes: ['core'], pathNot: '^(node:)?(assert|util)$' },

@@ -5,7 +5,7 @@ import type { Position, RecordedEvent } from '../../src/application/ports/event-
 import { upcastCaseEvent } from '../../src/domain/case/case.upcasters.js';
 import { metricsCaseFrom } from '../../src/domain/metrics/metrics-case.js';
 import { defaultShoppingPolicy } from '../../src/domain/opinion-shopping/opinion-shopping.policy.js';
-import { flagIdFor } from '../../src/domain/opinion-shopping/opinion-shopping.rules.js';
+import { flagIdFor } from '../../src/projections/opinion-shopping/flag-id.js';
 import { OpinionShoppingProjection } from '../../src/projections/opinion-shopping/opinion-shopping.projection.js';
 import { ReaderMetricsProjection } from '../../src/projections/reader-metrics/reader-metrics.projection.js';
 import type { Projection } from '../../src/projections/runner/projection.js';

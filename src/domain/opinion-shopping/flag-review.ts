@@ -11,7 +11,7 @@ import { DomainError } from '../shared/domain-error.js';
 export const FLAG_DISPOSITIONS = ['dismissed', 'confirmed', 'needs-follow-up'] as const;
 export type FlagDisposition = (typeof FLAG_DISPOSITIONS)[number];
 
-/** `os<n>-` and 32 hex digits, as `flagIdFor` makes them. */
+/** `os<n>-` and 32 hex digits, as `flagIds` makes them. */
 export const FLAG_ID_PATTERN = /^os[1-5]-[0-9a-f]{32}$/;
 
 export const FLAG_STREAM_PREFIX = 'flag-';

@@ -8,7 +8,6 @@ import {
   type ShoppingPolicy,
   type ShoppingRule,
 } from './opinion-shopping.policy.js';
-import { sha256Hex } from './sha256.js';
 
 /**
  * Opinion-shopping detection (projections.md), as a pure function of a patient's history: a
@@ -50,6 +49,7 @@ import { sha256Hex } from './sha256.js';
  *   alone never match: "fracture present" is too common to prove a copy.
  * - flagId: `os<n>-` + the first 32 hex digits (128 bits) of SHA-256 over [rule, patientRef,
  *   bodyRegion, triggering eventId]: deterministic, URL-safe, stable when earlier history arrives.
+ *   The caller passes the SHA-256 function in (`Sha256Hex`): the domain does no crypto of its own.
  */
 
 export type ShoppingStudy = Pick<Study, 'studyInstanceUid' | 'bodyRegion' | 'studyDate'>;
@@ -146,16 +146,23 @@ export interface ShoppingFlag {
 
 // Ids
 
-/** Deterministic and URL-safe: rule, episode (patientRef + bodyRegion) and triggering event. */
-export function flagIdFor(
+/** SHA-256 of a text's UTF-8 bytes as lower-case hex, e.g. Node's `createHash('sha256')`. */
+export type Sha256Hex = (text: string) => string;
+
+export type FlagIdFor = (
   rule: ShoppingRule,
   patientRef: string,
   bodyRegion: string,
   triggerEventId: string,
-): string {
-  const digest = sha256Hex(JSON.stringify([rule, patientRef, bodyRegion, triggerEventId]));
-  return `${rule.toLowerCase().replace('-', '')}-${digest.slice(0, 32)}`;
-}
+) => string;
+
+/** Deterministic and URL-safe: rule, episode (patientRef + bodyRegion) and triggering event. */
+export const flagIds =
+  (sha256Hex: Sha256Hex): FlagIdFor =>
+  (rule, patientRef, bodyRegion, triggerEventId) => {
+    const digest = sha256Hex(JSON.stringify([rule, patientRef, bodyRegion, triggerEventId]));
+    return `${rule.toLowerCase().replace('-', '')}-${digest.slice(0, 32)}`;
+  };
 
 // Episodes
 
@@ -235,12 +242,15 @@ const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 const authorsOf = (requests: readonly TimedRequest[]): string[] =>
   unique(requests.flatMap(({ request }) => (request.priorReport ? [request.priorReport.author] : [])));
 
+/** A flag before its id: `evaluate` names it, `nextReevaluationAt` never needs to. */
+type RaisedFlag = Omit<ShoppingFlag, 'flagId'> & { readonly triggerEventId: string };
+
 interface Context {
   readonly policy: ShoppingPolicy;
   readonly now: number;
   readonly consensuses: readonly (ShoppingConsensus & { readonly time: number })[];
   readonly produced: readonly (ProducedReport & { readonly time: number })[];
-  readonly flags: ShoppingFlag[];
+  readonly flags: RaisedFlag[];
   readonly pendingDeadlines: number[];
 }
 
@@ -253,7 +263,7 @@ function raise(
   evidence: FlagEvidence,
 ): void {
   context.flags.push({
-    flagId: flagIdFor(rule, episode.patientRef, episode.bodyRegion, triggerEventId),
+    triggerEventId,
     rule,
     severity: context.policy.severities[rule],
     patientRef: episode.patientRef,
@@ -596,8 +606,18 @@ function run(history: ShoppingHistory, policy: ShoppingPolicy, now: string): Con
  * and flagId. The same history always gives the same flags with the same ids, so calling it again
  * after each event and upserting by flagId never duplicates a flag.
  */
-export function evaluate(history: ShoppingHistory, policy: ShoppingPolicy, now: string): ShoppingFlag[] {
-  return run(history, policy, now).flags.sort(
+export function evaluate(
+  history: ShoppingHistory,
+  policy: ShoppingPolicy,
+  now: string,
+  sha256Hex: Sha256Hex,
+): ShoppingFlag[] {
+  const flagIdFor = flagIds(sha256Hex);
+  const flags = run(history, policy, now).flags.map(({ triggerEventId, ...flag }): ShoppingFlag => ({
+    flagId: flagIdFor(flag.rule, flag.patientRef, flag.bodyRegion, triggerEventId),
+    ...flag,
+  }));
+  return flags.sort(
     (a, b) =>
       compareText(a.raisedAt, b.raisedAt) || compareText(a.rule, b.rule) || compareText(a.flagId, b.flagId),
   );

@@ -14,6 +14,7 @@ import {
 import { parseInstant } from '../../domain/metrics/time.js';
 import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
 import { quoteIdentifier } from '../runner/projection-control.js';
+import { sha256Hex } from './flag-id.js';
 
 /** What the projection remembers of a case: its request, and who read each round (a consensus's readers). */
 export interface ShoppingCase {
@@ -355,7 +356,7 @@ export class ShoppingWorkingSet {
   /** Re-evaluates one patient as of `now` (the timer, and the passing of a quiet period). */
   reevaluate(patientRef: string, now: string): void {
     const history = this.historyOf(patientRef);
-    for (const flag of evaluate(history, this.policy, now)) {
+    for (const flag of evaluate(history, this.policy, now, sha256Hex)) {
       // The history holds other patients' requests on shared studies; their flags are theirs to raise.
       if (flag.patientRef === patientRef) this.flags.set(flag.flagId, flag);
     }

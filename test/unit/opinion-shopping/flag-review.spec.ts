@@ -5,7 +5,7 @@ import {
   type ReviewShoppingFlag,
   type ShoppingFlagReviewed,
 } from '../../../src/domain/opinion-shopping/flag-review.js';
-import { flagIdFor } from '../../../src/domain/opinion-shopping/opinion-shopping.rules.js';
+import { flagIdFor } from '../../../src/projections/opinion-shopping/flag-id.js';
 import { deciderSpecification } from '../domain/decider-specification.js';
 
 const { given } = deciderSpecification(flagReviewDecider);

@@ -6,13 +6,13 @@ import { defaultShoppingPolicy } from '../../../src/domain/opinion-shopping/opin
 import {
   episodesOf,
   evaluate,
-  flagIdFor,
   nextReevaluationAt,
   type ProducedReport,
   type ShoppingConsensus,
   type ShoppingHistory,
   type ShoppingRequest,
 } from '../../../src/domain/opinion-shopping/opinion-shopping.rules.js';
+import { flagIdFor, sha256Hex } from '../../../src/projections/opinion-shopping/flag-id.js';
 
 // Builders: time is counted in days (and seconds) from T0.
 
@@ -80,7 +80,8 @@ const report = (author: string, findings: Finding[], impression = `Report by ${a
 });
 
 const LATER = at(2000);
-const flagsOf = (history: ShoppingHistory, now = LATER) => evaluate(history, defaultShoppingPolicy, now);
+const flagsOf = (history: ShoppingHistory, now = LATER) =>
+  evaluate(history, defaultShoppingPolicy, now, sha256Hex);
 const rulesOf = (history: ShoppingHistory, now = LATER) => flagsOf(history, now).map((flag) => flag.rule);
 
 describe('episodes', () => {
@@ -110,6 +111,7 @@ describe('a single request', () => {
         { requests: [request(0, { priorReport: report('dr-a', [present('fracture')]) })] },
         lax,
         LATER,
+        sha256Hex,
       ),
     ).toEqual([]);
   });
@@ -466,6 +468,11 @@ describe('OS-5 blinding breach', () => {
 });
 
 describe('flag ids', () => {
+  it('are the ids flags have always been stored under (SHA-256 of rule, episode and trigger)', () => {
+    expect(flagIdFor('OS-2', 'pt-1', 'wrist', 'evt-5')).toBe('os2-1077894ae952a9b98e3b7d23de05fbd1');
+    expect(flagIdFor('OS-1', 'patient-1', 'wrist', 'evt-req-3')).toBe('os1-4fa87062eac6b98acb79cb2ea4b0f93a');
+  });
+
   it('are URL-safe, differ by rule, and do not depend on the order history arrives in', () => {
     const requests = [0, 20, 40, 60, 90].map((day, i) =>
       request(day, { requester: i === 1 ? insurer : patient() }),
