@@ -65,8 +65,8 @@ const adjudicator =
 let config;
 try {
   config = loadConfig({
+    LOG_LEVEL: 'warn', // unless LOG_LEVEL says otherwise
     ...process.env,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...(values['database-url'] !== undefined && { DATABASE_URL: values['database-url'] }),
   });
 } catch (error) {

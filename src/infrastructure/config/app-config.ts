@@ -1,159 +1,240 @@
-import { ConfigurationError } from './configuration-error.js';
-import type { CasePolicy } from '../../domain/case/case.policy.js';
-import { loadCasePolicy } from './case-policy.config.js';
-/**
- * Configuration comes only from environment variables (README "Configuration"). Parsing is a pure
- * function so that every rule is unit-tested; an invalid value stops start-up with a message that
- * names the variable.
- */
-export type EventStoreKind = 'postgres' | 'kurrentdb';
+import { z } from 'zod';
+import { casePolicyFileVariable, casePolicyFrom, hours, readsRequired } from './case-policy.config.js';
+import { ConfigurationError, type ConfigurationProblem } from './configuration-error.js';
+import { shoppingPolicyFrom, shoppingPolicyVariable } from './opinion-shopping-config.js';
 
-export interface AppConfig {
-  port: number;
-  host: string;
-  eventStore: EventStoreKind;
-  kurrentDbUrl?: string;
-  /** Read models, and events when eventStore is postgres. Absent: the embedded PostgreSQL is started. */
-  databaseUrl?: string;
-  dataDir: string;
-  auth: {
-    jwtSecret?: string;
-    jwksUrl?: string;
-    issuer?: string;
-    audience?: string;
-  };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** SLA per priority, reading policy, vocabulary … (case-policy.config.ts). */
-  casePolicy: CasePolicy;
-  /** How often the SLA process manager looks for overdue cases (0 turns it off). */
-  slaWatchIntervalMs: number;
-  /** How long SIGTERM waits for in-flight requests before closing pools anyway. */
-  shutdownGraceMs: number;
-  /** Requests a minute (README "Security"); 0 turns a limit off. */
-  rateLimits: {
-    /** Per verified token subject (`sub`). */
-    perUserPerMinute: number;
-    /** Per client IP, for requests without a valid token (public routes included, probes exempt). */
-    perIpPerMinute: number;
-  };
-  /** Longest a request may take from routing to response before it is answered 503; 0 turns it off. */
-  requestHandlerTimeoutMs: number;
-  /** Browser origins allowed by CORS; empty: CORS stays closed (no Access-Control-Allow-Origin). */
-  corsOrigins: string[];
-}
+/**
+ * Configuration comes only from environment variables (README "Configuration"), which the process
+ * entry points hand to `loadConfig` once. One schema names every variable with its default and its
+ * validation; an invalid value stops start-up with a message that names the variable.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 export { ConfigurationError };
 
+const EVENT_STORES = ['postgres', 'kurrentdb'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** A variable set to blanks is unset; a value is read trimmed. */
+const variable = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined), schema);
 
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
+const got = (issue: { input?: unknown }): string =>
+  typeof issue.input === 'string' ? `"${issue.input}"` : String(issue.input);
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigurationError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max)
-    throw new ConfigurationError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
+const text = (fallback: string) => variable(z.string().default(fallback));
+const optionalText = variable(z.string().optional());
 
-function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
-  const raw = optional(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigurationError(name, 'is not a valid URL');
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigurationError(name, `must use one of ${protocols.join(', ')} (got ${parsed.protocol})`);
-  }
-  return raw;
-}
+const wholeNumber = (fallback: number, min: number, max: number) => {
+  const range = {
+    error: (issue: { input?: unknown }) => `must be between ${min} and ${max}, got ${got(issue)}`,
+  };
+  return variable(
+    z
+      .string()
+      .regex(/^\d+$/, { error: (issue) => `must be a whole number, got ${got(issue)}` })
+      .transform(Number)
+      .pipe(z.number().min(min, range).max(max, range))
+      .default(fallback),
+  );
+};
+
+const oneOf = <const T extends readonly [string, ...string[]]>(allowed: T, fallback: T[number]) =>
+  variable(
+    z
+      .enum(allowed, { error: (issue) => `must be one of ${allowed.join(', ')}, got ${got(issue)}` })
+      .default(fallback),
+  );
+
+const url = (protocols: readonly string[]) =>
+  variable(
+    z
+      .string()
+      .refine((raw) => URL.canParse(raw), { error: 'is not a valid URL', abort: true })
+      .refine((raw) => protocols.includes(new URL(raw).protocol), {
+        error: (issue) =>
+          `must use one of ${protocols.join(', ')} (got ${new URL(String(issue.input)).protocol})`,
+      })
+      .optional(),
+  );
 
 /** Scheme, host and optional port: what a browser sends as `Origin`. */
 const ORIGIN_PATTERN = /^https?:\/\/[^/?#@\s]+\/?$/i;
 
 /** A comma-separated list of exact origins (`https://host[:port]`); `*` is refused, the list must be explicit. */
-function origins(env: Env, name: string): string[] {
-  const raw = optional(env, name);
-  if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const refuse = (): never => {
-        throw new ConfigurationError(
-          name,
-          `must list origins such as https://app.example.org (scheme, host and port only, comma-separated), got "${entry}"`,
-        );
-      };
-      if (!ORIGIN_PATTERN.test(entry)) refuse();
-      try {
-        return new URL(entry).origin;
-      } catch {
-        return refuse();
+const origins = variable(
+  z
+    .string()
+    .transform((raw, context) => {
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const refused = entries.find((entry) => !ORIGIN_PATTERN.test(entry) || !URL.canParse(entry));
+      if (refused === undefined) return entries.map((entry) => new URL(entry).origin);
+      context.addIssue({
+        code: 'custom',
+        message: `must list origins such as https://app.example.org (scheme, host and port only, comma-separated), got "${refused}"`,
+      });
+      return z.NEVER;
+    })
+    .default([]),
+);
+
+/** SLA hours as text (decimals allowed); unset, the case policy file's or the domain's value stands. */
+const slaHours = variable(
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be a positive number of hours, got ${got(issue)}` })
+    .transform(Number)
+    .pipe(hours)
+    .optional(),
+);
+
+const environment = z
+  .object({
+    PORT: wholeNumber(3000, 0, 65535),
+    HOST: text('0.0.0.0'),
+    EVENT_STORE: oneOf(EVENT_STORES, 'postgres'),
+    // Not parsed with URL: cluster strings list several hosts (kurrentdb://h1:2113,h2:2113,h3:2113?…).
+    KURRENTDB_URL: variable(
+      z
+        .string()
+        .regex(/^(kurrentdb|esdb)(\+discover)?:\/\/[^\s/?#]+/, {
+          error: 'must be a kurrentdb:// (or kurrentdb+discover://) connection string',
+        })
+        .optional(),
+    ),
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    DATA_DIR: text('.data'),
+    // HS256 needs a key at least as long as the hash (RFC 7518 §3.2).
+    AUTH_JWT_SECRET: variable(
+      z
+        .string()
+        .refine((secret) => Buffer.byteLength(secret, 'utf8') >= 32, {
+          error: 'must be at least 32 bytes long',
+        })
+        .optional(),
+    ),
+    AUTH_JWKS_URL: url(['https:', 'http:']),
+    AUTH_JWT_ISSUER: optionalText,
+    AUTH_JWT_AUDIENCE: optionalText,
+    LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+    SHUTDOWN_GRACE_MS: wholeNumber(10_000, 0, 600_000),
+    SLA_WATCH_INTERVAL_MS: wholeNumber(30_000, 0, 86_400_000),
+    RATE_LIMIT_PER_USER_PER_MINUTE: wholeNumber(50_000, 0, 100_000_000),
+    RATE_LIMIT_PER_IP_PER_MINUTE: wholeNumber(300, 0, 100_000_000),
+    REQUEST_HANDLER_TIMEOUT_MS: wholeNumber(30_000, 0, 600_000),
+    CORS_ORIGINS: origins,
+    CASE_POLICY_FILE: variable(casePolicyFileVariable.optional()),
+    SLA_HOURS_STAT: slaHours,
+    SLA_HOURS_URGENT: slaHours,
+    SLA_HOURS_ROUTINE: slaHours,
+    DEFAULT_READS_REQUIRED: variable(
+      z
+        .string()
+        .regex(/^\d+$/, { error: (issue) => `must be 1 or 2, got ${got(issue)}` })
+        .transform(Number)
+        .pipe(readsRequired)
+        .optional(),
+    ),
+    SLA_BREACH_ESCALATES: variable(
+      z
+        .enum(['true', 'false'], { error: (issue) => `must be true or false, got ${got(issue)}` })
+        .transform((value) => value === 'true')
+        .optional(),
+    ),
+    OPINION_SHOPPING_POLICY: variable(shoppingPolicyVariable.optional()),
+    OPINION_SHOPPING_REEVALUATION_INTERVAL_MS: wholeNumber(60_000, 0, 86_400_000),
+  })
+  .superRefine(
+    (env, context) => {
+      if (env.EVENT_STORE === 'kurrentdb' && env.KURRENTDB_URL === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['KURRENTDB_URL'],
+          message: 'is required when EVENT_STORE=kurrentdb',
+        });
       }
-    });
+    },
+    // Also when other variables are refused, so that one start-up names every problem.
+    {
+      when: ({ issues }) =>
+        !issues.some(({ path }) => ['EVENT_STORE', 'KURRENTDB_URL'].includes(String(path?.[0]))),
+    },
+  );
+
+/** Each may be unset: resolveRuntimeConfig generates a development secret when neither key is set. */
+interface AuthSettings {
+  jwtSecret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigurationError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-export function loadConfig(env: Env = process.env): AppConfig {
-  const eventStore = oneOf<EventStoreKind>(env, 'EVENT_STORE', ['postgres', 'kurrentdb'], 'postgres');
-  const kurrentDbUrl = optional(env, 'KURRENTDB_URL');
-  // Not parsed with URL: cluster strings list several hosts (kurrentdb://h1:2113,h2:2113,h3:2113?…).
-  if (kurrentDbUrl !== undefined && !/^(kurrentdb|esdb)(\+discover)?:\/\/[^\s/?#]+/.test(kurrentDbUrl)) {
-    throw new ConfigurationError(
-      'KURRENTDB_URL',
-      'must be a kurrentdb:// (or kurrentdb+discover://) connection string',
-    );
-  }
-  if (eventStore === 'kurrentdb' && !kurrentDbUrl) {
-    throw new ConfigurationError('KURRENTDB_URL', 'is required when EVENT_STORE=kurrentdb');
-  }
-  const jwtSecret = optional(env, 'AUTH_JWT_SECRET');
-  // HS256 needs a key at least as long as the hash (RFC 7518 §3.2).
-  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
-    throw new ConfigurationError('AUTH_JWT_SECRET', 'must be at least 32 bytes long');
-  }
-  return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    host: optional(env, 'HOST') ?? '0.0.0.0',
-    eventStore,
-    kurrentDbUrl,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    dataDir: optional(env, 'DATA_DIR') ?? '.data',
-    auth: {
-      jwtSecret,
-      jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
-      issuer: optional(env, 'AUTH_JWT_ISSUER'),
-      audience: optional(env, 'AUTH_JWT_AUDIENCE'),
-    },
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    slaWatchIntervalMs: integer(env, 'SLA_WATCH_INTERVAL_MS', 30_000, 0, 86_400_000),
-    casePolicy: loadCasePolicy(env),
-    rateLimits: {
-      perUserPerMinute: integer(env, 'RATE_LIMIT_PER_USER_PER_MINUTE', 50_000, 0, 100_000_000),
-      perIpPerMinute: integer(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 300, 0, 100_000_000),
-    },
-    requestHandlerTimeoutMs: integer(env, 'REQUEST_HANDLER_TIMEOUT_MS', 30_000, 0, 600_000),
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
+const appConfig = environment.transform((env) => {
+  const auth: AuthSettings = {
+    jwtSecret: env.AUTH_JWT_SECRET,
+    jwksUrl: env.AUTH_JWKS_URL,
+    issuer: env.AUTH_JWT_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE,
   };
+  const casePolicy = casePolicyFrom(env.CASE_POLICY_FILE ?? {}, {
+    slaHours: { stat: env.SLA_HOURS_STAT, urgent: env.SLA_HOURS_URGENT, routine: env.SLA_HOURS_ROUTINE },
+    defaultReadsRequired: env.DEFAULT_READS_REQUIRED,
+    slaBreachEscalates: env.SLA_BREACH_ESCALATES,
+  });
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    eventStore: env.EVENT_STORE,
+    kurrentDbUrl: env.KURRENTDB_URL,
+    /** Read models, and events when eventStore is postgres. Absent: the embedded PostgreSQL is started. */
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    auth,
+    logLevel: env.LOG_LEVEL,
+    /** SLA per priority, reading policy, vocabulary … (case-policy.config.ts). */
+    casePolicy,
+    /** How often the SLA process manager looks for overdue cases (0 turns it off). */
+    slaWatchIntervalMs: env.SLA_WATCH_INTERVAL_MS,
+    /** How long SIGTERM waits for in-flight requests before closing pools anyway. */
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    /** Requests a minute (README "Security"); 0 turns a limit off. */
+    rateLimits: {
+      /** Per verified token subject (`sub`). */
+      perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MINUTE,
+      /** Per client IP, for requests without a valid token (public routes included, probes exempt). */
+      perIpPerMinute: env.RATE_LIMIT_PER_IP_PER_MINUTE,
+    },
+    /** Longest a request may take from routing to response before it is answered 503; 0 turns it off. */
+    requestHandlerTimeoutMs: env.REQUEST_HANDLER_TIMEOUT_MS,
+    /** Browser origins allowed by CORS; empty: CORS stays closed (no Access-Control-Allow-Origin). */
+    corsOrigins: env.CORS_ORIGINS,
+    /** Opinion-shopping thresholds (significance of findings from the case policy) and the OS-3 timer (0: off). */
+    opinionShopping: {
+      policy: shoppingPolicyFrom(env.OPINION_SHOPPING_POLICY ?? {}, casePolicy.findingVocabulary),
+      reevaluationIntervalMs: env.OPINION_SHOPPING_REEVALUATION_INTERVAL_MS,
+    },
+  };
+});
+
+export type AppConfig = z.output<typeof appConfig>;
+
+/** Each issue's path starts at its variable; the first issue of each variable is reported. */
+function problemsOf(issues: readonly z.core.$ZodIssue[]): ConfigurationProblem[] {
+  const problems = new Map<string, string>();
+  for (const issue of issues) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!problems.has(name)) problems.set(name, issue.message);
+  }
+  return [...problems].map(([name, problem]) => ({ variable: name, problem }));
+}
+
+/** Throws ConfigurationError naming every refused variable. */
+export function loadConfig(env: Env): AppConfig {
+  const result = appConfig.safeParse(env);
+  if (result.success) return result.data;
+  const [first, ...rest] = problemsOf(result.error.issues);
+  throw new ConfigurationError([first!, ...rest]);
 }

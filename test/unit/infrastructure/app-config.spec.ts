@@ -1,5 +1,20 @@
-import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { defaultCasePolicy } from '../../../src/domain/case/case.policy.js';
 import { ConfigurationError, loadConfig } from '../../../src/infrastructure/config/app-config.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'app-config-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+let files = 0;
+/** A CASE_POLICY_FILE holding `content` (JSON-encoded unless it is already text). */
+function policyFile(content: unknown): string {
+  const file = join(folder, `policy-${++files}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
 
 describe('loadConfig', () => {
   it('starts on the embedded defaults with an empty environment', () => {
@@ -111,6 +126,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
   });
+
+  it('names every refused variable at once, with a stable code', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', EVENT_STORE: 'kurrentdb' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'invalid-configuration', variable: 'PORT' });
+    expect((error as ConfigurationError).problems.map(({ variable }) => variable)).toEqual([
+      'PORT',
+      'LOG_LEVEL',
+      'KURRENTDB_URL',
+    ]);
+    expect((error as Error).message.split('\n')).toEqual([
+      'Invalid configuration: PORT must be a whole number, got "abc"',
+      'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'Invalid configuration: KURRENTDB_URL is required when EVENT_STORE=kurrentdb',
+    ]);
+  });
+
+  it('takes a blank variable as unset', () => {
+    expect(loadConfig({ PORT: '  ', HOST: '', LOG_LEVEL: ' ', DATABASE_URL: '' })).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      databaseUrl: undefined,
+    });
+  });
 });
 
 describe('loadCasePolicy (through loadConfig)', () => {
@@ -141,5 +186,80 @@ describe('loadCasePolicy (through loadConfig)', () => {
     [{ CASE_POLICY_FILE: '/nonexistent/policy.json' }, 'CASE_POLICY_FILE'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+});
+
+describe('CASE_POLICY_FILE', () => {
+  it('overrides the fields it names, slaHours priority by priority, under the single-value variables', () => {
+    const vocabulary = [
+      { code: 'fracture', significant: true },
+      { code: 'nodule', significant: false },
+    ];
+    const file = policyFile({
+      slaHours: { stat: 2, urgent: 12 },
+      findingVocabulary: vocabulary,
+      panelMinSize: 5,
+      slaBreachEscalates: true,
+    });
+    const policy = loadConfig({ CASE_POLICY_FILE: file, SLA_HOURS_URGENT: '6' }).casePolicy;
+    expect(policy).toEqual({
+      ...defaultCasePolicy,
+      slaHours: { stat: 2, urgent: 6, routine: 72 },
+      findingVocabulary: vocabulary,
+      panelMinSize: 5,
+      slaBreachEscalates: true,
+    });
+  });
+
+  it.each([
+    ['not JSON', '{"slaHours": ', /is not valid JSON/],
+    ['not an object', '[]', /policy must be a JSON object/],
+    ['an unknown field', { slaHour: { stat: 2 } }, /has unknown key\(s\) policy\.slaHour$/],
+    ['an unknown priority', { slaHours: { asap: 1 } }, /has unknown key\(s\) slaHours\.asap$/],
+    [
+      'zero SLA hours',
+      { slaHours: { stat: 0 } },
+      /slaHours\.stat must be a positive number of hours, got 0$/,
+    ],
+    ['a reading policy of 3', { defaultReadsRequired: 3 }, /defaultReadsRequired must be 1 or 2, got 3$/],
+    [
+      'a vocabulary entry without significance',
+      { findingVocabulary: [{ code: 'fracture' }] },
+      /findingVocabulary\[0\]\.significant must be true or false, got undefined$/,
+    ],
+    [
+      'a finding code listed twice',
+      {
+        findingVocabulary: [
+          { code: 'fracture', significant: true },
+          { code: 'fracture', significant: false },
+        ],
+      },
+      /findingVocabulary must not list a finding code twice$/,
+    ],
+    ['no body region', { bodyRegions: [] }, /bodyRegions must list at least one body region$/],
+    [
+      'an unknown RADPEER score',
+      { radpeerScoresForcingAdjudication: ['2b', '4'] },
+      /radpeerScoresForcingAdjudication\[1\] must be one of 1, 2a, 2b, 3a, 3b, got "4"$/,
+    ],
+    ['a panel of 0', { panelMinSize: 0 }, /panelMinSize must be a whole number from 1 to 100, got 0$/],
+    [
+      'escalation as text',
+      { slaBreachEscalates: 'yes' },
+      /slaBreachEscalates must be true or false, got "yes"$/,
+    ],
+  ])('refuses %s, naming the variable, the file and the field', (_, content, problem) => {
+    const file = policyFile(content);
+    const load = () => loadConfig({ CASE_POLICY_FILE: file });
+    expect(load).toThrow(ConfigurationError);
+    expect(load).toThrow(`Invalid configuration: CASE_POLICY_FILE (${file}): `);
+    expect(load).toThrow(problem);
+  });
+
+  it('refuses a file it cannot read, naming it', () => {
+    expect(() => loadConfig({ CASE_POLICY_FILE: join(folder, 'absent.json') })).toThrow(
+      `Invalid configuration: CASE_POLICY_FILE cannot be read (ENOENT: no such file or directory, open '${join(folder, 'absent.json')}')`,
+    );
   });
 });

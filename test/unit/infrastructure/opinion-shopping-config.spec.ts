@@ -1,22 +1,27 @@
-import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { defaultShoppingPolicy } from '../../../src/domain/opinion-shopping/opinion-shopping.policy.js';
-import { ConfigurationError } from '../../../src/infrastructure/config/app-config.js';
-import { loadOpinionShoppingConfig } from '../../../src/infrastructure/config/opinion-shopping-config.js';
+import { ConfigurationError, loadConfig } from '../../../src/infrastructure/config/app-config.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'opinion-shopping-config-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('opinion-shopping configuration', () => {
   it('defaults to the thresholds of projections.md and a one-minute OS-3 timer', () => {
-    expect(loadOpinionShoppingConfig({})).toEqual({
+    expect(loadConfig({}).opinionShopping).toEqual({
       policy: defaultShoppingPolicy,
       reevaluationIntervalMs: 60_000,
     });
   });
 
   it('overrides only what OPINION_SHOPPING_POLICY names', () => {
-    const { policy, reevaluationIntervalMs } = loadOpinionShoppingConfig({
+    const { policy, reevaluationIntervalMs } = loadConfig({
       OPINION_SHOPPING_POLICY:
         '{"burst":{"minRequests":4},"stopAfterFavourable":{"quietDays":60},"severities":{"OS-5":"review"}}',
       OPINION_SHOPPING_REEVALUATION_INTERVAL_MS: '0',
-    });
+    }).opinionShopping;
     expect(reevaluationIntervalMs).toBe(0);
     expect(policy).toEqual({
       ...defaultShoppingPolicy,
@@ -24,11 +29,18 @@ describe('opinion-shopping configuration', () => {
       stopAfterFavourable: { minAgreeing: 3, quietDays: 60 },
       severities: { ...defaultShoppingPolicy.severities, 'OS-5': 'review' },
     });
+    // Fields left out keep their defaults, never an undefined that would hide them.
+    expect(Object.values(policy.burst)).not.toContain(undefined);
+    expect(Object.values(policy.severities)).not.toContain(undefined);
   });
 
   it('takes the significance of findings from the case policy', () => {
     const vocabulary = [{ code: 'fracture', significant: false }];
-    expect(loadOpinionShoppingConfig({}, vocabulary).policy.findingVocabulary).toBe(vocabulary);
+    const file = join(folder, 'policy.json');
+    writeFileSync(file, JSON.stringify({ findingVocabulary: vocabulary }));
+    const config = loadConfig({ CASE_POLICY_FILE: file });
+    expect(config.opinionShopping.policy.findingVocabulary).toBe(config.casePolicy.findingVocabulary);
+    expect(config.opinionShopping.policy.findingVocabulary).toEqual(vocabulary);
   });
 
   it.each([
@@ -40,14 +52,15 @@ describe('opinion-shopping configuration', () => {
     ['{"repeatedRequests":{"windowDays":1.5}}', /repeatedRequests.windowDays/],
     ['{"severities":{"OS-1":"critical"}}', /severities.OS-1 must be one of high, review, info/],
     ['{"severities":{"OS-6":"high"}}', /unknown key\(s\) severities.OS-6/],
+    ['{"burst":5}', /OPINION_SHOPPING_POLICY burst must be a JSON object/],
   ])('stops start-up on OPINION_SHOPPING_POLICY=%s, naming the variable', (value, message) => {
-    const load = () => loadOpinionShoppingConfig({ OPINION_SHOPPING_POLICY: value });
+    const load = () => loadConfig({ OPINION_SHOPPING_POLICY: value });
     expect(load).toThrow(ConfigurationError);
     expect(load).toThrow(message);
   });
 
   it('refuses an interval that is not a whole number of ms', () => {
-    expect(() => loadOpinionShoppingConfig({ OPINION_SHOPPING_REEVALUATION_INTERVAL_MS: '1m' })).toThrow(
+    expect(() => loadConfig({ OPINION_SHOPPING_REEVALUATION_INTERVAL_MS: '1m' })).toThrow(
       /OPINION_SHOPPING_REEVALUATION_INTERVAL_MS must be a whole number/,
     );
   });
