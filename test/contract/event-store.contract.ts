@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  InvalidEventStoreRequestError,
   WrongExpectedVersionError,
   type EventStore,
   type EventToAppend,
@@ -568,6 +569,62 @@ export function describeEventStoreContract(
           expected: 'no-stream',
         });
         expect((await store.readStream(stream)).events.map((event) => event.schemaVersion)).toEqual([3, 1]);
+      });
+    });
+
+    describe('requests the store refuses', () => {
+      const twice = randomUUID();
+      // The values, not their types, break the rules: what a caller without the types could send.
+      const appending =
+        (batch: EventToAppend[], expected: unknown = 'any') =>
+        (stream: string) =>
+          store.append(stream, batch, { expected: expected as ExpectedRevision });
+
+      it.each<[string, (stream: string) => Promise<unknown>]>([
+        ['an empty stream id', () => appending([anEvent()])('')],
+        ['a negative expected revision', appending([anEvent()], -1)],
+        ['a fractional expected revision', appending([anEvent()], 1.5)],
+        ['an unknown expected state', appending([anEvent()], 'latest')],
+        ['an empty batch', appending([])],
+        ['a non-UUID event id', appending([{ ...anEvent(), eventId: 'e-1' }])],
+        [
+          'one event id twice',
+          appending([anEvent('A', {}, { eventId: twice }), anEvent('B', {}, { eventId: twice })]),
+        ],
+        ['an empty event type', appending([anEvent('')])],
+        ['data that is an array', appending([{ ...anEvent(), data: [] as unknown as JsonObject }])],
+        [
+          'data that is bytes',
+          appending([{ ...anEvent(), data: new Uint8Array([123, 125]) as unknown as JsonObject }]),
+        ],
+        [
+          'metadata that is not an object',
+          appending([{ ...anEvent(), metadata: 'x' as unknown as JsonObject }]),
+        ],
+        ['schemaVersion 0', appending([anEvent('A', {}, { schemaVersion: 0 })])],
+        ['a fractional schemaVersion', appending([anEvent('A', {}, { schemaVersion: 1.5 })])],
+      ])('an append with %s, writing nothing', async (_, append) => {
+        const stream = uniqueStream('refused');
+        const error = await rejectionOf(append(stream));
+        expect(error).toBeInstanceOf(InvalidEventStoreRequestError);
+        expect(error).toMatchObject({ code: 'invalid-event-store-request' });
+        expect(await store.readStream(stream)).toEqual({ exists: false, events: [] });
+      });
+
+      it.each<[string, () => Promise<unknown>]>([
+        [
+          'readStream with a negative fromRevision',
+          () => store.readStream(uniqueStream(), { fromRevision: -1 }),
+        ],
+        [
+          'readStream with a fractional fromRevision',
+          () => store.readStream(uniqueStream(), { fromRevision: 1.5 }),
+        ],
+        ['readStream with maxCount 0', () => store.readStream(uniqueStream(), { maxCount: 0 })],
+        ['readAll with maxCount 0', () => store.readAll({ maxCount: 0 })],
+        ['readAll with a fractional maxCount', () => store.readAll({ maxCount: 2.5 })],
+      ])('%s', async (_, call) => {
+        await expect(call()).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
       });
     });
 

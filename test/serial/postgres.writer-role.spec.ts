@@ -104,6 +104,8 @@ describe('PostgreSQL event store: the production writer role', () => {
       });
       const { events } = await store.readStream(stream);
       expect(events.map((event) => event.revision)).toEqual([0, 1, 2]);
+      // A transaction open elsewhere in the cluster holds read-all back (the visibility gate): wait it out.
+      await store.awaitReadable(10_000);
       const all = await store.readAll({ maxCount: 1000 });
       expect(all.filter((event) => event.streamId === stream)).toHaveLength(3);
     } finally {

@@ -41,6 +41,14 @@ import {
   InvalidEventStoreRequestError,
   InvalidPositionError,
 } from '../../../application/ports/event-store.port.js';
+import {
+  assertAppendable,
+  assertCount,
+  assertReadStreamOptions,
+  subscriptionMatcher,
+  type ExpectedStreamState,
+} from '../event-store.request.js';
+import { UNREACHABLE_SOCKET_CODES } from '../event-store.unreachable.js';
 
 export { InvalidEventStoreRequestError, InvalidPositionError };
 
@@ -62,7 +70,7 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
 /** Read by `ping`; it need not exist (a missing stream is an answer too). */
 const PING_STREAM = 'engine-readiness-probe';
 
-const STREAM_STATES: Record<Exclude<ExpectedRevision, number>, AppendStreamState> = {
+const STREAM_STATES: Record<ExpectedStreamState, AppendStreamState> = {
   any: ANY,
   'no-stream': NO_STREAM,
   'stream-exists': STREAM_EXISTS,
@@ -71,18 +79,7 @@ const STREAM_STATES: Record<Exclude<ExpectedRevision, number>, AppendStreamState
 /** gRPC status codes that mean "the server did not answer": UNAVAILABLE and DEADLINE_EXCEEDED. */
 const GRPC_UNREACHABLE = new Set([14, 4]);
 const CLIENT_UNREACHABLE = new Set<string>([ErrorType.UNAVAILABLE, ErrorType.DEADLINE_EXCEEDED]);
-const NETWORK_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Commit and prepare positions are unsigned 64-bit log offsets.
 const POSITION = /^(0|[1-9]\d{0,19})\/(0|[1-9]\d{0,19})$/;
 const MAX_LOG_POSITION = 18_446_744_073_709_551_615n;
@@ -116,7 +113,7 @@ export class KurrentDbEventStore implements EventStore {
     events: EventToAppend[],
     { expected }: { expected: ExpectedRevision },
   ): Promise<AppendResult> {
-    assertAppendable(streamId, events, expected);
+    assertAppendable(streamId, events, expected, { reservedMetadataKeys: [SCHEMA_VERSION_KEY] });
     const streamState = typeof expected === 'number' ? BigInt(expected) : STREAM_STATES[expected];
     const proposed = events.map(toEventData);
     return this.bounded(`append to stream ${streamId}`, async () => {
@@ -140,12 +137,7 @@ export class KurrentDbEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     const direction = options.direction === 'backwards' ? BACKWARDS : FORWARDS;
-    if (options.maxCount !== undefined) assertCount('maxCount', options.maxCount);
-    if (options.fromRevision !== undefined && !isRevision(options.fromRevision)) {
-      throw new InvalidEventStoreRequestError(
-        `fromRevision must be a revision >= 0, got ${options.fromRevision}`,
-      );
-    }
+    assertReadStreamOptions(options);
     const fromRevision =
       options.fromRevision === undefined
         ? direction === BACKWARDS
@@ -351,67 +343,6 @@ export class KurrentDbEventStore implements EventStore {
   }
 }
 
-const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-
-const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-
-/** The same request rules as the PostgreSQL adapter, so both reject the same calls. */
-function assertAppendable(streamId: string, events: EventToAppend[], expected: ExpectedRevision): void {
-  if (typeof streamId !== 'string' || streamId.length === 0) {
-    throw new InvalidEventStoreRequestError('append needs a non-empty stream id');
-  }
-  if (!(typeof expected === 'string' && Object.hasOwn(STREAM_STATES, expected)) && !isRevision(expected)) {
-    throw new InvalidEventStoreRequestError(
-      `Invalid expected revision ${JSON.stringify(expected)}: use 'any', 'no-stream', 'stream-exists' or a revision >= 0`,
-    );
-  }
-  if (!Array.isArray(events) || events.length === 0) {
-    throw new InvalidEventStoreRequestError(`append to ${streamId} needs at least one event`);
-  }
-  const ids = new Set<string>();
-  for (const event of events) {
-    if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) {
-      throw new InvalidEventStoreRequestError(`Event id ${JSON.stringify(event.eventId)} is not a UUID`);
-    }
-    const id = event.eventId.toLowerCase();
-    if (ids.has(id)) throw new InvalidEventStoreRequestError(`Event id ${id} appears twice in one append`);
-    ids.add(id);
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new InvalidEventStoreRequestError(`Event ${id} needs a non-empty type`);
-    }
-    if (!isPlainObject(event.data)) {
-      throw new InvalidEventStoreRequestError(`Event ${id}: data must be an object`);
-    }
-    if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
-      throw new InvalidEventStoreRequestError(`Event ${id}: metadata must be an object`);
-    }
-    if (event.metadata !== undefined && SCHEMA_VERSION_KEY in event.metadata) {
-      throw new InvalidEventStoreRequestError(
-        `Event ${id}: metadata key ${SCHEMA_VERSION_KEY} is reserved by the store`,
-      );
-    }
-    if (
-      event.schemaVersion !== undefined &&
-      !(
-        Number.isInteger(event.schemaVersion) &&
-        event.schemaVersion >= 1 &&
-        event.schemaVersion <= 2_147_483_647
-      )
-    ) {
-      throw new InvalidEventStoreRequestError(`Event ${id}: schemaVersion must be an integer >= 1`);
-    }
-  }
-}
-
-function assertCount(name: string, value: unknown): void {
-  if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw new InvalidEventStoreRequestError(
-      `${name} must be a positive integer, got ${JSON.stringify(value)}`,
-    );
-  }
-}
-
 function toActualRevision(actual: CurrentStreamState | undefined): number | 'no-stream' {
   return typeof actual === 'bigint' && actual >= 0n ? Number(actual) : 'no-stream';
 }
@@ -470,14 +401,9 @@ function isApplicationEvent(event: KurrentRecordedEvent): boolean {
  * KurrentDB takes one server-side filter per subscription (stream name or event type); the exact
  * rule, system events excluded and both lists applied, is checked here on every event.
  */
-function subscriptionPredicate(filter: SubscriptionFilter = {}): (event: KurrentRecordedEvent) => boolean {
-  // An empty list restricts nothing, as in the PostgreSQL adapter.
-  const prefixes = filter.streamPrefixes?.length ? filter.streamPrefixes : null;
-  const types = filter.eventTypes?.length ? new Set(filter.eventTypes) : null;
-  return (event) =>
-    isApplicationEvent(event) &&
-    (prefixes === null || prefixes.some((prefix) => event.streamId.startsWith(prefix))) &&
-    (types === null || types.has(event.type));
+function subscriptionPredicate(filter?: SubscriptionFilter): (event: KurrentRecordedEvent) => boolean {
+  const matches = subscriptionMatcher(filter);
+  return (event) => isApplicationEvent(event) && matches(event);
 }
 
 function serverFilter(filter: SubscriptionFilter = {}): Filter {
@@ -526,7 +452,7 @@ function isUnreachable(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (CLIENT_UNREACHABLE.has(errorType(error) as string)) return true;
   if (typeof code === 'number') return GRPC_UNREACHABLE.has(code);
-  if (typeof code === 'string') return NETWORK_ERRORS.has(code);
+  if (typeof code === 'string') return UNREACHABLE_SOCKET_CODES.has(code);
   return typeof message === 'string' && /^Failed to discover after \d+ attempts/.test(message);
 }
 

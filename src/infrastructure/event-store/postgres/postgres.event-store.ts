@@ -16,13 +16,19 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
-  type SubscriptionFilter,
   InvalidEventStoreRequestError,
 } from '../../../application/ports/event-store.port.js';
-
-export { InvalidEventStoreRequestError };
+import {
+  assertAppendable,
+  assertCount,
+  assertReadStreamOptions,
+  subscriptionMatcher,
+} from '../event-store.request.js';
+import { UNREACHABLE_SOCKET_CODES } from '../event-store.unreachable.js';
 import { migrate, type MigrationReport } from './postgres.migrator.js';
 import { formatPosition, ORIGIN, parsePosition, type PostgresPosition } from './postgres.position.js';
+
+export { InvalidEventStoreRequestError };
 
 /** Channel of the one notification each append transaction sends (payload empty: it only wakes readers). */
 export const APPENDED_CHANNEL = 'event_store_appended';
@@ -52,38 +58,41 @@ const EVENT_COLUMNS =
 const APPEND_MANY_SQL =
   'SELECT ord, status, next_revision, restore_epoch, transaction_id, global_position, detail FROM event_store.append_many($1)';
 
+// Scalar subqueries, so that each is evaluated once per statement and can bound the index scan.
+const CURRENT_EPOCH = '(SELECT restore_epoch FROM event_store.settings)';
+const SNAPSHOT_XMIN = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
+
 /**
- * Transaction-visibility gating (event-store.md): only transactions below the snapshot's xmin are
- * passed, so an event whose transaction commits late is never skipped. The last condition bounds the
- * index scan with the same horizon; it is implied by the gate as long as no event carries an epoch above
- * the current one (appends take it from settings), and it keeps a held-back xmin from turning every
- * poll into a scan of all newer rows.
+ * Transaction-visibility gating (event-store.md), after the cursor `($1 epoch, $2 transaction, $3
+ * position)`: only transactions below the snapshot's xmin are passed, so an event whose transaction
+ * commits late is never skipped. The last condition bounds the index scan with the same horizon; it is
+ * implied by the gate as long as no event carries an epoch above the current one (appends take it from
+ * settings), and it keeps a held-back xmin from turning every poll into a scan of all newer rows.
  */
+const READABLE_AFTER_CURSOR = `(restore_epoch, transaction_id, global_position) > ($1::integer, $2::xid8, $3::bigint)
+  AND (restore_epoch < ${CURRENT_EPOCH} OR transaction_id < ${SNAPSHOT_XMIN})
+  AND (restore_epoch, transaction_id) < (${CURRENT_EPOCH}, ${SNAPSHOT_XMIN})`;
+
 export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS}
 FROM event_store.events
-WHERE (restore_epoch, transaction_id, global_position) > ($1::integer, $2::xid8, $3::bigint)
-  AND (restore_epoch < (SELECT restore_epoch FROM event_store.settings)
-       OR transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())))
-  AND (restore_epoch, transaction_id) < ((SELECT restore_epoch FROM event_store.settings),
-                                         (SELECT pg_snapshot_xmin(pg_current_snapshot())))
+WHERE ${READABLE_AFTER_CURSOR}
 ORDER BY restore_epoch, transaction_id, global_position
 LIMIT $4`;
 
 /** Projection lag: the events READ_ALL_SQL would still deliver after a checkpoint, counted up to a limit. */
 export const COUNT_AFTER_SQL = `SELECT count(*)::integer AS count FROM (
   SELECT 1 FROM event_store.events
-  WHERE (restore_epoch, transaction_id, global_position) > ($1::integer, $2::xid8, $3::bigint)
-    AND (restore_epoch < (SELECT restore_epoch FROM event_store.settings)
-         OR transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())))
-    AND (restore_epoch, transaction_id) < ((SELECT restore_epoch FROM event_store.settings),
-                                           (SELECT pg_snapshot_xmin(pg_current_snapshot())))
+  WHERE ${READABLE_AFTER_CURSOR}
   LIMIT $4
 ) AS pending`;
 
 /** The newest transaction of the current epoch that committed events (older epochs are never gated). */
 const NEWEST_EVENT_TRANSACTION_SQL = `SELECT transaction_id::text AS transaction_id FROM event_store.events
-WHERE restore_epoch = (SELECT restore_epoch FROM event_store.settings)
+WHERE restore_epoch = ${CURRENT_EPOCH}
 ORDER BY restore_epoch DESC, transaction_id DESC LIMIT 1`;
+
+/** Whether the read gate has passed transaction $1 (every transaction up to it has ended). */
+const READABLE_SQL = `SELECT ${SNAPSHOT_XMIN} > $1::xid8 AS readable`;
 
 const READ_STREAM_FORWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM event_store.events
 WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`;
@@ -139,17 +148,6 @@ interface DatabaseErrorFields {
   errors?: unknown[];
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UNAVAILABLE_SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'EAI_AGAIN',
-]);
 // admin/crash shutdown, cannot connect now, too many connections, database does not exist.
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000']);
 const UNAVAILABLE_MESSAGES =
@@ -162,7 +160,7 @@ function isUnavailable(error: unknown): boolean {
   const { code, message, errors } = error as DatabaseErrorFields;
   if (
     code &&
-    (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))
+    (UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))
   ) {
     return true;
   }
@@ -187,61 +185,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     recordedAt: row.recorded_at,
     position: formatPosition(row.restore_epoch, row.transaction_id, row.global_position),
   };
-}
-
-const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function assertAppendable(streamId: string, events: EventToAppend[], expected: ExpectedRevision): void {
-  if (typeof streamId !== 'string' || streamId.length === 0) {
-    throw new InvalidEventStoreRequestError('append needs a non-empty stream id');
-  }
-  if (
-    !(expected === 'any' || expected === 'no-stream' || expected === 'stream-exists') &&
-    !(Number.isSafeInteger(expected) && expected >= 0)
-  ) {
-    throw new InvalidEventStoreRequestError(
-      `Invalid expected revision ${JSON.stringify(expected)}: use 'any', 'no-stream', 'stream-exists' or a revision >= 0`,
-    );
-  }
-  if (!Array.isArray(events) || events.length === 0) {
-    throw new InvalidEventStoreRequestError(`append to ${streamId} needs at least one event`);
-  }
-  const ids = new Set<string>();
-  for (const event of events) {
-    if (typeof event.eventId !== 'string' || !UUID_PATTERN.test(event.eventId)) {
-      throw new InvalidEventStoreRequestError(`Event id ${JSON.stringify(event.eventId)} is not a UUID`);
-    }
-    const id = event.eventId.toLowerCase();
-    if (ids.has(id)) throw new InvalidEventStoreRequestError(`Event id ${id} appears twice in one append`);
-    ids.add(id);
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new InvalidEventStoreRequestError(`Event ${id} needs a non-empty type`);
-    }
-    if (!isPlainObject(event.data))
-      throw new InvalidEventStoreRequestError(`Event ${id}: data must be an object`);
-    if (event.metadata !== undefined && !isPlainObject(event.metadata)) {
-      throw new InvalidEventStoreRequestError(`Event ${id}: metadata must be an object`);
-    }
-    if (
-      event.schemaVersion !== undefined &&
-      !(
-        Number.isInteger(event.schemaVersion) &&
-        event.schemaVersion >= 1 &&
-        event.schemaVersion <= 2_147_483_647
-      )
-    ) {
-      throw new InvalidEventStoreRequestError(`Event ${id}: schemaVersion must be an integer >= 1`);
-    }
-  }
-}
-
-function assertCount(name: string, value: unknown): void {
-  if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw new InvalidEventStoreRequestError(
-      `${name} must be a positive integer, got ${JSON.stringify(value)}`,
-    );
-  }
 }
 
 /**
@@ -328,14 +271,6 @@ interface SubscriptionSource {
   forget(subscription: PostgresSubscription): void;
 }
 
-function matcher(filter: SubscriptionFilter | undefined): (event: RecordedEvent) => boolean {
-  const prefixes = filter?.streamPrefixes?.length ? filter.streamPrefixes : null;
-  const types = filter?.eventTypes?.length ? new Set(filter.eventTypes) : null;
-  return (event) =>
-    (prefixes === null || prefixes.some((prefix) => event.streamId.startsWith(prefix))) &&
-    (types === null || types.has(event.type));
-}
-
 /** Catch-up through read-all pages, then live: woken by NOTIFY, or by the poll timer when none comes. */
 class PostgresSubscription implements Subscription {
   private closed = false;
@@ -350,7 +285,7 @@ class PostgresSubscription implements Subscription {
     options: SubscribeOptions,
   ) {
     this.from = options.after === undefined ? ORIGIN : parsePosition(options.after);
-    this.matches = matcher(options.filter);
+    this.matches = subscriptionMatcher(options.filter);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
@@ -513,15 +448,7 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     const backwards = options.direction === 'backwards';
-    if (options.maxCount !== undefined) assertCount('maxCount', options.maxCount);
-    if (
-      options.fromRevision !== undefined &&
-      !(Number.isSafeInteger(options.fromRevision) && options.fromRevision >= 0)
-    ) {
-      throw new InvalidEventStoreRequestError(
-        `fromRevision must be a revision >= 0, got ${options.fromRevision}`,
-      );
-    }
+    assertReadStreamOptions(options);
     const from = options.fromRevision ?? (backwards ? MAX_REVISION : 0);
     const { rows } = await this.query<EventRow>({
       name: backwards ? 'event_store_read_stream_backwards' : 'event_store_read_stream_forwards',
@@ -563,7 +490,7 @@ export class PostgresEventStore implements EventStore {
     for (;;) {
       const { rows: gate } = await this.query<{ readable: boolean }>({
         name: 'event_store_readable',
-        text: 'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS readable',
+        text: READABLE_SQL,
         values: [rows[0].transaction_id],
       });
       if (gate[0]?.readable) return;
