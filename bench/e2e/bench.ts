@@ -9,11 +9,13 @@
  * --compare=<earlier.json> (adds a before/after table), --profile[=commands,rebuild,replay]
  * (`node --cpu-prof` of the engine during those phases, summarised into the report),
  * --only=commands,rebuild,replay, --rebuild-events=N, --scale-events=N (a reduced scale check),
- * --engine=<a build's dist/src> (run that engine instead of this tree's, for a before/after table).
+ * --engine=<a build's dist/src> (run that engine, with its dist/bench/e2e beside it, instead of this
+ * tree's, for a before/after table).
  *
  * It creates a fresh `bench_<random>` database (local PostgreSQL on 127.0.0.1:5432, else
  * BENCH_ADMIN_DATABASE_URL, else the embedded one), runs the engine as a separate process
- * (`node dist/src/main.js`, BENCH_ROUTES=true) per phase, and drops the database at the end.
+ * (`node dist/bench/e2e/bench-main.js`: the engine plus bench-routes.module.ts) per phase, and drops
+ * the database at the end.
  * Every engine figure is divided by a baseline measured in the same run: a bare route of the same
  * app (same hooks, JWT and validation, no store), raw durable INSERTs at the same concurrency, a
  * raw ordered read of the same table, a raw read of the same stream, idle memory.
@@ -139,7 +141,7 @@ interface Context {
   tokens: Tokens;
   commands: InProcessCommands;
   profileRoot: string;
-  /** Where the engine's build is run from (a private copy of dist/src). */
+  /** Where the engine's build is run from (a private copy of dist/src and dist/bench/e2e). */
   engineRoot: string;
   /** Read-query latencies measured after the rebuild, the baseline of the scale phase. */
   queriesAtRebuild?: Record<string, LoadResult>;
@@ -516,7 +518,7 @@ async function commandsPhase(context: Context): Promise<void> {
     },
   };
   notes.push(
-    `**Commands.** ${int(pool.length / 2)} cases, each with two blinded primaries whose reads have started, are seeded through the engine's own command path (in the benchmark's process). autocannon then sends ${int(settings.opinions)} real SubmitOpinion requests (${CONNECTIONS} connections, radiologist HS256 tokens, 3–5 findings and a paragraph of impression each) after a warm-up of ${int(settings.warmup)}; every request consumes one started assignment, so each one succeeds. Half the cases have no prior report, so their second opinion also appends the discordance check and escalation or consensus (30% disagree). Baselines: the bare route \`POST /api/v1/bench/cases/{id}/opinions\` (BENCH_ROUTES=true: same hooks, JWT verification, role check, JSON parsing and DTO validation, 201 without the store) for ${settings.loadSeconds} s, and durable single-row INSERTs (one fsynced commit each) by ${CONNECTIONS} \`pg\` clients into \`bench_baseline.events\` (LIKE event_store.events INCLUDING ALL) with a stored OpinionSubmitted's data and metadata, for ${settings.loadSeconds} s.`,
+    `**Commands.** ${int(pool.length / 2)} cases, each with two blinded primaries whose reads have started, are seeded through the engine's own command path (in the benchmark's process). autocannon then sends ${int(settings.opinions)} real SubmitOpinion requests (${CONNECTIONS} connections, radiologist HS256 tokens, 3–5 findings and a paragraph of impression each) after a warm-up of ${int(settings.warmup)}; every request consumes one started assignment, so each one succeeds. Half the cases have no prior report, so their second opinion also appends the discordance check and escalation or consensus (30% disagree). Baselines: the bare route \`POST /api/v1/bench/cases/{id}/opinions\` (added by the benchmark's engine entry: same hooks, JWT verification, role check, JSON parsing and DTO validation, 201 without the store) for ${settings.loadSeconds} s, and durable single-row INSERTs (one fsynced commit each) by ${CONNECTIONS} \`pg\` clients into \`bench_baseline.events\` (LIKE event_store.events INCLUDING ALL) with a stored OpinionSubmitted's data and metadata, for ${settings.loadSeconds} s.`,
     `**Hot mix.** ${settings.loadSeconds} s of AppendAddendum (by the opinion's author) and RecordReferenceStandard (coordinator), half each, spread at random over ${HOT_CASES} cases by ${CONNECTIONS} connections: about ${CONNECTIONS / HOT_CASES} writers per stream at once, each command reading and folding a stream that grows during the run. Within the engine, commands on one stream take turns (CommandPath) and hand the folded state on; before that change they raced, re-read and re-decided on every conflict, and gave up with 409 \`concurrency-conflict\` after 10 attempts.`,
     `**Raw INSERTs** run after the engine of this phase has stopped: PostgreSQL and the disk alone.`,
     `**Projection lag.** During the SubmitOpinion run (full load), and again during ${int(settings.halfLoad)} more at half the rate it reached (open loop, autocannon \`overallRate\`), a probe reads the serving generation's checkpoint of \`audit-trail\` and \`worklist\` every 10 ms (the checkpoint moves in the transaction that writes the rows); for every event newly covered it takes (time seen − recordedAt) on the database clock. recordedAt is the start of the append transaction; the 10 ms polling adds 5 ms on average. "Until readable" is the part of it spent before the cluster's transaction horizon (\`pg_snapshot_xmin\`, sampled by the same probe) passed the event's transaction: the log is read with transaction-visibility gating, so an event waits for every transaction that began before it, the engine's own projection batches included. The longest transaction open in other databases of the server during the run is in the details.`,

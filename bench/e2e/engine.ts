@@ -6,24 +6,28 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from './util.js';
 
-/** The compiled engine, as `npm start` runs it. */
+/** The compiled engine as `npm start` runs it, plus the baseline routes (bench-main.ts). */
 export function engineEntry(root: string): string {
-  return join(root, 'dist/src/main.js');
+  return join(root, 'dist/bench/e2e/bench-main.js');
 }
 
 /**
- * A private copy of the compiled engine (dist/src, package.json, a link to node_modules), so that
- * every phase runs the same build even when someone rebuilds dist/ in a shared work tree meanwhile.
+ * A private copy of the compiled engine (dist/src and dist/bench/e2e, package.json, a link to
+ * node_modules), so that every phase runs the same build even when someone rebuilds dist/ in a
+ * shared work tree meanwhile.
  */
 export async function snapshotEngine(
   root: string,
   /** Another build's dist/src to run instead (e.g. the one before a change, for a before/after table). */
   source = join(root, 'dist/src'),
 ): Promise<{ root: string; remove(): Promise<void> }> {
-  if (!existsSync(join(source, 'main.js')))
-    throw new Error(`${source}/main.js is missing: run "npm run build" first`);
+  const benchSource = join(source, '../bench/e2e');
+  for (const file of [join(source, 'main.js'), join(benchSource, 'bench-main.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first`);
+  }
   const copy = await mkdtemp(join(tmpdir(), 'bench-engine-'));
   await cp(source, join(copy, 'dist/src'), { recursive: true });
+  await cp(benchSource, join(copy, 'dist/bench/e2e'), { recursive: true });
   await cp(join(root, 'package.json'), join(copy, 'package.json'));
   await symlink(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
   return { root: copy, remove: () => rm(copy, { recursive: true, force: true }) };
@@ -110,7 +114,7 @@ export interface EngineOptions {
   env?: Record<string, string>;
 }
 
-/** The engine in a process of its own (`node dist/src/main.js`), so that its CPU and memory are its own. */
+/** The engine in a process of its own (`node dist/bench/e2e/bench-main.js`), so that its CPU and memory are its own. */
 export class EngineProcess {
   private output = '';
   private peakRssKiB = 0;
@@ -144,7 +148,6 @@ export class EngineProcess {
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_USER_PER_MINUTE: '0',
         RATE_LIMIT_PER_IP_PER_MINUTE: '0',
-        BENCH_ROUTES: 'true',
         HOST: '127.0.0.1',
         PORT: String(port),
         ...options.env,
@@ -232,7 +235,7 @@ export async function waitForQuiet(maxWaitMs: number, thresholdCores = 0.4): Pro
 
 /**
  * CPU of the PostgreSQL backends serving one database, by application_name (event-store,
- * engine-read-models, engine-projections, bench-…), over a window: where the server's share goes.
+ * engine-read-models, bench-…), over a window: where the server's share goes.
  */
 export class DatabaseCpuWindow {
   private before = new Map<number, number>();

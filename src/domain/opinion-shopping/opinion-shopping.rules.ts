@@ -623,9 +623,6 @@ export function evaluate(
   );
 }
 
-/** The same function under a name that says what it evaluates. */
-export const evaluateOpinionShopping = evaluate;
-
 /** When an OS-3 candidate's quiet period ends (the earliest after `now`), or null: a timer's next call. */
 export function nextReevaluationAt(
   history: ShoppingHistory,

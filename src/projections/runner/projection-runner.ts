@@ -18,7 +18,7 @@ export type { ProjectionState } from './projection-control.js';
 export type { RunnerLogger } from './projection-worker.js';
 
 export interface ProjectionRunnerOptions {
-  /** A pool of its own: each active projection keeps one connection (it holds the lock). */
+  /** The read-model DataSource; each projection this runner writes keeps one of its connections (it holds the lock). */
   dataSource: DataSource;
   store: EventStore;
   projections?: readonly Projection[];

@@ -71,15 +71,17 @@ WHERE name = $1`;
 
 const MAX_ERROR_LENGTH = 2000;
 
-/** Ends the session, and with it the advisory lock, instead of handing a locked connection back to the pool. */
-async function destroy(connection: QueryRunner): Promise<void> {
-  const postgres = connection as unknown as { releasePostgresConnection?: (error?: Error) => Promise<void> };
-  if (typeof postgres.releasePostgresConnection === 'function') {
-    await postgres.releasePostgresConnection(new Error('projection worker connection closed'));
-    return;
+/**
+ * Hands the worker's session back to the pool without its advisory lock. A session whose connection
+ * is gone fails here, and pg never pools a broken client again: the lock ended with it.
+ */
+async function releaseLocked(connection: QueryRunner): Promise<void> {
+  try {
+    if (connection.isTransactionActive) await connection.rollbackTransaction();
+    await connection.query('SELECT pg_advisory_unlock_all()');
+  } finally {
+    await connection.release();
   }
-  await connection.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-  await connection.release();
 }
 
 /**
@@ -437,14 +439,14 @@ export class ProjectionWorker {
     return this.connection;
   }
 
-  /** After an error: the session ends (and the lock with it); the next pass takes the lock again. */
+  /** After an error: the lock is given up with the session; the next pass takes it again. */
   private async dropConnection(): Promise<void> {
     const connection = this.connection;
     this.connection = null;
-    if (connection) await destroy(connection).catch(() => undefined);
+    if (connection) await releaseLocked(connection).catch(() => undefined);
   }
 
-  /** Graceful end: records `stopped` (a failure stays visible) and ends the session. */
+  /** Graceful end: records `stopped` (a failure stays visible) and gives up the lock. */
   private async release(): Promise<void> {
     const connection = this.connection;
     if (!connection) return;

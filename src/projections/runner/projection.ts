@@ -36,8 +36,6 @@ export interface ProjectionSchemas {
   withActiveSchema<T>(name: string, read: (schema: string) => Promise<T>): Promise<T>;
 }
 
-export const PROJECTIONS = Symbol('Projections');
-
 /** Generation n of a projection lives in this schema, e.g. `proj_audit_trail_g3`. */
 export function generationSchema(name: string, generation: number): string {
   return `proj_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_g${generation}`;

@@ -1,7 +1,6 @@
 import {
   type BeforeApplicationShutdown,
   Global,
-  Inject,
   Injectable,
   Logger,
   Module,
@@ -16,14 +15,10 @@ import { PROJECTION_SCHEMAS, type Projection } from '../../../projections/runner
 import { ProjectionRunner } from '../../../projections/runner/projection-runner.js';
 import { ProjectionSchemaDirectory } from '../../../projections/runner/projection-schemas.js';
 import { RegisteredProjection } from '../../../projections/runner/registered-projection.js';
-import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { createMetricsRegistry, METRICS_REGISTRY, ProjectionMetrics } from './projection-metrics.js';
 import { ProjectionsController } from './projections.controller.js';
-
-/** The runner's own pool: each projection this instance runs keeps one connection (it holds the lock). */
-export const PROJECTION_DATA_SOURCE = Symbol('ProjectionDataSource');
 
 const isProjection = (candidate: unknown): candidate is Projection =>
   typeof candidate === 'object' &&
@@ -38,7 +33,6 @@ export class ProjectionRunnerLifecycle implements OnApplicationBootstrap, Before
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly discovery: DiscoveryService,
-    @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,10 +44,9 @@ export class ProjectionRunnerLifecycle implements OnApplicationBootstrap, Before
     await this.runner.start();
   }
 
-  /** Before the event store and pools close: batches in flight commit, locks are released. */
+  /** Before the event store and the pool close: batches in flight commit, locks are released. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
 
@@ -74,23 +67,9 @@ export class ProjectionRunnerLifecycle implements OnApplicationBootstrap, Before
   controllers: [ProjectionsController, MetricsController],
   providers: [
     {
-      provide: PROJECTION_DATA_SOURCE,
-      inject: [RUNTIME_CONFIG],
-      useFactory: (config: RuntimeConfig) =>
-        new DataSource({
-          type: 'postgres',
-          url: config.databaseUrl,
-          extra: {
-            max: 12,
-            connectionTimeoutMillis: 10_000,
-            idle_in_transaction_session_timeout: 60_000,
-            application_name: 'engine-projections',
-          },
-        }).initialize(),
-    },
-    {
+      // The application's read-model DataSource: one pool serves queries and projection workers.
       provide: ProjectionRunner,
-      inject: [PROJECTION_DATA_SOURCE, EVENT_STORE, CLOCK],
+      inject: [DataSource, EVENT_STORE, CLOCK],
       useFactory: (dataSource: DataSource, store: EventStore, clock: Clock) =>
         new ProjectionRunner({ dataSource, store, clock, logger: new Logger('Projections') }),
     },

@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
-import type { Identity } from '../../auth/identity.js';
-import { CaseIdPipe } from '../case/case-id.pipe.js';
-import { commandContext, etag } from '../case/command-context.js';
-import { SubmitOpinionDto } from '../case/dto/reader.dto.js';
-import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
+import { Allow, CurrentIdentity } from '../../src/infrastructure/auth/allow.decorator.js';
+import type { Identity } from '../../src/infrastructure/auth/identity.js';
+import { CaseIdPipe } from '../../src/infrastructure/http/case/case-id.pipe.js';
+import { commandContext, etag } from '../../src/infrastructure/http/case/command-context.js';
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the body is validated against this class, found through decorator metadata
+import { SubmitOpinionDto } from '../../src/application/case/submit-opinion/submit-opinion.dto.js';
+import { BodyValidationPipe } from '../../src/infrastructure/http/validation/body-validation.pipe.js';
 
 /**
- * Benchmark baseline (bench/e2e, `BENCH_ROUTES=true` only; never documented in OpenAPI): the
+ * Benchmark baseline (only in the engine bench-main.ts starts; never documented in OpenAPI): the
  * SubmitOpinion route as far as the command bus — the same onRequest hooks (correlation id,
  * security headers, JWT verification and the role check), JSON parsing, DTO validation and
  * command context — answering 201 without reading or writing the store. What the real route costs
@@ -18,7 +19,7 @@ import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
  */
 @ApiExcludeController()
 @Controller('api/v1/bench')
-export class BenchController {
+export class BenchRoutesController {
   @Post('cases/:caseId/opinions')
   @HttpCode(201)
   @Allow('submit-opinion')
