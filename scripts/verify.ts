@@ -16,7 +16,7 @@ import {
   verifyStream,
 } from '../src/application/integrity/verify-streams.js';
 import type { EventStore } from '../src/application/ports/event-store.port.js';
-import { caseStreamId } from '../src/domain/case/case.decider.js';
+import { caseStreamId } from '../src/domain/case/case.stream.js';
 import { type AppConfig, ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
 
 const CASE_PREFIX = 'case-';

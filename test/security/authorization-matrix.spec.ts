@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { format } from 'prettier';
-import { ACCESS_POLICY, ROLES } from '../../src/infrastructure/auth/access-policy.js';
+import { ACCESS_POLICY, ROLES } from '../../src/application/auth/access-policy.js';
 import { ENDPOINTS, renderAccessMatrix } from '../../src/infrastructure/auth/endpoints.js';
 import { routeTable } from '../../src/infrastructure/http/configure-http.js';
 import { COORDINATOR, ApiClient, secondOpinionRequest } from '../support/api.js';

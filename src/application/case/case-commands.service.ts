@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor, CaseCommand } from '../../domain/case/case.commands.js';
-import { caseStreamId } from '../../domain/case/case.decider.js';
-import type { CaseEvent } from '../../domain/case/case.events.js';
-import type { CaseState } from '../../domain/case/case.state.js';
+import type { Actor, CaseCommandType } from '../../domain/case/case.commands.js';
+import { caseStreamId } from '../../domain/case/case.stream.js';
 import { CommandIds } from '../command-path/command-ids.js';
-import { type CommandContext, CommandPath, type CommandResult } from '../command-path/command-path.js';
+import { type CommandContext, CommandPath } from '../command-path/command-path.js';
+import type { CaseCommandResult } from './case-command.js';
+import type { CaseCommand, CaseCommandData } from './case-commands.registry.js';
 import { CaseAggregate } from './case.aggregate.js';
 
 /** A case command's transport context, with the acting identity in the domain's terms. */
@@ -14,10 +14,8 @@ export interface CaseCommandContext extends CommandContext {
 
 export interface CaseCommandOutcome {
   caseId: string;
-  result: CommandResult<CaseEvent, CaseState>;
+  result: CaseCommandResult;
 }
-
-type DataOf<Type extends CaseCommand['type']> = Extract<CaseCommand, { type: Type }>['data'];
 
 /** Runs one case command through the generic command path. */
 @Injectable()
@@ -27,10 +25,10 @@ export class CaseCommands {
     private readonly aggregate: CaseAggregate,
   ) {}
 
-  async run<Type extends CaseCommand['type']>(
+  async run<Type extends CaseCommandType>(
     caseId: string,
     type: Type,
-    data: DataOf<Type>,
+    data: CaseCommandData<Type>,
     context: CaseCommandContext,
     ids: CommandIds = new CommandIds(context.idempotencyScope),
   ): Promise<CaseCommandOutcome> {
@@ -43,7 +41,7 @@ export class CaseCommands {
           type,
           data,
           metadata: { actor: context.actor, now, occurredAt, newId: ids.idFor('entity') },
-        }) as Extract<CaseCommand, { type: Type }>,
+        }) as CaseCommand,
       ids,
     );
     return { caseId, result };

@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createCaseDecider } from '../../domain/case/case.decider.js';
+import { personActedFor } from '../../domain/case/acting-for.js';
 import {
   CASE_EVENT_SCHEMA_VERSIONS,
   type CaseEvent,
   type CaseEventType,
 } from '../../domain/case/case.events.js';
-import type { CaseCommand } from '../../domain/case/case.commands.js';
 import type { CasePolicy } from '../../domain/case/case.policy.js';
 import type { CaseState } from '../../domain/case/case.state.js';
 import { upcastCaseEvent } from '../../domain/case/case.upcasters.js';
 import type { Decider } from '../../domain/shared/decider.js';
-import type { AggregateDefinition } from '../command-path/command-path.js';
+import { type AggregateDefinition, foldStored } from '../command-path/command-path.js';
 import type { RecordedEvent } from '../ports/event-store.port.js';
+import { type CaseCommand, sliceOf } from './case-commands.registry.js';
+import { createCaseDecider } from './case.decider.js';
 
 export const CASE_POLICY = Symbol('CasePolicy');
 
@@ -32,27 +33,11 @@ export class CaseAggregate implements AggregateDefinition<CaseCommand, CaseEvent
     return CASE_EVENT_SCHEMA_VERSIONS[type];
   }
 
-  /** api.md: an integrator's reads, opinions, reviews, adjudications and addenda act for the assignment's reader by default. */
   actingFor(command: CaseCommand, state: CaseState): string | undefined {
-    if (command.metadata.actor.role !== 'integrator' || !state.exists) return undefined;
-    if (command.metadata.actor.onBehalfOf) return command.metadata.actor.onBehalfOf.id;
-    switch (command.type) {
-      case 'StartRead':
-      case 'SubmitOpinion':
-      case 'ReviewPriorReport':
-      case 'SubmitAdjudication':
-        return state.assignments.get(command.data.assignmentId)?.readerId;
-      case 'AppendAddendum':
-        return state.opinions.get(command.data.opinionId)?.readerId;
-      default:
-        return undefined;
-    }
+    return personActedFor(state, command.metadata.actor, sliceOf(command.type).actsForReader(command.data));
   }
 
   fold(events: readonly RecordedEvent[]): CaseState {
-    return events.reduce(
-      (state, event) => this.decider.evolve(state, this.fromStored(event)),
-      this.decider.initialState(),
-    );
+    return foldStored(this, events);
   }
 }

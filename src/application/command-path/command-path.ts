@@ -14,6 +14,7 @@ import {
 } from '../ports/event-store.port.js';
 import { GENESIS_HASH, eventHash } from '../integrity/hash-chain.js';
 import { CommandIds } from './command-ids.js';
+import { type StreamSnapshot, type StreamTurn, StreamTurns } from './stream-turns.js';
 
 /** Who acts, as recorded in every event's metadata. */
 export interface ActingIdentity {
@@ -69,21 +70,16 @@ export interface CommandResult<Event, State> {
 
 const MAX_ATTEMPTS = 10;
 
-/** A stream as the last command of this process left it: what the next one in line may start from. */
-interface StreamSnapshot {
-  aggregate: unknown;
-  state: unknown;
-  revision: number;
-  lastHash: string;
-}
-
-/** Commands of this process on one stream, one at a time (see CommandPath.execute). */
-interface StreamTurn {
-  tail: Promise<void>;
-  /** Commands holding or awaiting the turn. */
-  queued: number;
-  /** Set when a command ends while others wait; the next one takes it instead of reading the stream. */
-  handoff?: StreamSnapshot;
+/** Folds stored events onto a state (from the start of the stream by default): the one fold. */
+export function foldStored<Command, Event extends DomainEvent, State>(
+  aggregate: AggregateDefinition<Command, Event, State>,
+  events: readonly RecordedEvent[],
+  state: State = aggregate.decider.initialState(),
+): State {
+  return events.reduce(
+    (folded, event) => aggregate.decider.evolve(folded, aggregate.fromStored(event)),
+    state,
+  );
 }
 
 function preconditionFailed(expected: number, revision: number): DomainError {
@@ -96,48 +92,28 @@ function preconditionFailed(expected: number, revision: number): DomainError {
 /**
  * The one path every command takes: read the stream, fold, decide, append with the expected
  * revision; on a concurrent write, read and decide again (a rule that no longer holds then fails
- * cleanly with its own error), at most MAX_ATTEMPTS times.
- *
- * Within one process, commands on the same stream take turns (the others on that stream wait;
- * other streams are not held up): on a hot stream, concurrent writers of this instance never
- * conflict with each other and never re-read and re-decide for nothing, and a command that finds
- * others waiting hands them the state it leaves (folded, with its revision and last hash), so the
- * next one does not read the stream again. Writers in other instances are still caught by the
- * expected revision: their conflict is retried with a fresh read, as always.
+ * cleanly with its own error), at most MAX_ATTEMPTS times. Commands of this process on one stream
+ * take turns (StreamTurns), so they hand each other the folded state instead of colliding.
  */
 @Injectable()
 export class CommandPath {
-  private readonly turns = new Map<string, StreamTurn>();
+  private readonly turns = new StreamTurns();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute<Command, Event extends DomainEvent, State>(
+  execute<Command, Event extends DomainEvent, State>(
     aggregate: AggregateDefinition<Command, Event, State>,
     streamId: string,
     context: CommandContext,
     buildCommand: (metadata: CommandMetadataInput, state: State) => Command,
     ids: CommandIds = new CommandIds(context.idempotencyScope),
   ): Promise<CommandResult<Event, State>> {
-    let turn = this.turns.get(streamId);
-    if (!turn) {
-      turn = { tail: Promise.resolve(), queued: 0 };
-      this.turns.set(streamId, turn);
-    }
-    const previous = turn.tail;
-    let release!: () => void;
-    turn.tail = new Promise<void>((resolve) => (release = resolve));
-    turn.queued++;
-    try {
-      await previous;
-      return await this.executeInTurn(aggregate, streamId, context, buildCommand, ids, turn);
-    } finally {
-      turn.queued--;
-      if (turn.queued === 0 && this.turns.get(streamId) === turn) this.turns.delete(streamId);
-      release();
-    }
+    return this.turns.take(streamId, (turn) =>
+      this.executeInTurn(aggregate, streamId, context, buildCommand, ids, turn),
+    );
   }
 
   private async executeInTurn<Command, Event extends DomainEvent, State>(
@@ -149,18 +125,14 @@ export class CommandPath {
     turn: StreamTurn,
   ): Promise<CommandResult<Event, State>> {
     for (let attempt = 1; ; attempt++) {
-      const handoff = turn.handoff;
-      turn.handoff = undefined;
+      const handoff = turn.takeHandoff();
       // A command with an idempotency scope looks for its own events in the stream: it reads it.
       const loaded =
         handoff && handoff.aggregate === aggregate && !ids.deterministic
           ? { ...(handoff as StreamSnapshot & { state: State }), stored: [] as RecordedEvent[] }
           : await this.load(aggregate, streamId);
       const { state, revision, lastHash, stored } = loaded;
-      // Whatever this attempt ends in without appending leaves the stream as loaded: the next in line may start there.
-      const handOn = (snapshot: StreamSnapshot): void => {
-        if (turn.queued > 1) turn.handoff = snapshot;
-      };
+      // Whatever this attempt ends in without appending leaves the stream as loaded.
       const unchanged: StreamSnapshot = { aggregate, state, revision, lastHash };
 
       // An identical command already went through (its first event id is in the stream).
@@ -171,45 +143,32 @@ export class CommandPath {
       }
       const now = this.clock.now().toISOString();
       let command: Command;
-      try {
-        command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
-      } catch (error) {
-        handOn(unchanged);
-        throw error;
-      }
-      if (context.ifMatch !== undefined && context.ifMatch !== revision) {
-        handOn(unchanged);
-        // api.md orders 404 (an unknown case, assignment or opinion) before 412, and 412 before every
-        // other rule: the decision (pure) only tells whether what the command names exists.
-        try {
-          aggregate.decider.decide(command, state);
-        } catch (error) {
-          if (error instanceof DomainError && error.code === 'not-found') throw error;
-        }
-        throw preconditionFailed(context.ifMatch, revision);
-      }
       let events: Event[];
       try {
+        command = buildCommand({ now, occurredAt: context.occurredAt ?? now, ids }, state);
+        if (context.ifMatch !== undefined && context.ifMatch !== revision) {
+          // 404 (an unknown case, assignment or opinion) comes before 412, and 412 before every other
+          // rule: the decision (pure) only tells whether what the command names exists.
+          try {
+            aggregate.decider.decide(command, state);
+          } catch (error) {
+            if (error instanceof DomainError && error.code === 'not-found') throw error;
+          }
+          throw preconditionFailed(context.ifMatch, revision);
+        }
         events = aggregate.decider.decide(command, state);
       } catch (error) {
-        handOn(unchanged);
+        turn.handOn(unchanged);
         throw error;
       }
       if (events.length === 0) {
-        handOn(unchanged);
+        turn.handOn(unchanged);
         return { events, recorded: [], state, revision, replayed: false };
       }
 
       const actingFor = context.actor.onBehalfOf?.id ?? aggregate.actingFor?.(command, state);
-      const toAppend = this.envelope(
-        aggregate,
-        events,
-        context,
-        ids,
-        lastHash,
-        context.occurredAt ?? now,
-        actingFor,
-      );
+      const occurredAt = context.occurredAt ?? now;
+      const toAppend = this.envelope(aggregate, events, context, ids, lastHash, occurredAt, actingFor);
       try {
         await this.store.append(streamId, toAppend, {
           expected: revision === -1 ? 'no-stream' : revision,
@@ -233,35 +192,17 @@ export class CommandPath {
         continue;
       }
       const after = events.reduce((folded, event) => aggregate.decider.evolve(folded, event), state);
-      if (turn.queued > 1) {
-        // The next in line folds what a read would give it: the stored form of these events.
-        const stateAsStored = toAppend.reduce(
-          (folded, event, index) =>
-            aggregate.decider.evolve(
-              folded,
-              aggregate.fromStored({
-                eventId: event.eventId,
-                type: event.type,
-                streamId,
-                revision: revision + 1 + index,
-                data: event.data,
-                metadata: event.metadata ?? {},
-                schemaVersion: event.schemaVersion ?? 1,
-                recordedAt: new Date(now),
-                // Not stored yet: fromStored reads the type, schema version and data.
-                position: '' as Position,
-              }),
-            ),
-          state,
-        );
-        const hash = toAppend.at(-1)!.metadata?.hash;
-        handOn({
+      // The next in line folds what a read would give it: the stored form of these events.
+      turn.handOn(() => ({
+        aggregate,
+        state: foldStored(
           aggregate,
-          state: stateAsStored,
-          revision: revision + events.length,
-          lastHash: typeof hash === 'string' ? hash : lastHash,
-        });
-      }
+          toAppend.map((event, index) => asRecorded(event, streamId, revision + 1 + index, now)),
+          state,
+        ),
+        revision: revision + events.length,
+        lastHash: String(toAppend.at(-1)!.metadata?.hash ?? lastHash),
+      }));
       return {
         events,
         recorded: toAppend,
@@ -278,11 +219,9 @@ export class CommandPath {
     streamId: string,
   ): Promise<{ state: State; revision: number; lastHash: string; stored: RecordedEvent[] }> {
     const { events: stored } = await this.store.readStream(streamId);
-    let state = aggregate.decider.initialState();
-    for (const event of stored) state = aggregate.decider.evolve(state, aggregate.fromStored(event));
     const last = stored.at(-1);
     const lastHash = typeof last?.metadata.hash === 'string' ? last.metadata.hash : GENESIS_HASH;
-    return { state, revision: last ? last.revision : -1, lastHash, stored };
+    return { state: foldStored(aggregate, stored), revision: last ? last.revision : -1, lastHash, stored };
   }
 
   private replay<Command, Event extends DomainEvent, State>(
@@ -294,13 +233,10 @@ export class CommandPath {
     let end = at;
     while (end + 1 < stored.length && stored[end + 1]!.eventId === ids.eventId(end + 1 - at)) end++;
     const mine = stored.slice(at, end + 1);
-    let state = aggregate.decider.initialState();
-    for (const event of stored.slice(0, end + 1))
-      state = aggregate.decider.evolve(state, aggregate.fromStored(event));
     return {
       events: mine.map((event) => aggregate.fromStored(event)),
       recorded: mine,
-      state,
+      state: foldStored(aggregate, stored.slice(0, end + 1)),
       revision: stored[end]!.revision,
       replayed: true,
     };
@@ -342,4 +278,20 @@ export class CommandPath {
       };
     });
   }
+}
+
+/** An event about to be appended, as a read would return it (fromStored reads type, version, data). */
+function asRecorded(event: EventToAppend, streamId: string, revision: number, now: string): RecordedEvent {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    streamId,
+    revision,
+    data: event.data,
+    metadata: event.metadata ?? {},
+    schemaVersion: event.schemaVersion ?? 1,
+    recordedAt: new Date(now),
+    // Not stored yet.
+    position: '' as Position,
+  };
 }

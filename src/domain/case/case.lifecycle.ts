@@ -1,13 +1,13 @@
 import { caseError } from './case.errors.js';
-import type { CaseCommandType } from './case.commands.js';
 import type { Case } from './case.state.js';
 import { CASE_STATUSES, type CaseStatus, type EscalationLevel, type ReaderRole } from './case.values.js';
 
 /**
- * The state table of domain.md, as data. `RecordSlaBreach` (the process manager's command, not in
- * the table) is accepted wherever the case can still be late: before consensus.
+ * The state table (docs/domain.md), as data: which commands each status accepts. Besides
+ * RequestSecondOpinion, which opens a case, a command is named here or does not exist. `RecordSlaBreach` (the process
+ * manager's command) is accepted wherever the case can still be late: before consensus.
  */
-export const ACCEPTED_COMMANDS: Readonly<Record<CaseStatus, readonly CaseCommandType[]>> = {
+const STATE_TABLE = {
   requested: ['AssignReader', 'WithdrawCase', 'RecordReferenceStandard', 'RecordSlaBreach'],
   'in-review': [
     'AssignReader',
@@ -47,7 +47,17 @@ export const ACCEPTED_COMMANDS: Readonly<Record<CaseStatus, readonly CaseCommand
   consensus: ['CloseCase', 'RecordReferenceStandard', 'AppendAddendum'],
   closed: ['ReopenCase', 'RecordReferenceStandard', 'AppendAddendum'],
   withdrawn: [],
-};
+} as const satisfies Record<CaseStatus, readonly string[]>;
+
+/** Every case command's name: RequestSecondOpinion, which opens a case, and the table's. */
+export type CaseCommandType = 'RequestSecondOpinion' | (typeof STATE_TABLE)[CaseStatus][number];
+
+export const ACCEPTED_COMMANDS: Readonly<Record<CaseStatus, readonly CaseCommandType[]>> = STATE_TABLE;
+
+export const CASE_COMMAND_TYPES: readonly CaseCommandType[] = [
+  'RequestSecondOpinion',
+  ...new Set(Object.values(ACCEPTED_COMMANDS).flat()),
+];
 
 /** The table's parentheses: which reader role each state assigns. */
 export const ASSIGNABLE_ROLE: Readonly<Partial<Record<CaseStatus, ReaderRole>>> = {

@@ -2,7 +2,7 @@ import { applyDecorators, createParamDecorator, type ExecutionContext } from '@n
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ACCESS_POLICY, type AccessAction } from './access-policy.js';
+import { ACCESS_POLICY, type AccessAction } from '../../application/auth/access-policy.js';
 import type { Identity } from './identity.js';
 import { ProblemDto } from '../http/problem/problem.dto.js';
 

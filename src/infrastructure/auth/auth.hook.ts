@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from '../http/problem/problem-details.js';
 import { sendProblem } from '../http/problem/problem.filter.js';
-import { ACCESS_POLICY, allowingRole } from './access-policy.js';
+import { ACCESS_POLICY, allowingRole } from '../../application/auth/access-policy.js';
 import { bearerTokenOf, verifyRequestToken } from './request-token.js';
 import { ACTOR_ID_PATTERN, TokenRejected, type TokenVerifier } from './token-verifier.js';
 import './identity.js';

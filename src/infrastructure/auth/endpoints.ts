@@ -1,28 +1,29 @@
-import { ACCESS_POLICY, type AccessAction, ROLES } from './access-policy.js';
+import { ACCESS_POLICY, type AccessAction, ROLES } from '../../application/auth/access-policy.js';
+import { CASE_COMMANDS } from '../../application/case/case-commands.registry.js';
+
+type Endpoint = { method: 'GET' | 'POST'; path: string; action: AccessAction };
+
+/** The case commands' routes, from the registry (`:caseId` written `{caseId}` as in OpenAPI). */
+const CASE_COMMAND_ENDPOINTS: Endpoint[] = Object.values(CASE_COMMANDS).flatMap(({ route }) =>
+  route === null
+    ? []
+    : [
+        {
+          method: 'POST' as const,
+          path: `/api/v1/cases${route.path === '' ? '' : '/'}${route.path.replace(/:(\w+)/g, '{$1}')}`,
+          action: route.action,
+        },
+      ],
+);
 
 /**
- * Every protected endpoint and the access-policy row that guards it. The authorisation-matrix test
- * checks that the running application registers exactly these routes with exactly these actions,
- * then calls each with every role; `renderAccessMatrix()` is what the README shows.
+ * Every protected endpoint and the access-policy row that guards it: the case commands from their
+ * registry, then the rest. The authorisation-matrix test checks that the running application
+ * registers exactly these routes with exactly these actions, then calls each with every role;
+ * `renderAccessMatrix()` is what the README shows.
  */
-export const ENDPOINTS: ReadonlyArray<{ method: 'GET' | 'POST'; path: string; action: AccessAction }> = [
-  { method: 'POST', path: '/api/v1/cases', action: 'request-case' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/assignments', action: 'assign-reader' },
-  {
-    method: 'POST',
-    path: '/api/v1/cases/{caseId}/assignments/{assignmentId}/unassignment',
-    action: 'unassign-reader',
-  },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/reads', action: 'start-read' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/opinions', action: 'submit-opinion' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/prior-report-reviews', action: 'review-prior-report' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/adjudication', action: 'submit-adjudication' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/escalations', action: 'escalate-case' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/closure', action: 'close-case' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/reopening', action: 'reopen-case' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/withdrawal', action: 'withdraw-case' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/opinions/{opinionId}/addenda', action: 'append-addendum' },
-  { method: 'POST', path: '/api/v1/cases/{caseId}/reference-standard', action: 'record-reference-standard' },
+export const ENDPOINTS: readonly Endpoint[] = [
+  ...CASE_COMMAND_ENDPOINTS,
   { method: 'POST', path: '/api/v1/opinion-shopping/flags/{flagId}/review', action: 'review-shopping-flag' },
   { method: 'POST', path: '/api/v1/projections/{name}/rebuild', action: 'rebuild-projection' },
   { method: 'GET', path: '/api/v1/cases/{caseId}', action: 'read-case' },

@@ -1,4 +1,4 @@
-import type { Role } from './access-policy.js';
+import type { Role } from '../../application/auth/access-policy.js';
 
 /** The verified caller of a request. */
 export interface Identity {
@@ -17,6 +17,6 @@ declare module 'fastify' {
     identity?: Identity;
   }
   interface FastifyContextConfig {
-    access?: import('./access-policy.js').AccessAction;
+    access?: import('../../application/auth/access-policy.js').AccessAction;
   }
 }

@@ -7,7 +7,7 @@ import {
   jwtVerify,
 } from 'jose';
 import type { RuntimeConfig } from '../config/runtime-config.js';
-import { ROLES, type Role } from './access-policy.js';
+import { ROLES, type Role } from '../../application/auth/access-policy.js';
 
 export const ACTOR_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
 

@@ -3,17 +3,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { AppModule } from '../../app.module.js';
+import { RunCaseCommand } from '../../application/case/run-case-command.js';
 import { CaseAggregate } from '../../application/case/case.aggregate.js';
 import type { CaseCommandContext, CaseCommandOutcome } from '../../application/case/case-commands.service.js';
-import { AssignReaderCommand } from '../../application/case/commands/assign-reader.command.js';
-import { RecordReferenceStandardCommand } from '../../application/case/commands/record-reference-standard.command.js';
-import { RequestSecondOpinionCommand } from '../../application/case/commands/request-second-opinion.command.js';
-import { StartReadCommand } from '../../application/case/commands/start-read.command.js';
-import { SubmitAdjudicationCommand } from '../../application/case/commands/submit-adjudication.command.js';
-import { SubmitOpinionCommand } from '../../application/case/commands/submit-opinion.command.js';
 import { CommandIds } from '../../application/command-path/command-ids.js';
 import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port.js';
-import { caseStreamId } from '../../domain/case/case.decider.js';
+import { caseStreamId } from '../../domain/case/case.stream.js';
 import type { Finding } from '../../domain/case/findings.js';
 import type { ReaderMetrics } from '../../domain/metrics/reader-metrics.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -276,8 +271,9 @@ async function importStudy(
   const steps = new StudyImport(bus, study, caseId, requestedAt);
   await steps.run(
     (id, context) =>
-      new RequestSecondOpinionCommand(
+      new RunCaseCommand(
         id,
+        'RequestSecondOpinion',
         {
           caseId: id,
           patientRef,
@@ -299,15 +295,19 @@ async function importStudy(
   const read = async (readerId: string, role: 'primary' | 'adjudicator'): Promise<string> => {
     const assigned = await steps.run(
       (id, context) =>
-        new AssignReaderCommand(
+        new RunCaseCommand(
           id,
+          'AssignReader',
           { readerId, role, ...(role === 'primary' && { blinded: true }) },
           context,
         ),
       `assign:${role}:${readerId}`,
     );
     const assignmentId = String(eventOf(assigned, 'ReaderAssigned').assignmentId);
-    await steps.run((id, context) => new StartReadCommand(id, { assignmentId }, context), `read:${readerId}`);
+    await steps.run(
+      (id, context) => new RunCaseCommand(id, 'StartRead', { assignmentId }, context),
+      `read:${readerId}`,
+    );
     return assignmentId;
   };
   let status: string | undefined;
@@ -315,8 +315,9 @@ async function importStudy(
     const assignmentId = await read(readerId, 'primary');
     const submitted = await steps.run(
       (id, context) =>
-        new SubmitOpinionCommand(
+        new RunCaseCommand(
           id,
+          'SubmitOpinion',
           { assignmentId, findings: labels(readerId), impression: IMPRESSION, confidence: 3 },
           context,
         ),
@@ -331,8 +332,9 @@ async function importStudy(
       const assignmentId = await read(adjudicator, 'adjudicator');
       await steps.run(
         (id, context) =>
-          new SubmitAdjudicationCommand(
+          new RunCaseCommand(
             id,
+            'SubmitAdjudication',
             {
               assignmentId,
               findings: labels(adjudicator),
@@ -347,8 +349,9 @@ async function importStudy(
   }
   await steps.run(
     (id, context) =>
-      new RecordReferenceStandardCommand(
+      new RunCaseCommand(
         id,
+        'RecordReferenceStandard',
         {
           source: 'external-panel',
           findings: [...readerStudy.reference.findings.get(study)!],

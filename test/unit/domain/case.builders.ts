@@ -1,11 +1,23 @@
+import { createCaseDecider } from '../../../src/application/case/case.decider.js';
+import type { AppendAddendum } from '../../../src/application/case/append-addendum/append-addendum.decide.js';
+import type { AssignReader } from '../../../src/application/case/assign-reader/assign-reader.decide.js';
+import type { CloseCase } from '../../../src/application/case/close-case/close-case.decide.js';
+import type { EscalateCase } from '../../../src/application/case/escalate-case/escalate-case.decide.js';
+import type { RecordReferenceStandard } from '../../../src/application/case/record-reference-standard/record-reference-standard.decide.js';
+import type { RecordSlaBreach } from '../../../src/application/case/record-sla-breach/record-sla-breach.decide.js';
+import type { ReopenCase } from '../../../src/application/case/reopen-case/reopen-case.decide.js';
+import type { RequestSecondOpinion } from '../../../src/application/case/request-second-opinion/request-second-opinion.decide.js';
+import type { ReviewPriorReport } from '../../../src/application/case/review-prior-report/review-prior-report.decide.js';
+import type { StartRead } from '../../../src/application/case/start-read/start-read.decide.js';
+import type { SubmitAdjudication } from '../../../src/application/case/submit-adjudication/submit-adjudication.decide.js';
+import type { SubmitOpinion } from '../../../src/application/case/submit-opinion/submit-opinion.decide.js';
+import type { UnassignReader } from '../../../src/application/case/unassign-reader/unassign-reader.decide.js';
+import type { WithdrawCase } from '../../../src/application/case/withdraw-case/withdraw-case.decide.js';
 import {
-  createCaseDecider,
   defaultCasePolicy,
   type Actor,
   type AddendumAppended,
   type AdjudicationDecided,
-  type AppendAddendum,
-  type AssignReader,
   type Case,
   type CaseClosed,
   type CaseEscalated,
@@ -13,11 +25,9 @@ import {
   type CasePolicy,
   type CaseReopened,
   type CaseWithdrawn,
-  type CloseCase,
   type CommandMetadata,
   type ConsensusReached,
   type DiscordanceDetected,
-  type EscalateCase,
   type EscalationLevel,
   type EscalationReason,
   type Finding,
@@ -31,22 +41,12 @@ import {
   type ReaderRole,
   type ReaderUnassigned,
   type ReadStarted,
-  type RecordReferenceStandard,
-  type RecordSlaBreach,
   type ReferenceStandardRecorded,
   type ReferenceStandardSource,
-  type ReopenCase,
-  type RequestSecondOpinion,
-  type ReviewPriorReport,
   type SecondOpinionRequested,
   type ShownMaterial,
   type Signature,
   type SlaBreached,
-  type StartRead,
-  type SubmitAdjudication,
-  type SubmitOpinion,
-  type UnassignReader,
-  type WithdrawCase,
 } from '../../../src/domain/index.js';
 import { deciderSpecification } from './decider-specification.js';
 

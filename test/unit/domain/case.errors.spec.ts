@@ -3,17 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { CASE_ERROR_CODES } from '../../../src/domain/index.js';
 
-const read = (directory: string): string =>
+const read = (directory: string, keep: (file: string) => boolean): string =>
   readdirSync(directory, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
+    .filter(keep)
     .map((file) => readFileSync(join(directory, file), 'utf8'))
     .join('\n');
 
-const domain = read(join(process.cwd(), 'src', 'domain'));
-const specs = readdirSync(join(process.cwd(), 'test', 'unit', 'domain'))
-  .filter((file) => file.endsWith('.spec.ts') && file !== 'case.errors.spec.ts')
-  .map((file) => readFileSync(join(process.cwd(), 'test', 'unit', 'domain', file), 'utf8'))
-  .join('\n');
+const SLICES = join(process.cwd(), 'src', 'application', 'case');
+// What the domain and the slices' decide functions throw, and the specifications beside each.
+const domain =
+  read(join(process.cwd(), 'src', 'domain'), (file) => file.endsWith('.ts')) +
+  read(SLICES, (file) => file.endsWith('.decide.ts'));
+const specs =
+  read(
+    join(process.cwd(), 'test', 'unit', 'domain'),
+    (file) => file.endsWith('.spec.ts') && file !== 'case.errors.spec.ts',
+  ) + read(SLICES, (file) => file.endsWith('.spec.ts'));
 const codes = Object.keys(CASE_ERROR_CODES);
 
 describe('CASE_ERROR_CODES', () => {

@@ -1,18 +1,32 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 
-/** The domain is pure (STYLE.md): relative imports only, no clock, no randomness. Named file by file. */
-const DOMAIN = join(process.cwd(), 'src', 'domain');
-const files = readdirSync(DOMAIN, { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => ({
-    file: relative(process.cwd(), join(DOMAIN, file)),
+/**
+ * The domain and every slice's decide function are pure (STYLE.md): relative imports of pure files
+ * only, no clock, no randomness. Named file by file.
+ */
+const SRC = join(process.cwd(), 'src');
+const DOMAIN = join(SRC, 'domain');
+const isPure = (file: string): boolean =>
+  (file.startsWith(DOMAIN + sep) && !file.endsWith('.spec.ts')) || file.endsWith('.decide.ts');
+const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+  .map((file) => join(SRC, file))
+  .filter((path) => path.endsWith('.ts') && isPure(path))
+  .map((path) => ({
+    path,
+    file: relative(process.cwd(), path),
     // Comments may name what the code must not do.
-    source: readFileSync(join(DOMAIN, file), 'utf8')
+    source: readFileSync(path, 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/^\s*\/\/.*$/gm, ''),
   }));
+
+/** Relative imports that leave the pure files (a decide file may use the domain and other decide files). */
+const impureImports = ({ path, source }: { path: string; source: string }): string[] =>
+  [...source.matchAll(/from '(\.[^']*)'/g)]
+    .map((match) => match[1]!)
+    .filter((target) => !isPure(resolve(dirname(path), target.replace(/\.js$/, '.ts'))));
 
 const FORBIDDEN: [string, RegExp][] = [
   [
@@ -26,8 +40,15 @@ const FORBIDDEN: [string, RegExp][] = [
 ];
 
 describe('src/domain stays pure', () => {
-  it('has files to check', () => {
+  it('has files to check, decide functions among them', () => {
     expect(files.length).toBeGreaterThan(10);
+    expect(files.filter(({ file }) => file.endsWith('.decide.ts')).length).toBe(14);
+  });
+
+  it('imports only pure files', () => {
+    expect(files.flatMap((file) => impureImports(file).map((target) => `${file.file} → ${target}`))).toEqual(
+      [],
+    );
   });
 
   it.each(FORBIDDEN)('holds no %s', (_, pattern) => {

@@ -4,11 +4,11 @@ import {
   ASSIGNABLE_ROLE,
   CASE_STATUSES,
   ESCALATION_LEVEL,
-  type CaseCommand,
   type CaseCommandType,
   type CaseEvent,
   type CaseStatus,
 } from '../../../src/domain/index.js';
+import type { CaseCommand } from '../../../src/application/case/case-commands.registry.js';
 import {
   PRIOR,
   absent,

@@ -17,3 +17,13 @@ export class UuidParamPipe implements PipeTransform<string, string> {
 }
 
 export const CaseIdPipe = UuidParamPipe;
+
+/** Every id a path names (`caseId`, `assignmentId`, `opinionId`) is a UUID; answered lower-case. */
+@Injectable()
+export class PathIdsPipe implements PipeTransform<Record<string, string>, Record<string, string>> {
+  private readonly uuid = new UuidParamPipe();
+
+  transform(ids: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(ids).map(([name, value]) => [name, this.uuid.transform(value)]));
+  }
+}

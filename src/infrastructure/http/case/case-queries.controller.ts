@@ -5,7 +5,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -20,51 +19,37 @@ import { AccessRecorder } from '../../../projections/access-log/access-recorder.
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { ProblemDto } from '../problem/problem.dto.js';
-import { ProblemException } from '../problem/problem-exception.js';
+import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
+import { AloneAmong, DateTimeParameter, WholeNumberParameter } from '../validation/query.validators.js';
 import { CaseIdPipe } from './case-id.pipe.js';
 import { etag } from './command-context.js';
 import { CaseHistoryDto } from './dto/responses.dto.js';
 
-function historyPoint(query: Record<string, unknown>): HistoryPoint {
-  const given = (['revision', 'asOf', 'asOccurredBy'] as const).filter((name) => query[name] !== undefined);
-  const unknown = Object.keys(query).filter((name) => !['revision', 'asOf', 'asOccurredBy'].includes(name));
-  if (unknown.length > 0) {
-    throw new ProblemException(
-      400,
-      'validation-failed',
-      `Unknown query parameter(s): ${unknown.join(', ')}.`,
-      {
-        errors: unknown.map((field) => ({ field, message: `${field} is not a known parameter` })),
-      },
-    );
-  }
-  if (given.length > 1) {
-    throw new ProblemException(
-      400,
-      'validation-failed',
-      'Give at most one of revision, asOf and asOccurredBy.',
-    );
-  }
-  const [name] = given;
-  if (name === undefined) return { kind: 'latest' };
-  const value = query[name];
-  if (typeof value !== 'string')
-    throw new ProblemException(400, 'validation-failed', `${name} must be given once.`);
-  if (name === 'revision') {
-    if (!/^(0|[1-9]\d{0,9})$/.test(value)) {
-      throw new ProblemException(400, 'validation-failed', 'revision must be a whole number from 0.', {
-        errors: [{ field: 'revision', message: 'revision must be a whole number from 0' }],
-      });
-    }
-    return { kind: 'revision', revision: Number(value) };
-  }
-  const time = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || !Number.isFinite(time)) {
-    throw new ProblemException(400, 'validation-failed', `${name} must be an ISO 8601 time.`, {
-      errors: [{ field: name, message: `${name} must be an ISO 8601 date-time` }],
-    });
-  }
-  return { kind: name === 'asOf' ? 'as-of' : 'as-occurred-by', time: new Date(time) };
+const POINTS = ['revision', 'asOf', 'asOccurredBy'];
+
+/** `?revision=`, `?asOf=` or `?asOccurredBy=`: the point of the history to replay, at most one. */
+export class CaseHistoryQueryDto {
+  @WholeNumberParameter({ description: 'Replay up to this revision (inclusive)' })
+  @AloneAmong(POINTS)
+  revision?: number;
+
+  @DateTimeParameter({
+    description: 'What the record said at that time (recordedAt ≤ T)',
+    example: '2026-11-20T10:00:00Z',
+  })
+  @AloneAmong(POINTS)
+  asOf?: Date;
+
+  @DateTimeParameter({ description: 'What had happened by that time (occurredAt ≤ T), for imported history' })
+  @AloneAmong(POINTS)
+  asOccurredBy?: Date;
+}
+
+function historyPoint({ revision, asOf, asOccurredBy }: CaseHistoryQueryDto): HistoryPoint {
+  if (revision !== undefined) return { kind: 'revision', revision };
+  if (asOf !== undefined) return { kind: 'as-of', time: asOf };
+  if (asOccurredBy !== undefined) return { kind: 'as-occurred-by', time: asOccurredBy };
+  return { kind: 'latest' };
 }
 
 function requestOrigin(request: FastifyRequest) {
@@ -110,15 +95,12 @@ export class CaseQueriesController {
     description:
       '`revision` (inclusive), `asOf` (what the record said at that time: recordedAt ≤ T) or `asOccurredBy` (what had happened by T: occurredAt ≤ T).',
   })
-  @ApiQuery({ name: 'revision', required: false, type: Number })
-  @ApiQuery({ name: 'asOf', required: false, type: String, example: '2026-11-20T10:00:00Z' })
-  @ApiQuery({ name: 'asOccurredBy', required: false, type: String })
   @ApiOkResponse({ type: CaseHistoryDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   async history(
     @Param('caseId', CaseIdPipe) caseId: string,
-    @Query() query: Record<string, unknown>,
+    @Query(QueryValidationPipe) query: CaseHistoryQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
   ): Promise<CaseHistory> {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CaseAggregate, CASE_POLICY } from '../../../application/case/case.aggregate.js';
-import { ReadingGuard } from '../../../application/case/reading-guard.js';
+import { CaseBlinding } from '../../../application/case/case-blinding.js';
 import { CaseCommands } from '../../../application/case/case-commands.service.js';
-import { CASE_COMMAND_HANDLERS } from '../../../application/case/commands/index.js';
+import { RunCaseCommandHandler } from '../../../application/case/run-case-command.js';
 import { GetCaseHistoryHandler } from '../../../application/case/queries/get-case-history.handler.js';
 import { GetCaseHandler } from '../../../application/case/queries/get-case.handler.js';
 import { CommandPath } from '../../../application/command-path/command-path.js';
@@ -10,11 +10,11 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { Idempotency } from '../idempotency/idempotency.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { CaseQueriesController } from './case-queries.controller.js';
-import { CasesController } from './cases.controller.js';
+import { CaseCommandsController } from './case-commands.controller.js';
 
 /** The case slice: its commands and queries, over HTTP. */
 @Module({
-  controllers: [CasesController, CaseQueriesController],
+  controllers: [CaseCommandsController, CaseQueriesController],
   providers: [
     {
       provide: CASE_POLICY,
@@ -24,13 +24,13 @@ import { CasesController } from './cases.controller.js';
     CaseAggregate,
     CommandPath,
     CaseCommands,
-    ReadingGuard,
-    ...CASE_COMMAND_HANDLERS,
+    CaseBlinding,
+    RunCaseCommandHandler,
     GetCaseHandler,
     GetCaseHistoryHandler,
     IdempotencyStore,
     Idempotency,
   ],
-  exports: [CaseCommands, CaseAggregate, CommandPath, ReadingGuard, Idempotency],
+  exports: [CaseCommands, CaseAggregate, CommandPath, CaseBlinding, Idempotency],
 })
 export class CaseModule {}

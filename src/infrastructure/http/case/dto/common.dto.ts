@@ -90,3 +90,10 @@ export function ActorIdProperty(description: string, example: string): PropertyD
     Matches(ACTOR_ID, { message: `${String(key)} must match ${ACTOR_ID.source}` })(target, key);
   };
 }
+
+/** A body that gives only a reason (reopening, withdrawal). */
+export class ReasonDto extends CommandBodyDto {
+  @ApiProperty({ example: 'New clinical information' })
+  @IsSafeText(SHORT_TEXT_MAX)
+  reason!: string;
+}

@@ -6,16 +6,6 @@ export class RevisionResponseDto {
   revision!: number;
 }
 
-export class CaseCreatedDto extends RevisionResponseDto {
-  @ApiProperty({ format: 'uuid' })
-  caseId!: string;
-}
-
-export class AssignmentCreatedDto extends RevisionResponseDto {
-  @ApiProperty({ format: 'uuid' })
-  assignmentId!: string;
-}
-
 export class CaseStatusResponseDto extends RevisionResponseDto {
   @ApiProperty({
     enum: CASE_STATUSES,
@@ -23,43 +13,6 @@ export class CaseStatusResponseDto extends RevisionResponseDto {
     description: 'Case status after any escalation or consensus',
   })
   status!: string;
-}
-
-export class OpinionSubmittedDto extends CaseStatusResponseDto {
-  @ApiProperty({ format: 'uuid' })
-  opinionId!: string;
-}
-
-export class ReadStartedDto extends RevisionResponseDto {
-  @ApiProperty({ enum: SHOWN_MATERIALS, isArray: true, example: ['images', 'clinical-question'] })
-  shown!: string[];
-
-  @ApiProperty({
-    description:
-      'study, clinicalQuestion and, where shown, priorReport and opinions ({opinionId, findings, impression}, no reader names)',
-    example: {
-      study: { studyInstanceUid: '1.2.3', modality: 'DX', bodyRegion: 'wrist', studyDate: '2026-11-18' },
-      clinicalQuestion: 'Scaphoid fracture?',
-    },
-  })
-  materials!: Record<string, unknown>;
-}
-
-export class PriorReportReviewedDto extends CaseStatusResponseDto {
-  @ApiProperty({
-    description: 'The prior report, shown now that the reader has scored it (sequential unblinding)',
-  })
-  priorReport!: Record<string, unknown>;
-}
-
-export class CaseClosedDto extends RevisionResponseDto {
-  @ApiProperty({ enum: OUTCOMES, example: 'overturned' })
-  outcome!: string;
-}
-
-export class CaseReopenedDto extends RevisionResponseDto {
-  @ApiProperty({ example: 2 })
-  round!: number;
 }
 
 export class IntegrityDto {

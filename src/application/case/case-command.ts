@@ -1,0 +1,88 @@
+import type { Type } from '@nestjs/common';
+import type { ReaderRef } from '../../domain/case/acting-for.js';
+import type { CaseCommandOf, CaseCommandType } from '../../domain/case/case.commands.js';
+import type { CaseEvent } from '../../domain/case/case.events.js';
+import type { CasePolicy } from '../../domain/case/case.policy.js';
+import type { Case, CaseState } from '../../domain/case/case.state.js';
+import type { AccessAction } from '../auth/access-policy.js';
+import type { CommandResult } from '../command-path/command-path.js';
+
+/** The ids a command route's path names (`:caseId`, `:assignmentId`, `:opinionId`). */
+export interface PathIds {
+  caseId: string;
+  assignmentId?: string;
+  opinionId?: string;
+}
+
+export type CaseCommandResult = CommandResult<CaseEvent, CaseState>;
+
+/** What a command route answers with its 201: the body and, for a new resource, its location. */
+export interface CaseCommandResponse {
+  body: object;
+  location?: string;
+}
+
+/**
+ * How one case command is reached over HTTP: POST `/api/v1/cases/<path>`, guarded by an access
+ * policy row, its body validated by a DTO class, its result mapped to the response.
+ */
+export interface CaseCommandRoute<Data, Body extends { occurredAt?: string }> {
+  /** Relative to /api/v1/cases; path ids are UUIDs. A path without `:caseId` opens a new case. */
+  readonly path: string;
+  readonly action: AccessAction;
+  /** OpenAPI summary: what the command does, in one line. */
+  readonly summary: string;
+  readonly body: Type<Body>;
+  /** The body may be left out (an empty object is validated instead). */
+  readonly optionalBody?: boolean;
+  /** The 201 response, documented. */
+  readonly response: Type<object>;
+  readonly responseDescription?: string;
+  /** The command's data: the body (less the transport field occurredAt) and the path's ids. */
+  toData(body: Omit<Body, 'occurredAt'>, ids: PathIds): Data;
+  respond(result: CaseCommandResult, ids: PathIds): CaseCommandResponse;
+}
+
+/**
+ * Everything about one case command, tied in by the registry (case-commands.registry.ts): the
+ * compiler refuses a command of the state table that lacks any part.
+ */
+export interface CaseCommandSlice<Type extends CaseCommandType, Data extends object, Body extends object> {
+  /** Pure: the events the command records, or a DomainError. */
+  decide(command: CaseCommandOf<Type, Data>, state: CaseState, policy: CasePolicy): CaseEvent[];
+  /**
+   * The reader an integrator acts for when it names no one (recorded as `actor.onBehalfOf`); null
+   * when the command is not a reader's (the integrator then acts for itself).
+   */
+  actsForReader(data: Data): ReaderRef | null;
+  /** Null for a process manager's command, which has no route. */
+  readonly route: CaseCommandRoute<Data, Body & { occurredAt?: string }> | null;
+}
+
+/** The one event of `type` a command recorded (its response names what it created). */
+export function eventOf<Type extends CaseEvent['type']>(
+  result: CaseCommandResult,
+  type: Type,
+): Extract<CaseEvent, { type: Type }> {
+  const event = result.events.find(
+    (candidate): candidate is Extract<CaseEvent, { type: Type }> => candidate.type === type,
+  );
+  if (!event) throw new Error(`The command recorded no ${type}`);
+  return event;
+}
+
+/** The case after a command (it exists: the command was accepted). */
+export function caseAfter(result: CaseCommandResult): Case {
+  if (!result.state.exists) throw new Error('The case does not exist after its command');
+  return result.state;
+}
+
+/** The answer of most commands: the revision they left the case at. */
+export const revisionOnly = (result: CaseCommandResult): CaseCommandResponse => ({
+  body: { revision: result.revision },
+});
+
+/** The answer of commands that may move the case on: the revision and the status after. */
+export const revisionAndStatus = (result: CaseCommandResult): CaseCommandResponse => ({
+  body: { revision: result.revision, status: caseAfter(result).status },
+});

@@ -1,0 +1,17 @@
+import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
+import { type CaseCommandRoute, revisionOnly } from '../case-command.js';
+import type { RecordReferenceStandard } from './record-reference-standard.decide.js';
+import { RecordReferenceStandardDto } from './record-reference-standard.dto.js';
+
+export const recordReferenceStandardRoute: CaseCommandRoute<
+  RecordReferenceStandard['data'],
+  RecordReferenceStandardDto
+> = {
+  path: ':caseId/reference-standard',
+  action: 'record-reference-standard',
+  summary: 'Record the reference standard accuracy is measured against (RecordReferenceStandard)',
+  body: RecordReferenceStandardDto,
+  response: RevisionResponseDto,
+  toData: (body) => body,
+  respond: revisionOnly,
+};

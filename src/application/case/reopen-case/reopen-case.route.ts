@@ -1,0 +1,15 @@
+import { type CaseCommandRoute, eventOf } from '../case-command.js';
+import type { ReopenCase } from './reopen-case.decide.js';
+import { CaseReopenedDto, ReopenCaseDto } from './reopen-case.dto.js';
+
+export const reopenCaseRoute: CaseCommandRoute<ReopenCase['data'], ReopenCaseDto> = {
+  path: ':caseId/reopening',
+  action: 'reopen-case',
+  summary: 'Reopen a closed case for a new reading round (ReopenCase)',
+  body: ReopenCaseDto,
+  response: CaseReopenedDto,
+  toData: (body) => body,
+  respond: (result) => ({
+    body: { revision: result.revision, round: eventOf(result, 'CaseReopened').data.round },
+  }),
+};

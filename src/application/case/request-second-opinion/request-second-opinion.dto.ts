@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { MODALITIES, PRIORITIES, READS_REQUIRED, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
+import type { Modality, Priority, RequesterKind } from '../../../domain/case/case.values.js';
+import {
+  IsNotFuture,
+  IsSafeText,
+  LONG_TEXT_MAX,
+  Optional,
+  SHORT_TEXT_MAX,
+} from '../../../infrastructure/http/validation/text.validators.js';
+import {
+  ActorIdProperty,
+  CommandBodyDto,
+  FindingDto,
+  FindingsProperty,
+} from '../../../infrastructure/http/case/dto/common.dto.js';
+import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
+
+export class StudyDto {
+  @ApiProperty({
+    example: '1.2.840.113619.2.55.3.604688119.969.1268071029.320',
+    description: 'DICOM Study Instance UID',
+  })
+  @IsString()
+  @Matches(/^(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/, { message: 'studyInstanceUid must be a DICOM UID' })
+  @IsSafeText(64)
+  studyInstanceUid!: string;
+
+  @ApiPropertyOptional({ example: 'ACC-2026-0042' })
+  @Optional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: 'accessionNumber must be 1-64 characters of A-Z a-z 0-9 . _ -',
+  })
+  accessionNumber?: string;
+
+  @ApiProperty({ enum: MODALITIES, example: 'DX' })
+  @IsIn(MODALITIES)
+  modality!: Modality;
+
+  @ApiProperty({ example: 'wrist', description: 'A lower-case code of the configured body-region list' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: 'bodyRegion must be a lower-case code' })
+  bodyRegion!: string;
+
+  @ApiProperty({ example: '2026-11-18', description: 'ISO 8601 date (or date-time) of the study' })
+  @IsISO8601({ strict: true })
+  @IsNotFuture(24 * 3_600_000)
+  studyDate!: string;
+}
+
+export class RequesterDto {
+  @ApiProperty({ enum: REQUESTER_KINDS, example: 'patient' })
+  @IsIn(REQUESTER_KINDS)
+  kind!: RequesterKind;
+
+  @ActorIdProperty('Pseudonymous id of the requester', 'req-77')
+  id!: string;
+
+  @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })
+  @Optional()
+  @IsSafeText(200)
+  organisation?: string;
+}
+
+export class PriorReportDto {
+  @ActorIdProperty('Id of the radiologist who wrote the prior report', 'rad-ext-9')
+  author!: string;
+
+  @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })
+  @Optional()
+  @IsSafeText(200)
+  institution?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-18T14:02:00Z' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  @IsNotFuture()
+  reportedAt?: string;
+
+  @FindingsProperty('Findings of the prior report')
+  findings!: FindingDto[];
+
+  @ApiPropertyOptional({ example: 'No acute fracture.' })
+  @Optional()
+  @IsSafeText(LONG_TEXT_MAX)
+  impression?: string;
+}
+
+export class RequestSecondOpinionDto extends CommandBodyDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Client-chosen case id (idempotent integration); generated when absent',
+  })
+  @Optional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiProperty({ example: 'pt-3f9a', description: 'Pseudonymous patient reference (never a name or MRN)' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:@-]{1,128}$/, { message: 'patientRef must match ^[A-Za-z0-9._:@-]{1,128}$' })
+  patientRef!: string;
+
+  @ApiProperty({ type: StudyDto })
+  // ValidateNested alone would let an array of studies through.
+  @IsObject()
+  @ValidateNested()
+  @Type(() => StudyDto)
+  study!: StudyDto;
+
+  @ApiProperty({ example: 'Scaphoid fracture? Persistent pain after a fall.' })
+  @IsSafeText(SHORT_TEXT_MAX)
+  clinicalQuestion!: string;
+
+  @ApiProperty({ type: RequesterDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RequesterDto)
+  requester!: RequesterDto;
+
+  @ApiProperty({ enum: PRIORITIES, example: 'routine' })
+  @IsIn(PRIORITIES)
+  priority!: Priority;
+
+  @ApiPropertyOptional({
+    enum: READS_REQUIRED,
+    example: 2,
+    description: 'Independent reads (1, or 2 for 2+1); default from configuration',
+  })
+  @Optional()
+  @IsIn(READS_REQUIRED)
+  readsRequired?: 1 | 2;
+
+  @ApiPropertyOptional({ type: PriorReportDto })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PriorReportDto)
+  priorReport?: PriorReportDto;
+}
+
+export class CaseCreatedDto extends RevisionResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsSafeText,
+  LONG_TEXT_MAX,
+  Optional,
+} from '../../../infrastructure/http/validation/text.validators.js';
+import {
+  CommandBodyDto,
+  FindingDto,
+  FindingsProperty,
+  RadpeerReviewDto,
+} from '../../../infrastructure/http/case/dto/common.dto.js';
+import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
+
+export class SubmitOpinionDto extends CommandBodyDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  assignmentId!: string;
+
+  @FindingsProperty('Findings assessed; a code not listed means "not assessed"')
+  findings!: FindingDto[];
+
+  @ApiProperty({ example: 'Non-displaced scaphoid waist fracture.' })
+  @IsSafeText(LONG_TEXT_MAX)
+  impression!: string;
+
+  @ApiProperty({ minimum: 1, maximum: 5, example: 4 })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  confidence!: number;
+
+  @ApiPropertyOptional({
+    type: RadpeerReviewDto,
+    description: 'Only from an unblinded primary who was shown the prior report',
+  })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RadpeerReviewDto)
+  priorReportReview?: RadpeerReviewDto;
+}
+
+export class OpinionSubmittedDto extends CaseStatusResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  opinionId!: string;
+}

@@ -1,0 +1,2 @@
+/** The stream that holds a case's events. */
+export const caseStreamId = (caseId: string): string => `case-${caseId}`;
