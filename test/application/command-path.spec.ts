@@ -3,7 +3,7 @@ import { CommandIds } from '../../src/application/command-path/command-ids.js';
 import { type CommandContext, CommandPath } from '../../src/application/command-path/command-path.js';
 import { verifyChain } from '../../src/application/integrity/hash-chain.js';
 import type { Clock } from '../../src/application/ports/clock.port.js';
-import type { EventStore } from '../../src/application/ports/event-store.port.js';
+import { type EventStore, WrongExpectedVersionError } from '../../src/application/ports/event-store.port.js';
 import { type DomainError } from '../../src/domain/shared/domain-error.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
@@ -33,14 +33,67 @@ describe('CommandPath (read → fold → decide → append with expected revisio
   const open = async (stream: string) =>
     path.execute(ticket, stream, context(), (): TicketCommand => ({ type: 'Open', id: stream }));
 
+  /**
+   * A second engine instance on the same store: its own CommandPath (its own turns), its writes
+   * landing between this instance's read and append whenever `interleave` is armed.
+   */
+  const secondInstance = (): {
+    path: CommandPath;
+    /** Before this instance's next append, run `write` (another instance's command) to completion. */
+    interleave(write: () => Promise<unknown>): void;
+    conflicts(): number;
+  } => {
+    let before: (() => Promise<unknown>) | undefined;
+    let conflicts = 0;
+    const interleaved = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'append') {
+          return async (...args: Parameters<EventStore['append']>) => {
+            const write = before;
+            before = undefined;
+            if (write) await write();
+            try {
+              return await target.append(...args);
+            } catch (error) {
+              if (error instanceof WrongExpectedVersionError) conflicts++;
+              throw error;
+            }
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    return {
+      path: new CommandPath(interleaved, clock),
+      interleave: (write) => (before = write),
+      conflicts: () => conflicts,
+    };
+  };
+
   it('re-reads and re-decides after a concurrent write: every one of 10 concurrent increments lands once', async () => {
     await open('ticket-counter');
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        path.execute(ticket, 'ticket-counter', context(), (): TicketCommand => ({ type: 'Note' })),
-      ),
-    );
-    expect(results.map((result) => result.revision).sort((a, b) => a - b)).toEqual([
+    const a = secondInstance();
+    const b = secondInstance();
+    const note = (on: CommandPath) =>
+      on.execute(ticket, 'ticket-counter', context(), (): TicketCommand => ({ type: 'Note' }));
+    // A's first append finds the stream moved on by B after A read it: a real conflict.
+    let interleaved: ReturnType<typeof note> | undefined;
+    a.interleave(() => (interleaved = note(b.path)));
+    let decisionsOfFirst = 0;
+    const first = a.path.execute(ticket, 'ticket-counter', context(), (): TicketCommand => {
+      decisionsOfFirst++;
+      return { type: 'Note' };
+    });
+    const results = await Promise.all([
+      first,
+      ...Array.from({ length: 4 }, () => note(a.path)),
+      ...Array.from({ length: 4 }, () => note(b.path)),
+    ]);
+    results.push(await interleaved!);
+    expect(a.conflicts()).toBeGreaterThanOrEqual(1);
+    expect(decisionsOfFirst).toBeGreaterThanOrEqual(2);
+    expect(results.map((result) => result.revision).sort((x, y) => x - y)).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ]);
     const { events } = await store.readStream('ticket-counter');
@@ -50,12 +103,32 @@ describe('CommandPath (read → fold → decide → append with expected revisio
 
   it('a rule that no longer holds after the re-read fails cleanly: exactly one of 8 concurrent takers wins', async () => {
     await open('ticket-take');
+    const a = secondInstance();
+    const b = secondInstance();
+    const take = (on: CommandPath, stream: string, by: string) =>
+      on.execute(ticket, stream, context(), (): TicketCommand => ({ type: 'Take', by }));
+    // B takes the ticket between A's read and A's append: A re-reads, and its rule no longer holds.
+    let interleaved: Promise<unknown> | undefined;
+    a.interleave(() => (interleaved = take(b.path, 'ticket-take', 'b')));
+    let decisions = 0;
+    const lost = a.path.execute(ticket, 'ticket-take', context(), (): TicketCommand => {
+      decisions++;
+      return { type: 'Take', by: 'a' };
+    });
+    await expect(lost).rejects.toMatchObject({ code: 'already-taken' });
+    await interleaved;
+    expect(a.conflicts()).toBe(1);
+    expect(decisions).toBe(2);
+    expect((await store.readStream('ticket-take')).events.map((event) => event.data.by)).toEqual([
+      undefined,
+      'b',
+    ]);
+
+    // Eight takers in two instances: whatever the interleaving, one wins and the others fail cleanly.
+    await open('ticket-take-8');
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, (_, index) =>
-        path.execute(ticket, 'ticket-take', context(), (): TicketCommand => ({
-          type: 'Take',
-          by: `u${index}`,
-        })),
+        take(index % 2 ? a.path : b.path, 'ticket-take-8', `u${index}`),
       ),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
