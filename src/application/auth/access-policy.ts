@@ -1,5 +1,5 @@
 /**
- * "Who may call what" (api.md), as data: the route guard, the authorisation-matrix test and the
+ * "Who may call what" (docs/api.md), as data: the route guard, the authorisation-matrix test and the
  * README table are all generated from this one table.
  */
 export const ROLES = [

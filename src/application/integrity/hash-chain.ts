@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { EventMetadata, JsonObject, RecordedEvent } from '../ports/event-store.port.js';
 
-/** `prevHash` of a stream's first event (domain.md "Integrity"). */
+/** `prevHash` of a stream's first event (docs/domain.md "Integrity"). */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Metadata keys the store sets, and the hash itself, are outside what is hashed. */

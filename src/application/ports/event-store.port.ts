@@ -1,5 +1,5 @@
 /**
- * The event-store port (see shared spec `event-store.md`). Both adapters (PostgreSQL and
+ * The event-store port (see `docs/event-store.md`). Both adapters (PostgreSQL and
  * KurrentDB) implement it and pass the same contract suite (`test/contract`).
  *
  * Revisions are 0-based stream positions, as in KurrentDB. A `Position` is a global,

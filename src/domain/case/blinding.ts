@@ -8,7 +8,7 @@ import type { Finding } from './findings.js';
 type ReadingKind = 'blinded-primary' | 'unblinded-primary' | 'adjudicator' | 'panelist';
 
 /**
- * What each kind of read is entitled to see (domain.md, StartRead). Blinding is decided here, by
+ * What each kind of read is entitled to see (docs/domain.md, StartRead). Blinding is decided here, by
  * the engine, and recorded in `ReadStarted.shown`: never by the client.
  */
 export const ENTITLED_MATERIALS: Readonly<Record<ReadingKind, readonly ShownMaterial[]>> = {

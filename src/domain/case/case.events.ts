@@ -17,7 +17,7 @@ import type {
   SignatureMeaning,
 } from './case.values.js';
 
-/** The stored format: names and fields are binding (domain.md "Commands and the events they record"). */
+/** The stored format: names and fields are binding (docs/domain.md "Commands and the events they record"). */
 
 export interface Study {
   studyInstanceUid: string;
@@ -103,7 +103,7 @@ export type OpinionSubmitted = DomainEvent<
   }
 >;
 
-/** `signature` is not in domain.md's field list; api.md has reviews signed (meaning authorship). */
+/** `signature` is not in docs/domain.md's field list; docs/api.md has reviews signed (meaning authorship). */
 export type PriorReportReviewed = DomainEvent<
   'PriorReportReviewed',
   {
@@ -152,7 +152,7 @@ export type ConsensusReached = DomainEvent<
   }
 >;
 
-/** `note` (optional) carries CloseCase's `note`, which api.md accepts and would otherwise be lost. */
+/** `note` (optional) carries CloseCase's `note`, which docs/api.md accepts and would otherwise be lost. */
 export type CaseClosed = DomainEvent<'CaseClosed', { outcome: Outcome; note?: string }>;
 
 export type CaseReopened = DomainEvent<'CaseReopened', { reason: string; round: number }>;

@@ -19,7 +19,7 @@ export interface CasePolicy {
   readonly slaBreachEscalates: boolean;
 }
 
-/** The 14 CheXpert observations, then musculoskeletal codes; significance as in domain.md. */
+/** The 14 CheXpert observations, then musculoskeletal codes; significance as in docs/domain.md. */
 const DEFAULT_VOCABULARY: FindingVocabulary = [
   { code: 'no-finding', significant: false },
   { code: 'enlarged-cardiomediastinum', significant: false },

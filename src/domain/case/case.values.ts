@@ -1,5 +1,5 @@
 /**
- * The closed value sets of domain.md. They are the stored format and the integrators' vocabulary,
+ * The closed value sets of docs/domain.md. They are the stored format and the integrators' vocabulary,
  * so the HTTP layer validates request bodies against these same lists.
  */
 export const PRIORITIES = ['routine', 'urgent', 'stat'] as const;
@@ -88,7 +88,7 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-/** `system` is the SLA process manager; the others are the token roles of api.md. */
+/** `system` is the SLA process manager; the others are the token roles of docs/api.md. */
 export const ROLES = [
   'integrator',
   'coordinator',

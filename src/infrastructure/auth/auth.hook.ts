@@ -26,7 +26,7 @@ function reject(
 
 /**
  * Authentication and the role check run in fastify's onRequest hook, before the body is read, so
- * that the order of checks of api.md holds: 401 → 403 → 415 → 413 → 400 → …
+ * that the order of checks of docs/api.md holds: 401 → 403 → 415 → 413 → 400 → …
  */
 export function registerAuthHook(fastify: FastifyInstance, verifier: TokenVerifier): void {
   fastify.addHook('onRequest', async (request, reply) => {

@@ -52,7 +52,7 @@ export function openApiDocument(app: NestFastifyApplication) {
     .setTitle('X-ray second-opinion adjudication engine')
     .setDescription(
       'Event-sourced case adjudication for X-ray second opinions. Every change is an immutable event; ' +
-        'errors are RFC 9457 problem+json. See api.md for the contract.',
+        "errors are RFC 9457 problem+json; the engine's API guide (docs/api.md in its repository) lists every code.",
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

@@ -35,7 +35,7 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const secureParse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
-  // fastify also parses text/plain by default; api.md accepts application/json only (else 415).
+  // fastify also parses text/plain by default; docs/api.md accepts application/json only (else 415).
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(
     'application/json',

@@ -13,7 +13,7 @@ export interface AccessLogFilter {
   to?: Date;
 }
 
-/** Who read which case data, when, from where (api.md `GET /api/v1/access-log`). */
+/** Who read which case data, when, from where (docs/api.md `GET /api/v1/access-log`). */
 export interface AccessLogItem {
   position: number;
   caseId?: string;

@@ -1,5 +1,5 @@
 /**
- * `CaseDataAccessed` (projections.md "Access log"): a person read case data, its history or its
+ * `CaseDataAccessed` (docs/projections.md "Access log"): a person read case data, its history or its
  * audit trail. Appended to a stream of its own, never to the case stream, so a read changes no
  * case revision, ETag or hash chain.
  */

@@ -97,7 +97,7 @@ function referencedIds(event: RecordedEvent): { assignments: string[]; opinions:
 }
 
 /**
- * The audit trail (projections.md): one row per event, never updated, numbered by `position` in
+ * The audit trail (docs/projections.md): one row per event, never updated, numbered by `position` in
  * log order, with a one-line summary. It also fills the access log from `CaseDataAccessed`, with
  * the same positions, so one rebuild reproduces both. Two small tables remember who holds each
  * assignment and wrote each opinion, for the summaries.

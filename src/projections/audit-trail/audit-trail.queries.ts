@@ -27,7 +27,7 @@ export interface Page<Item> {
   nextAfter?: bigint;
 }
 
-/** A row of the audit trail (projections.md), in ascending global order. */
+/** A row of the audit trail (docs/projections.md), in ascending global order. */
 export interface AuditTrailItem {
   position: number;
   caseId?: string;

@@ -25,7 +25,7 @@ const UPSERT = ` ON CONFLICT (case_id) DO UPDATE SET
   body_region = EXCLUDED.body_region, requested_at = EXCLUDED.requested_at, record = EXCLUDED.record`;
 
 /**
- * Reader accuracy metrics (projections.md): one row per case holding the facts the metrics need
+ * Reader accuracy metrics (docs/projections.md): one row per case holding the facts the metrics need
  * (`MetricsCaseRecord`, folded event by event with `evolveMetricsCase`, plain JSON). A batch loads
  * the rows it touches, folds its events in memory and upserts each changed row once. The figures
  * themselves are computed when asked (ReaderMetricsQueries), over the rows in scope.

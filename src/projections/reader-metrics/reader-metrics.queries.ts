@@ -13,7 +13,7 @@ import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection
 import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { READER_METRICS } from './reader-metrics.projection.js';
 
-/** The scope of a metrics query (api.md `GET /api/v1/metrics/readers`). */
+/** The scope of a metrics query (docs/api.md `GET /api/v1/metrics/readers`). */
 export interface ReaderMetricsFilter {
   /** Inclusive, on the request's occurredAt (ISO 8601). */
   from?: string;

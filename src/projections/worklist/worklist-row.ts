@@ -10,7 +10,7 @@ export interface WorklistReader {
   submitted: boolean;
 }
 
-/** One row per case (projections.md "Case worklist"). */
+/** One row per case (docs/projections.md "Case worklist"). */
 export interface WorklistRow {
   caseId: string;
   status: CaseStatus;

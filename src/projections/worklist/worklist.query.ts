@@ -12,7 +12,7 @@ export interface WorklistFilter {
   after?: { requestedAt: string; caseId: string };
 }
 
-/** A row of GET /api/v1/cases (api.md). */
+/** A row of GET /api/v1/cases (docs/api.md). */
 export interface WorklistItem {
   caseId: string;
   status: CaseStatus;
@@ -37,7 +37,7 @@ interface ListedRow {
   outcome: Outcome | null;
 }
 
-/** Reads worklist rows of a generation's schema with the filters of api.md, in keyset pages. */
+/** Reads worklist rows of a generation's schema with the filters of docs/api.md, in keyset pages. */
 export async function listWorklist(
   query: (sql: string, parameters: unknown[]) => Promise<ListedRow[]>,
   schema: string,

@@ -26,7 +26,7 @@ function occurredAtOf(event: RecordedEvent): string {
   return typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString();
 }
 
-/** The API calls KurrentDB's `$correlationId`/`$causationId` correlationId and causationId (event-store.md). */
+/** The API calls KurrentDB's `$correlationId`/`$causationId` correlationId and causationId (docs/event-store.md). */
 export function apiMetadata(metadata: EventMetadata): EventMetadata {
   const { $correlationId, $causationId, ...rest } = metadata;
   return { ...rest, correlationId: $correlationId, causationId: $causationId };

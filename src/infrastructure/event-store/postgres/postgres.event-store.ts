@@ -63,7 +63,7 @@ const CURRENT_EPOCH = '(SELECT restore_epoch FROM event_store.settings)';
 const SNAPSHOT_XMIN = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
 
 /**
- * Transaction-visibility gating (event-store.md), after the cursor `($1 epoch, $2 transaction, $3
+ * Transaction-visibility gating (docs/event-store.md), after the cursor `($1 epoch, $2 transaction, $3
  * position)`: only transactions below the snapshot's xmin are passed, so an event whose transaction
  * commits late is never skipped. The last condition bounds the index scan with the same horizon; it is
  * implied by the gate as long as no event carries an epoch above the current one (appends take it from
@@ -344,7 +344,7 @@ class PostgresSubscription implements Subscription {
 }
 
 /**
- * The event-store port on PostgreSQL (shared spec `event-store.md`, schema in `migrations/`).
+ * The event-store port on PostgreSQL (`docs/event-store.md`, schema in `migrations/`).
  * Positions are `<restore_epoch>/<transaction_id>/<global_position>`. Give it a pool (which the caller
  * keeps and ends) or a connection string (the store creates a pool and ends it on `close()`). A given
  * pool's later connections get `idle_in_transaction_session_timeout` as a startup parameter, unless its

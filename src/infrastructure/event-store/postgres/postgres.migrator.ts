@@ -57,7 +57,7 @@ async function createSchemaAndLedger(client: pg.PoolClient): Promise<void> {
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     );
-    COMMENT ON SCHEMA event_store IS 'Event store of the case-adjudication engine (see event-store.md).';
+    COMMENT ON SCHEMA event_store IS 'Event store of the case-adjudication engine (see docs/event-store.md).';
     COMMENT ON TABLE event_store.schema_migrations IS 'Event-store schema migrations applied to this database, one row each.';
     COMMENT ON COLUMN event_store.schema_migrations.version IS 'Version of the migration; applied in increasing order.';
     COMMENT ON COLUMN event_store.schema_migrations.name IS 'Name of the migration.';

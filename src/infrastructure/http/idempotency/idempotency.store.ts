@@ -13,7 +13,7 @@ export type Claim =
   | { kind: 'reused' }
   | { kind: 'in-progress' };
 
-/** How long keys are kept (api.md: at least 24 h). */
+/** How long keys are kept (docs/api.md: at least 24 h). */
 const RETENTION_HOURS = 48;
 /** A claim older than this belonged to a request that died; a retry may take it over. */
 const STALE_CLAIM_SECONDS = 30;

@@ -43,9 +43,9 @@ function requestHash(request: FastifyRequest): string {
 }
 
 /**
- * `Idempotency-Key` on POST (api.md): the same key with the same request replays the first
+ * `Idempotency-Key` on POST (docs/api.md): the same key with the same request replays the first
  * response byte for byte with `Idempotent-Replayed: true` and writes nothing; the same key with a
- * different request → 422 `idempotency-key-reuse`. Runs after validation, as api.md orders checks.
+ * different request → 422 `idempotency-key-reuse`. Runs after validation, as docs/api.md orders checks.
  */
 @Injectable()
 export class Idempotency {

@@ -8,7 +8,7 @@ import {
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problem } from './problem-details.js';
 import { ProblemException } from './problem-exception.js';
 
-/** Domain codes that are not 422 (api.md "Status codes"). */
+/** Domain codes that are not 422 (docs/api.md "Status codes"). */
 const DOMAIN_STATUS: Record<string, number> = {
   'not-found': 404,
   'not-your-assignment': 403,

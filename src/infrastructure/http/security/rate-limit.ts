@@ -34,7 +34,7 @@ async function bucketOf(request: FastifyRequest, verifier: TokenVerifier): Promi
 }
 
 /**
- * Rate limits of api.md: per authenticated `sub` and per IP for unauthenticated requests, over a
+ * Rate limits of docs/api.md: per authenticated `sub` and per IP for unauthenticated requests, over a
  * one-minute window, in this process's memory. The hook runs at onRequest, before the auth hook
  * and before the body is read, so floods of bad tokens or oversized bodies are cut off cheaply.
  * Exceeding answers 429 problem+json `rate-limited` with `Retry-After` (seconds).

@@ -1,7 +1,7 @@
 import { type Migration } from './migration.js';
 
 /**
- * The documented event-store schema (shared spec `event-store.md`): `events`, `streams`, `settings`,
+ * The documented event-store schema (`docs/event-store.md`): `events`, `streams`, `settings`,
  * the append-only trigger, and the append functions (one call, one round trip, per append transaction).
  *
  * Error codes raised here (SQLSTATE):

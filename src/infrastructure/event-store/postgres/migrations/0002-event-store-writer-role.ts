@@ -1,6 +1,6 @@
 import { type Migration } from './migration.js';
 
-/** The NOLOGIN role production grants to the engine's login (event-store.md: INSERT and SELECT only on events). */
+/** The NOLOGIN role production grants to the engine's login (docs/event-store.md: INSERT and SELECT only on events). */
 export const EVENT_STORE_WRITER_ROLE = 'event_store_writer';
 
 /**
