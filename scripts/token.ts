@@ -1,11 +1,13 @@
 /**
  * Prints a development token: `npm run token -- --sub rad-1 --roles radiologist [--name "Dr A"] [--ttl 8h]`.
- * Signs with AUTH_JWT_SECRET, else with the development secret the engine keeps under DATA_DIR.
+ * Reads the engine's configuration: signs with AUTH_JWT_SECRET, else with the development secret
+ * the engine keeps under DATA_DIR, and sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when they are set.
  */
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { ensureDevelopmentSecret } from '../src/infrastructure/auth/development-secret.js';
-import { ROLES } from '../src/infrastructure/auth/access-policy.js';
+import { ROLES } from '../src/application/auth/access-policy.js';
+import { ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +33,22 @@ if (unknown.length > 0) {
   process.stderr.write(`Unknown role(s): ${unknown.join(', ')}. Known: ${ROLES.join(', ')}\n`);
   process.exit(2);
 }
-const secret =
-  process.env.AUTH_JWT_SECRET ?? (await ensureDevelopmentSecret(process.env.DATA_DIR ?? '.data'));
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigurationError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78); // EX_CONFIG, as the engine
+}
+const { auth, dataDir } = config;
+const secret = auth.jwtSecret ?? (await ensureDevelopmentSecret(dataDir));
 const jwt = new SignJWT({ roles, name: values.name ?? values.sub })
   .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
   .setSubject(values.sub)
   .setIssuedAt()
   .setExpirationTime(values.ttl);
-if (process.env.AUTH_JWT_ISSUER) jwt.setIssuer(process.env.AUTH_JWT_ISSUER);
-if (process.env.AUTH_JWT_AUDIENCE) jwt.setAudience(process.env.AUTH_JWT_AUDIENCE);
+if (auth.issuer) jwt.setIssuer(auth.issuer);
+if (auth.audience) jwt.setAudience(auth.audience);
 const token = await jwt.sign(new TextEncoder().encode(secret));
 process.stdout.write(`${token}\n`);
