@@ -10,6 +10,7 @@ import { PostgresEventStore } from '../../src/infrastructure/event-store/postgre
 import { type RunningApp, TEST_JWT_SECRET, startTestApp, tokenFor } from '../support/app.js';
 import {
   type ApiResponse,
+  type Caller,
   ApiClient,
   COORDINATOR,
   INTEGRATOR,
@@ -17,47 +18,12 @@ import {
   radiologist,
   secondOpinionRequest,
 } from '../support/api.js';
+import { FRACTURE_PRESENT, caseSteps, opinionBody } from '../support/case-steps.js';
+import { expectProblem, fieldsOf } from '../support/problem.js';
 
 type Json = Record<string, unknown>;
-type Caller = { sub: string; roles: string[]; name?: string };
-
-const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'instance', 'code', 'errors'];
-const FRACTURE_PRESENT = [{ code: 'fracture', presence: 'present' }];
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** Every error answer of api.md: problem+json `{type, title, status, detail, instance, code, errors?}`, exact code. */
-function expectProblem(response: ApiResponse, status: number, code: string, path?: string): void {
-  // Status and code together, so that a failure shows both (and the detail).
-  expect({ status: response.status, code: response.body?.code, detail: response.body?.detail }).toEqual({
-    status,
-    code,
-    detail: expect.any(String),
-  });
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toEqual(
-    expect.objectContaining({
-      type: expect.any(String),
-      title: expect.any(String),
-      status,
-      detail: expect.any(String),
-      instance: expect.any(String),
-      code,
-    }),
-  );
-  for (const key of Object.keys(response.body)) expect(PROBLEM_KEYS).toContain(key);
-  if (path !== undefined) expect(response.body.instance).toBe(path.split('?')[0]);
-  // Never a stack trace.
-  expect(response.text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules/);
-}
-
-function fieldsOf(response: ApiResponse): string[] {
-  const errors = response.body.errors as Array<{ field: string; message: string }> | undefined;
-  expect(Array.isArray(errors)).toBe(true);
-  for (const error of errors!)
-    expect(error).toEqual({ field: expect.any(String), message: expect.any(String) });
-  return errors!.map((error) => error.field);
-}
 
 describe('case API errors (HTTP, problem+json)', () => {
   let running: RunningApp;
@@ -98,56 +64,7 @@ describe('case API errors (HTTP, problem+json)', () => {
 
   const jsonHeaders = { 'content-type': 'application/json' };
 
-  async function requestCase(overrides: Json = {}, as: Caller = COORDINATOR): Promise<string> {
-    const response = await api.post('/api/v1/cases', secondOpinionRequest(overrides), as);
-    expect(response.status).toBe(201);
-    return response.body.caseId as string;
-  }
-
-  async function assign(
-    caseId: string,
-    readerId: string,
-    role = 'primary',
-    blinded?: boolean,
-  ): Promise<string> {
-    const response = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId, role, ...(blinded === undefined ? {} : { blinded }) },
-      COORDINATOR,
-    );
-    expect(response.status).toBe(201);
-    return response.body.assignmentId as string;
-  }
-
-  async function startRead(caseId: string, assignmentId: string, readerId: string): Promise<void> {
-    const response = await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, radiologist(readerId));
-    expect(response.status).toBe(201);
-  }
-
-  function opinion(assignmentId: string, extra: Json = {}): Json {
-    return {
-      assignmentId,
-      findings: FRACTURE_PRESENT,
-      impression: 'Scaphoid waist fracture.',
-      confidence: 4,
-      ...extra,
-    };
-  }
-
-  async function submitOpinion(
-    caseId: string,
-    assignmentId: string,
-    readerId: string,
-    extra: Json = {},
-  ): Promise<Json> {
-    const response = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      opinion(assignmentId, extra),
-      radiologist(readerId),
-    );
-    expect(response.status).toBe(201);
-    return response.body;
-  }
+  const { requestCase, assign, startRead, submitOpinion, caseWithStartedRead } = caseSteps(() => api);
 
   /** The case's ETag and event count, as a coordinator and the record see them. */
   async function snapshot(caseId: string): Promise<{ etag: string | null; events: number }> {
@@ -170,14 +87,6 @@ describe('case API errors (HTTP, problem+json)', () => {
     expectProblem(response, 404, 'not-found');
   }
 
-  /** A case in review with one blinded primary (rad-a) whose read has started. */
-  async function caseWithStartedRead(overrides: Json = {}): Promise<{ caseId: string; a: string }> {
-    const caseId = await requestCase(overrides);
-    const a = await assign(caseId, 'rad-a');
-    await startRead(caseId, a, 'rad-a');
-    return { caseId, a };
-  }
-
   /** A case awaiting adjudication (escalated by the coordinator), rad-a still a primary, rad-adj the adjudicator. */
   async function caseAwaitingAdjudication(): Promise<{ caseId: string; a: string; adj: string }> {
     const caseId = await requestCase();
@@ -195,7 +104,10 @@ describe('case API errors (HTTP, problem+json)', () => {
 
   /** A single-read case without a prior report that reached consensus (and, if asked, was closed). */
   async function caseAtConsensus(close = false): Promise<{ caseId: string; a: string; opinionId: string }> {
-    const { caseId, a } = await caseWithStartedRead({ readsRequired: 1, priorReport: undefined });
+    const { caseId, assignmentId: a } = await caseWithStartedRead({
+      readsRequired: 1,
+      priorReport: undefined,
+    });
     const submitted = await submitOpinion(caseId, a, 'rad-a');
     expect(submitted.status).toBe('consensus');
     if (close) expect((await api.post(`/api/v1/cases/${caseId}/closure`, {}, COORDINATOR)).status).toBe(201);
@@ -243,11 +155,11 @@ describe('case API errors (HTTP, problem+json)', () => {
       expect(fieldsOf(engineField)).toContain('dueAt');
       await expectNoCase(caseId);
 
-      const { caseId: existing, a } = await caseWithStartedRead();
+      const { caseId: existing, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(existing);
       const nested = await api.post(
         `/api/v1/cases/${existing}/opinions`,
-        opinion(a, {
+        opinionBody(a, {
           findings: [{ code: 'fracture', presence: 'present', grade: 3 }],
           signature: { signerName: 'Dr Forger', meaning: 'authorship', signedAt: '2026-01-01T00:00:00Z' },
         }),
@@ -309,11 +221,11 @@ describe('case API errors (HTTP, problem+json)', () => {
       );
       expect(exact.status).toBe(201);
 
-      const { caseId: existing, a } = await caseWithStartedRead();
+      const { caseId: existing, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(existing);
       const longImpression = await api.post(
         `/api/v1/cases/${existing}/opinions`,
-        opinion(a, { impression: 'i'.repeat(20_001) }),
+        opinionBody(a, { impression: 'i'.repeat(20_001) }),
         radiologist('rad-a'),
       );
       expectProblem(longImpression, 400, 'validation-failed');
@@ -461,11 +373,11 @@ describe('case API errors (HTTP, problem+json)', () => {
       expect(fieldsOf(response)).toEqual(['occurredAt']);
       await expectNoCase(caseId);
 
-      const { caseId: existing, a } = await caseWithStartedRead();
+      const { caseId: existing, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(existing);
       const fromReader = await api.post(
         `/api/v1/cases/${existing}/opinions`,
-        opinion(a, { occurredAt }),
+        opinionBody(a, { occurredAt }),
         radiologist('rad-a'),
       );
       expectProblem(fromReader, 400, 'validation-failed');
@@ -627,9 +539,9 @@ describe('case API errors (HTTP, problem+json)', () => {
     });
 
     it('forbidden: a coordinator submitting an opinion, a radiologist reading the history, a coordinator acting for someone', async () => {
-      const { caseId, a } = await caseWithStartedRead();
+      const { caseId, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(caseId);
-      const response = await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(a), COORDINATOR);
+      const response = await api.post(`/api/v1/cases/${caseId}/opinions`, opinionBody(a), COORDINATOR);
       expectProblem(response, 403, 'forbidden', `/api/v1/cases/${caseId}/opinions`);
       const history = await api.get(`/api/v1/cases/${caseId}/history`, radiologist('rad-a'));
       expectProblem(history, 403, 'forbidden');
@@ -669,7 +581,11 @@ describe('case API errors (HTTP, problem+json)', () => {
       await assign(caseId, 'rad-b');
       await startRead(caseId, a, 'rad-a');
       const before = await snapshot(caseId);
-      const response = await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(a), radiologist('rad-b'));
+      const response = await api.post(
+        `/api/v1/cases/${caseId}/opinions`,
+        opinionBody(a),
+        radiologist('rad-b'),
+      );
       expectProblem(response, 403, 'not-your-assignment');
       const review = await api.post(
         `/api/v1/cases/${caseId}/prior-report-reviews`,
@@ -745,7 +661,7 @@ describe('case API errors (HTTP, problem+json)', () => {
         'not-found',
       );
       expectProblem(
-        await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(unknown), radiologist('rad-a')),
+        await api.post(`/api/v1/cases/${caseId}/opinions`, opinionBody(unknown), radiologist('rad-a')),
         404,
         'not-found',
       );
@@ -1012,17 +928,21 @@ describe('case API errors (HTTP, problem+json)', () => {
       const caseId = await requestCase();
       const a = await assign(caseId, 'rad-a');
       const before = await snapshot(caseId);
-      const response = await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(a), radiologist('rad-a'));
+      const response = await api.post(
+        `/api/v1/cases/${caseId}/opinions`,
+        opinionBody(a),
+        radiologist('rad-a'),
+      );
       expectProblem(response, 422, 'read-not-started');
       await expectUnchanged(caseId, before);
     });
 
     it('already-submitted: a second opinion, a new read or an unassignment after the opinion', async () => {
-      const { caseId, a } = await caseWithStartedRead();
+      const { caseId, assignmentId: a } = await caseWithStartedRead();
       await submitOpinion(caseId, a, 'rad-a');
       const before = await snapshot(caseId);
       expectProblem(
-        await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(a), radiologist('rad-a')),
+        await api.post(`/api/v1/cases/${caseId}/opinions`, opinionBody(a), radiologist('rad-a')),
         422,
         'already-submitted',
       );
@@ -1040,11 +960,11 @@ describe('case API errors (HTTP, problem+json)', () => {
     });
 
     it('blinding-violation: a blinded primary scoring the prior report in its opinion', async () => {
-      const { caseId, a } = await caseWithStartedRead();
+      const { caseId, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(caseId);
       const response = await api.post(
         `/api/v1/cases/${caseId}/opinions`,
-        opinion(a, { priorReportReview: { score: '2a' } }),
+        opinionBody(a, { priorReportReview: { score: '2a' } }),
         radiologist('rad-a'),
       );
       expectProblem(response, 422, 'blinding-violation');
@@ -1052,12 +972,12 @@ describe('case API errors (HTTP, problem+json)', () => {
     });
 
     it('no-prior-report: a score, a review or a selection when the case has none', async () => {
-      const { caseId, a } = await caseWithStartedRead({ priorReport: undefined });
+      const { caseId, assignmentId: a } = await caseWithStartedRead({ priorReport: undefined });
       const before = await snapshot(caseId);
       expectProblem(
         await api.post(
           `/api/v1/cases/${caseId}/opinions`,
-          opinion(a, { priorReportReview: { score: '1' } }),
+          opinionBody(a, { priorReportReview: { score: '1' } }),
           radiologist('rad-a'),
         ),
         422,
@@ -1128,7 +1048,7 @@ describe('case API errors (HTTP, problem+json)', () => {
         'case-closed',
       );
       expectProblem(
-        await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(a), radiologist('rad-a')),
+        await api.post(`/api/v1/cases/${caseId}/opinions`, opinionBody(a), radiologist('rad-a')),
         422,
         'case-closed',
       );
@@ -1187,12 +1107,12 @@ describe('case API errors (HTTP, problem+json)', () => {
       expectProblem(request, 422, 'unknown-finding-code');
       await expectNoCase(caseId);
 
-      const { caseId: existing, a } = await caseWithStartedRead();
+      const { caseId: existing, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(existing);
       expectProblem(
         await api.post(
           `/api/v1/cases/${existing}/opinions`,
-          opinion(a, { findings: [{ code: 'unicorn-horn', presence: 'present' }] }),
+          opinionBody(a, { findings: [{ code: 'unicorn-horn', presence: 'present' }] }),
           radiologist('rad-a'),
         ),
         422,
@@ -1211,7 +1131,7 @@ describe('case API errors (HTTP, problem+json)', () => {
     });
 
     it('duplicate-finding-code', async () => {
-      const { caseId, a } = await caseWithStartedRead();
+      const { caseId, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(caseId);
       const twice = [
         { code: 'fracture', presence: 'present' },
@@ -1220,7 +1140,7 @@ describe('case API errors (HTTP, problem+json)', () => {
       expectProblem(
         await api.post(
           `/api/v1/cases/${caseId}/opinions`,
-          opinion(a, { findings: twice }),
+          opinionBody(a, { findings: twice }),
           radiologist('rad-a'),
         ),
         422,
@@ -1312,7 +1232,7 @@ describe('case API errors (HTTP, problem+json)', () => {
       await startRead(caseId, adj, 'rad-adj');
       const before = await snapshot(caseId);
       expectProblem(
-        await api.post(`/api/v1/cases/${caseId}/opinions`, opinion(adj), radiologist('rad-adj')),
+        await api.post(`/api/v1/cases/${caseId}/opinions`, opinionBody(adj), radiologist('rad-adj')),
         422,
         'invalid-assignment-role',
       );
@@ -1415,11 +1335,11 @@ describe('case API errors (HTTP, problem+json)', () => {
         );
       }
       await expectNoCase(caseId);
-      const { caseId: existing, a } = await caseWithStartedRead();
+      const { caseId: existing, assignmentId: a } = await caseWithStartedRead();
       const before = await snapshot(existing);
       for (const extra of [{ confidence: 6 }, { confidence: 2.5 }, { confidence: '4' }]) {
         expectProblem(
-          await api.post(`/api/v1/cases/${existing}/opinions`, opinion(a, extra), radiologist('rad-a')),
+          await api.post(`/api/v1/cases/${existing}/opinions`, opinionBody(a, extra), radiologist('rad-a')),
           400,
           'validation-failed',
         );

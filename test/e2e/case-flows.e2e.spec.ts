@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningApp, startTestApp } from '../support/app.js';
-import {
-  ApiClient,
-  COORDINATOR,
-  INTEGRATOR,
-  MEDICO_LEGAL,
-  QUALITY,
-  radiologist,
-  secondOpinionRequest,
-} from '../support/api.js';
+import { ApiClient, COORDINATOR, INTEGRATOR, QUALITY, radiologist } from '../support/api.js';
+import { caseSteps } from '../support/case-steps.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,67 +15,7 @@ describe('case lifecycles over HTTP', () => {
   });
   afterAll(async () => running.close());
 
-  async function requestCase(body: Json = {}): Promise<string> {
-    const response = await api.post('/api/v1/cases', secondOpinionRequest(body), COORDINATOR);
-    expect(response.status).toBe(201);
-    expect(response.headers.get('location')).toBe(`/api/v1/cases/${response.body.caseId as string}`);
-    return response.body.caseId as string;
-  }
-
-  async function assign(
-    caseId: string,
-    readerId: string,
-    role = 'primary',
-    blinded?: boolean,
-  ): Promise<string> {
-    const response = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId, role, ...(blinded === undefined ? {} : { blinded }) },
-      COORDINATOR,
-    );
-    expect(response.status).toBe(201);
-    return response.body.assignmentId as string;
-  }
-
-  async function read(caseId: string, readerId: string, assignmentId: string): Promise<Json> {
-    const response = await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, radiologist(readerId));
-    expect(response.status).toBe(201);
-    return response.body;
-  }
-
-  async function opinion(
-    caseId: string,
-    readerId: string,
-    assignmentId: string,
-    findings: Json[],
-    extra: Json = {},
-  ): Promise<Json> {
-    const response = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      {
-        assignmentId,
-        findings,
-        impression: `Impression for assignment ${assignmentId}`,
-        confidence: 4,
-        ...extra,
-      },
-      radiologist(readerId),
-    );
-    expect(response.status).toBe(201);
-    return response.body;
-  }
-
-  async function history(
-    caseId: string,
-    query = '',
-  ): Promise<{ state: Json; events: Json[]; integrity: Json; revision: number }> {
-    const response = await api.get<{ state: Json; events: Json[]; integrity: Json; revision: number }>(
-      `/api/v1/cases/${caseId}/history${query}`,
-      MEDICO_LEGAL,
-    );
-    expect(response.status).toBe(200);
-    return response.body;
-  }
+  const { requestCase, assign, startRead, submitOpinion, history } = caseSteps(() => api);
 
   it('a full 2+1 case with sequential unblinding, from request to closure, replayable at every revision', async () => {
     const caseId = await requestCase();
@@ -90,7 +23,7 @@ describe('case lifecycles over HTTP', () => {
     const b = await assign(caseId, 'rad-b');
 
     // Blinded primaries see images and the clinical question only.
-    const readA = await read(caseId, 'rad-a', a);
+    const readA = await startRead(caseId, a, 'rad-a');
     expect(readA.shown).toEqual(['images', 'clinical-question']);
     expect(readA.materials).not.toHaveProperty('priorReport');
     const viewA = await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-a'));
@@ -98,7 +31,9 @@ describe('case lifecycles over HTTP', () => {
     expect(JSON.stringify(viewA.body)).not.toContain('rad-ext-9'); // the prior report's author
     expect(viewA.body).not.toHaveProperty('priorReport');
 
-    const opinionA = await opinion(caseId, 'rad-a', a, [{ code: 'fracture', presence: 'present' }]);
+    const opinionA = await submitOpinion(caseId, a, 'rad-a', {
+      findings: [{ code: 'fracture', presence: 'present' }],
+    });
     expect(opinionA.status).toBe('in-review');
     // Sequential unblinding: after its own opinion, rad-a is shown the prior report and scores it.
     const reviewA = await api.post(
@@ -110,13 +45,13 @@ describe('case lifecycles over HTTP', () => {
     expect(reviewA.body.priorReport).toMatchObject({ author: 'rad-ext-9' });
 
     // rad-b, still blinded, sees neither the prior report nor rad-a's opinion.
-    await read(caseId, 'rad-b', b);
+    await startRead(caseId, b, 'rad-b');
     const viewB = await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-b'));
     expect(JSON.stringify(viewB.body)).not.toMatch(
       new RegExp(`rad-ext-9|${opinionA.opinionId as string}|${a}|opinions`),
     );
 
-    await opinion(caseId, 'rad-b', b, [{ code: 'fracture', presence: 'absent' }]);
+    await submitOpinion(caseId, b, 'rad-b', { findings: [{ code: 'fracture', presence: 'absent' }] });
     const reviewB = await api.post(
       `/api/v1/cases/${caseId}/prior-report-reviews`,
       { assignmentId: b, score: '1' },
@@ -126,7 +61,7 @@ describe('case lifecycles over HTTP', () => {
     expect(reviewB.body.status).toBe('awaiting-adjudication');
 
     const c = await assign(caseId, 'rad-c', 'adjudicator');
-    const readC = await read(caseId, 'rad-c', c);
+    const readC = await startRead(caseId, c, 'rad-c');
     expect(readC.shown).toEqual(['images', 'clinical-question', 'prior-report', 'primary-opinions']);
     const shownOpinions = (readC.materials as { opinions: Json[] }).opinions;
     expect(shownOpinions).toHaveLength(2);
@@ -185,7 +120,7 @@ describe('case lifecycles over HTTP', () => {
       expect(past.revision).toBe(revision);
       expect(past.events).toHaveLength(revision + 1);
       expect(past.integrity).toMatchObject({ verified: true });
-      statusAt.set(revision, past.state.status as string);
+      statusAt.set(revision, past.state?.status as string);
     }
     expect(statusAt.get(0)).toBe('requested');
     expect(statusAt.get(1)).toBe('in-review');
@@ -194,9 +129,9 @@ describe('case lifecycles over HTTP', () => {
     expect(statusAt.get(15)).toBe('closed');
 
     // "As of" a time before the adjudication: the case was awaiting adjudication.
-    const escalatedAt = full.events[10]!.recordedAt as string;
+    const escalatedAt = full.events[10]!.recordedAt;
     const asOf = await history(caseId, `?asOf=${encodeURIComponent(escalatedAt)}`);
-    expect(asOf.state.status).toBe('awaiting-adjudication');
+    expect(asOf.state?.status).toBe('awaiting-adjudication');
   });
 
   it('a single-read case that concurs with the prior report reaches consensus on the opinion alone', async () => {
@@ -204,10 +139,11 @@ describe('case lifecycles over HTTP', () => {
       readsRequired: 1,
       priorReport: { author: 'rad-ext-9', findings: [{ code: 'fracture', presence: 'absent' }] },
     });
-    const a = await assign(caseId, 'rad-s', 'primary', false); // unblinded: scores the prior report in its opinion
-    const shown = await read(caseId, 'rad-s', a);
+    const a = await assign(caseId, 'rad-s', 'primary', { blinded: false }); // unblinded: scores the prior report in its opinion
+    const shown = await startRead(caseId, a, 'rad-s');
     expect(shown.shown).toEqual(['images', 'clinical-question', 'prior-report']);
-    const submitted = await opinion(caseId, 'rad-s', a, [{ code: 'fracture', presence: 'absent' }], {
+    const submitted = await submitOpinion(caseId, a, 'rad-s', {
+      findings: [{ code: 'fracture', presence: 'absent' }],
       priorReportReview: { score: '1' },
     });
     expect(submitted.status).toBe('consensus');
@@ -225,10 +161,12 @@ describe('case lifecycles over HTTP', () => {
     const caseId = await requestCase({ priorReport: undefined });
     const a = await assign(caseId, 'rad-p-a');
     const b = await assign(caseId, 'rad-p-b');
-    await read(caseId, 'rad-p-a', a);
-    await read(caseId, 'rad-p-b', b);
-    await opinion(caseId, 'rad-p-a', a, [{ code: 'pneumothorax', presence: 'present' }]);
-    const second = await opinion(caseId, 'rad-p-b', b, [{ code: 'pneumothorax', presence: 'absent' }]);
+    await startRead(caseId, a, 'rad-p-a');
+    await startRead(caseId, b, 'rad-p-b');
+    await submitOpinion(caseId, a, 'rad-p-a', { findings: [{ code: 'pneumothorax', presence: 'present' }] });
+    const second = await submitOpinion(caseId, b, 'rad-p-b', {
+      findings: [{ code: 'pneumothorax', presence: 'absent' }],
+    });
     expect(second.status).toBe('awaiting-adjudication');
     await assign(caseId, 'rad-adj', 'adjudicator');
     const toPanel = await api.post(
@@ -248,13 +186,13 @@ describe('case lifecycles over HTTP', () => {
     for (const [panelist] of votes) assignments.set(panelist, await assign(caseId, panelist, 'panelist'));
     let last: Json = {};
     for (const [panelist, presence] of votes) {
-      const materials = await read(caseId, panelist, assignments.get(panelist)!);
+      const materials = await startRead(caseId, assignments.get(panelist)!, panelist);
       expect(materials.shown).toEqual(
         expect.arrayContaining(['images', 'clinical-question', 'primary-opinions']),
       );
-      last = await opinion(caseId, panelist, assignments.get(panelist)!, [
-        { code: 'pneumothorax', presence },
-      ]);
+      last = await submitOpinion(caseId, assignments.get(panelist)!, panelist, {
+        findings: [{ code: 'pneumothorax', presence }],
+      });
     }
     expect(last.status).toBe('consensus');
     const { events } = await history(caseId);
@@ -269,10 +207,11 @@ describe('case lifecycles over HTTP', () => {
   it('a reopened case starts a new round with independent readers whose consensus supersedes the first', async () => {
     const caseId = await requestCase({ readsRequired: 1, priorReport: undefined });
     const first = await assign(caseId, 'rad-r1');
-    await read(caseId, 'rad-r1', first);
-    expect((await opinion(caseId, 'rad-r1', first, [{ code: 'fracture', presence: 'absent' }])).status).toBe(
-      'consensus',
-    );
+    await startRead(caseId, first, 'rad-r1');
+    expect(
+      (await submitOpinion(caseId, first, 'rad-r1', { findings: [{ code: 'fracture', presence: 'absent' }] }))
+        .status,
+    ).toBe('consensus');
     await api.post(`/api/v1/cases/${caseId}/closure`, {}, COORDINATOR);
 
     const reopened = await api.post(
@@ -293,10 +232,14 @@ describe('case lifecycles over HTTP', () => {
     expect(again.body.code).toBe('reader-not-independent');
 
     const second = await assign(caseId, 'rad-r2');
-    const materials = await read(caseId, 'rad-r2', second);
+    const materials = await startRead(caseId, second, 'rad-r2');
     expect(JSON.stringify(materials)).not.toContain('rad-r1');
     expect(
-      (await opinion(caseId, 'rad-r2', second, [{ code: 'fracture', presence: 'present' }])).status,
+      (
+        await submitOpinion(caseId, second, 'rad-r2', {
+          findings: [{ code: 'fracture', presence: 'present' }],
+        })
+      ).status,
     ).toBe('consensus');
     const closed = await api.post(`/api/v1/cases/${caseId}/closure`, {}, INTEGRATOR);
     expect(closed.status).toBe(201);

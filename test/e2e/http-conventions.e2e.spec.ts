@@ -3,38 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { type RunningApp, startTestApp } from '../support/app.js';
 import {
   type ApiResponse,
+  type Caller,
   ApiClient,
   COORDINATOR,
   INTEGRATOR,
-  MEDICO_LEGAL,
   QUALITY,
   radiologist,
   secondOpinionRequest,
 } from '../support/api.js';
+import { caseSteps } from '../support/case-steps.js';
+import { waitFor } from '../support/wait-for.js';
 
 type Json = Record<string, unknown>;
-type Caller = { sub: string; roles: string[]; name?: string };
-
-interface HistoryEvent {
-  eventId: string;
-  type: string;
-  revision: number;
-  data: Json;
-  metadata: Json;
-  occurredAt: string;
-  recordedAt: string;
-}
-
-interface History {
-  revision: number;
-  state: Json | null;
-  events: HistoryEvent[];
-  integrity: { verified: boolean; firstBrokenRevision?: number };
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOUR = 3_600_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until the clock shows a later millisecond than `time`, so that a point in time falls between two appends. */
+const clockPasses = (time: string): Promise<boolean> =>
+  waitFor(`the clock to pass ${time}`, () => Date.now() > Date.parse(time));
 
 /** Every command path of api.md ("Commands"), in OpenAPI's notation. */
 const CASE_COMMAND_PATHS = [
@@ -68,34 +54,12 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
     await running.close();
   });
 
-  async function requestCase(overrides: Json = {}, as: Caller = COORDINATOR): Promise<string> {
-    const response = await api.post('/api/v1/cases', secondOpinionRequest(overrides), as);
-    expect(response.status).toBe(201);
-    return response.body.caseId as string;
-  }
-
-  async function assign(caseId: string, readerId: string, role = 'primary'): Promise<string> {
-    const response = await api.post(`/api/v1/cases/${caseId}/assignments`, { readerId, role }, COORDINATOR);
-    expect(response.status).toBe(201);
-    return response.body.assignmentId as string;
-  }
-
-  async function startRead(caseId: string, assignmentId: string, readerId: string): Promise<void> {
-    const response = await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, radiologist(readerId));
-    expect(response.status).toBe(201);
-  }
+  const { requestCase, assign, startRead, history } = caseSteps(() => api);
 
   async function etagOf(caseId: string): Promise<string | null> {
     const response = await api.get(`/api/v1/cases/${caseId}`, COORDINATOR);
     expect(response.status).toBe(200);
     return response.headers.get('etag');
-  }
-
-  async function history(caseId: string, query = ''): Promise<History> {
-    const response = await api.get<History>(`/api/v1/cases/${caseId}/history${query}`, MEDICO_LEGAL);
-    expect(response.status).toBe(200);
-    expect(response.body.integrity).toMatchObject({ verified: true });
-    return response.body;
   }
 
   /** A command answer: 201, ETag is the quoted revision of the body, and GET answers with the same ETag. */
@@ -590,13 +554,13 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
 
     it('?asOf= replays what the record said at a time (recordedAt ≤ T)', async () => {
       const beforeCase = new Date().toISOString();
-      await sleep(20);
+      await clockPasses(beforeCase);
       const caseId = await requestCase();
-      await sleep(20);
+      await clockPasses((await history(caseId)).events[0]!.recordedAt);
       const afterRequest = new Date().toISOString();
-      await sleep(20);
+      await clockPasses(afterRequest);
       await assign(caseId, 'rad-a');
-      await sleep(20);
+      await clockPasses((await history(caseId)).events[1]!.recordedAt);
       const afterAssign = new Date().toISOString();
 
       const empty = await history(caseId, `?asOf=${encodeURIComponent(beforeCase)}`);
@@ -722,7 +686,7 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
       const { paths } = await document();
       for (const path of ['/api/v1/cases/{caseId}', '/api/v1/cases/{caseId}/history']) {
         const get = paths[path]?.get;
-        expect(get).toBeDefined();
+        expect({ path, documented: get !== undefined }).toEqual({ path, documented: true });
         const errors = Object.keys(get!.responses).filter((code) => code.startsWith('4'));
         expect(errors).toEqual(expect.arrayContaining(['401', '403', '404']));
         for (const status of errors)

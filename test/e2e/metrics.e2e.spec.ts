@@ -10,6 +10,7 @@ import {
   QUALITY,
   radiologist,
 } from '../support/api.js';
+import { caseSteps } from '../support/case-steps.js';
 
 type Json = Record<string, unknown>;
 type Presence = 'present' | 'absent';
@@ -68,6 +69,7 @@ function kappaOf(tp: number, fp: number, fn: number, tn: number): number {
 describe('reader metrics over HTTP', () => {
   let running: RunningApp;
   let api: ApiClient;
+  const { requestCase, assign, startRead, submitOpinion, command } = caseSteps(() => api);
 
   /** A single second read by `readerId` (imported history), then the truth as the reference standard. */
   async function readCase(
@@ -78,8 +80,7 @@ describe('reader metrics over HTTP', () => {
     truth: Presence,
   ): Promise<void> {
     const time = (step: number): string => new Date(at + step * 60_000).toISOString();
-    const created = await api.post(
-      '/api/v1/cases',
+    const caseId = await requestCase(
       {
         patientRef: `pt-${readerId}-${at}`,
         study: {
@@ -90,38 +91,20 @@ describe('reader metrics over HTTP', () => {
         },
         clinicalQuestion: 'Fracture?',
         requester: { kind: 'referring-physician', id: 'dr-1', organisation: 'General' },
-        priority: 'routine',
         readsRequired: 1,
+        priorReport: undefined,
         occurredAt: time(0),
       },
       INTEGRATOR,
     );
-    expect(created.status).toBe(201);
-    const caseId = created.body.caseId as string;
-    const assigned = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId, role: 'primary', occurredAt: time(1) },
-      INTEGRATOR,
-    );
-    expect(assigned.status).toBe(201);
-    const assignmentId = assigned.body.assignmentId as string;
-    expect(
-      (await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId, occurredAt: time(2) }, INTEGRATOR))
-        .status,
-    ).toBe(201);
-    const submitted = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      {
-        assignmentId,
-        findings: [{ code: 'fracture', presence: opinion }],
-        impression: 'Read for the metrics test.',
-        confidence: 4,
-        occurredAt: time(12),
-      },
-      INTEGRATOR,
-    );
-    expect(submitted.status).toBe(201);
-    const standard = await api.post(
+    const assignmentId = await assign(caseId, readerId, 'primary', { occurredAt: time(1), as: INTEGRATOR });
+    await startRead(caseId, assignmentId, INTEGRATOR, { occurredAt: time(2) });
+    await submitOpinion(caseId, assignmentId, INTEGRATOR, {
+      findings: [{ code: 'fracture', presence: opinion }],
+      impression: 'Read for the metrics test.',
+      occurredAt: time(12),
+    });
+    await command(
       `/api/v1/cases/${caseId}/reference-standard`,
       {
         source: 'follow-up-imaging',
@@ -130,7 +113,6 @@ describe('reader metrics over HTTP', () => {
       },
       INTEGRATOR,
     );
-    expect(standard.status).toBe(201);
   }
 
   const caughtUp = (...names: string[]): Promise<void> =>

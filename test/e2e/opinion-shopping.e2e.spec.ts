@@ -11,6 +11,7 @@ import {
   QUALITY,
   radiologist,
 } from '../support/api.js';
+import { caseSteps } from '../support/case-steps.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,14 +46,16 @@ describe('opinion-shopping flags over HTTP', () => {
   let api: ApiClient;
   let uid = 0;
 
+  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
+
+  /** A request imported by the integrator as of `at`, without a prior report unless one is given. */
   async function request(
     patientRef: string,
     at: string,
     options: { requester?: Json; priorReport?: Json; studyInstanceUid?: string; readsRequired?: number } = {},
   ): Promise<string> {
     uid += 1;
-    const response = await api.post(
-      '/api/v1/cases',
+    return requestCase(
       {
         patientRef,
         study: {
@@ -61,17 +64,13 @@ describe('opinion-shopping flags over HTTP', () => {
           bodyRegion: 'wrist',
           studyDate: at.slice(0, 10),
         },
-        clinicalQuestion: 'Scaphoid fracture?',
         requester: options.requester ?? SAME_CLINIC,
-        priority: 'routine',
         readsRequired: options.readsRequired ?? 2,
-        ...(options.priorReport && { priorReport: options.priorReport }),
+        priorReport: options.priorReport,
         occurredAt: at,
       },
       INTEGRATOR,
     );
-    expect(response.status).toBe(201);
-    return response.body.caseId as string;
   }
 
   const report = (author: string, presence: string, impression = `Report by ${author}.`): Json => ({
@@ -83,25 +82,13 @@ describe('opinion-shopping flags over HTTP', () => {
 
   /** A single blinded read by `readerId` up to its consensus (this engine's output), at `at`. */
   async function readToConsensus(caseId: string, readerId: string, at: string): Promise<void> {
-    const assigned = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId, role: 'primary', occurredAt: at },
-      INTEGRATOR,
-    );
-    const assignmentId = assigned.body.assignmentId as string;
-    await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId, occurredAt: at }, INTEGRATOR);
-    const submitted = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      {
-        assignmentId,
-        findings: [{ code: 'fracture', presence: 'present' }],
-        impression: 'Non-displaced scaphoid waist fracture.',
-        confidence: 4,
-        occurredAt: at,
-      },
-      INTEGRATOR,
-    );
-    expect(submitted.body.status).toBe('consensus');
+    const assignmentId = await assign(caseId, readerId, 'primary', { occurredAt: at, as: INTEGRATOR });
+    await startRead(caseId, assignmentId, INTEGRATOR, { occurredAt: at });
+    const submitted = await submitOpinion(caseId, assignmentId, INTEGRATOR, {
+      impression: 'Non-displaced scaphoid waist fracture.',
+      occurredAt: at,
+    });
+    expect(submitted.status).toBe('consensus');
   }
 
   const caughtUp = (...names: string[]): Promise<void> =>

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   EVENT_STORE,
@@ -8,8 +9,10 @@ import {
 import { AuditTrailProjection } from '../../src/projections/audit-trail/audit-trail.projection.js';
 import { generationSchema } from '../../src/projections/runner/projection.js';
 import { ProjectionRunner, type ProjectionStatus } from '../../src/projections/runner/projection-runner.js';
-import { ADMIN, ApiClient, COORDINATOR, QUALITY, secondOpinionRequest } from '../support/api.js';
+import { ADMIN, ApiClient, QUALITY } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
+import { caseSteps } from '../support/case-steps.js';
+import { waitFor } from '../support/wait-for.js';
 import { FAST } from '../projections/support.js';
 
 /** Other projections run in the same app; these tests wait for the audit trail only. */
@@ -18,6 +21,27 @@ const AUDIT_ONLY = { names: ['audit-trail'] };
 interface StatusBody {
   items: ProjectionStatus[];
   oldestOpenTransactionSeconds: number;
+}
+
+/** Lets time pass: what these tests measure is an age (of a lag, of a transaction). */
+const age = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A transaction held open on its own connection, with a snapshot but no transaction id: it shows
+ * as an open transaction without holding back the event store's readers. `started` is its start.
+ */
+async function holdSnapshot(databaseUrl: string): Promise<{ started: number; release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  const { rows } = await client.query<{ started: Date }>('SELECT now() AS started');
+  return {
+    started: rows[0]!.started.getTime(),
+    async release() {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
 }
 
 /** The audit-trail projection, held part-way through filling generation 2 until released. */
@@ -47,11 +71,8 @@ describe('projections (HTTP)', () => {
     expect(response.status).toBe(200);
     return response.body.items.find((item) => item.name === 'audit-trail')!;
   };
-  const requestCase = async (patientRef: string): Promise<string> => {
-    const response = await api.post('/api/v1/cases', secondOpinionRequest({ patientRef }), COORDINATOR);
-    expect(response.status).toBe(201);
-    return response.body.caseId as string;
-  };
+  const steps = caseSteps(() => api);
+  const requestCase = (patientRef: string): Promise<string> => steps.requestCase({ patientRef });
   const metric = (text: string, line: string): number | undefined => {
     const found = text.split('\n').find((candidate) => candidate.startsWith(`${line} `));
     return found === undefined ? undefined : Number(found.slice(line.length + 1));
@@ -76,9 +97,15 @@ describe('projections (HTTP)', () => {
   });
 
   it('lists every projection with state, checkpoint and lag, and the oldest open transaction (admins only)', async () => {
-    const response = await api.get<StatusBody>('/api/v1/projections', ADMIN);
+    const held = await holdSnapshot(running.database.url);
+    await age(300); // the held transaction's age is what is measured
+    const asked = Date.now();
+    const response = await api.get<StatusBody>('/api/v1/projections', ADMIN).finally(() => held.release());
     expect(response.status).toBe(200);
-    expect(response.body.oldestOpenTransactionSeconds).toBeGreaterThanOrEqual(0);
+    // Another suite's transaction may be older still: the held one is a floor, not the answer.
+    expect(response.body.oldestOpenTransactionSeconds).toBeGreaterThanOrEqual(
+      (asked - held.started) / 1000 - 0.001,
+    );
     expect(response.body.items).toContainEqual({
       name: 'audit-trail',
       state: 'running',
@@ -94,17 +121,26 @@ describe('projections (HTTP)', () => {
 
   it('reports lag in events and seconds while the projections are stopped, and zero once caught up', async () => {
     await runner.stop();
+    const firstSent = Date.now();
     await requestCase('pt-p4');
+    const firstAnswered = Date.now();
     await requestCase('pt-p5');
-    await new Promise((resolve) => setTimeout(resolve, 300));
     await running.app.get<EventStore>(EVENT_STORE).awaitReadable?.(5000);
+    await age(300); // the lag in seconds is the age of the oldest event not applied: it must grow
+    // The lag in seconds, read between `asked` and `answered`, is the age of pt-p4's request (±1 ms rounding).
+    const lagWithin = (lagSeconds: number | undefined, asked: number, answered: number) => {
+      expect(lagSeconds).toBeGreaterThanOrEqual((asked - firstAnswered) / 1000 - 0.001);
+      expect(lagSeconds).toBeLessThanOrEqual((answered - firstSent) / 1000 + 0.001);
+    };
+    let asked = Date.now();
     const lagging = await auditTrailStatus();
+    lagWithin(lagging.lagSeconds, asked, Date.now());
     expect(lagging.state).toBe('stopped');
     expect(lagging.lagEvents).toBe(2);
-    expect(lagging.lagSeconds).toBeGreaterThan(0.2);
+    asked = Date.now();
     const metrics = await (await fetch(`${running.baseUrl}/metrics`)).text();
+    lagWithin(metric(metrics, 'projection_lag_seconds{projection="audit-trail"}'), asked, Date.now());
     expect(metric(metrics, 'projection_lag_events{projection="audit-trail"}')).toBe(2);
-    expect(metric(metrics, 'projection_lag_seconds{projection="audit-trail"}')).toBeGreaterThan(0.2);
     expect(metric(metrics, 'projection_state{projection="audit-trail",state="stopped"}')).toBe(1);
 
     await runner.start();
@@ -113,17 +149,32 @@ describe('projections (HTTP)', () => {
   });
 
   it('serves Prometheus metrics at /metrics without authentication', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 250)); // past the previous scrape's snapshot
-    const response = await fetch(`${running.baseUrl}/metrics`);
+    const held = await holdSnapshot(running.database.url);
+    await age(300); // the held transaction's age is what is measured
+    // One scrape's status is reused for 200 ms: wait for one taken since the projections caught up.
+    const scrape = await waitFor(
+      'a /metrics scrape showing the audit trail caught up',
+      async () => {
+        const sent = Date.now();
+        const response = await fetch(`${running.baseUrl}/metrics`);
+        const text = await response.text();
+        return metric(text, 'projection_lag_events{projection="audit-trail"}') === 0
+          ? { sent, response, text }
+          : undefined;
+      },
+      { timeoutMs: 2000 },
+    ).finally(() => held.release());
+    const { sent, response, text } = scrape;
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await response.text();
     expect(metric(text, 'projection_lag_events{projection="audit-trail"}')).toBe(0);
     expect(metric(text, 'projection_lag_seconds{projection="audit-trail"}')).toBe(0);
     expect(metric(text, 'projection_state{projection="audit-trail",state="running"}')).toBe(1);
     expect(metric(text, 'projection_state{projection="audit-trail",state="failed"}')).toBe(0);
     expect(metric(text, 'projection_generation{projection="audit-trail"}')).toBe(1);
-    expect(metric(text, 'projection_oldest_open_transaction_seconds')).toBeGreaterThanOrEqual(0);
+    expect(metric(text, 'projection_oldest_open_transaction_seconds')).toBeGreaterThanOrEqual(
+      (sent - held.started) / 1000 - 0.001,
+    );
     expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
     expect(text).toContain('nodejs_heap_size_total_bytes');
   });
@@ -160,14 +211,9 @@ describe('projections (HTTP)', () => {
     });
     try {
       await other.start();
-      const during = await (async () => {
-        for (let attempt = 0; attempt < 200; attempt++) {
-          const status = await auditTrailStatus();
-          if (status.rebuild?.checkpoint) return status;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        throw new Error('the rebuild did not start');
-      })();
+      const during = await waitFor('the rebuild to apply its first batch', auditTrailStatus, {
+        until: (status) => Boolean(status.rebuild?.checkpoint),
+      });
       expect(during).toMatchObject({ state: 'rebuilding', generation: 1, rebuild: { generation: 2 } });
       expect(during.rebuild!.lagEvents).toBeGreaterThan(0);
       expect((await served()).slice(0, before.length)).toEqual(before);
@@ -196,10 +242,9 @@ describe('projections (HTTP)', () => {
       await runner.start();
     }
     await runner.waitUntilCaughtUp(AUDIT_ONLY);
-    for (let attempt = 0; attempt < 100 && !runner.isActive('audit-trail'); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(runner.isActive('audit-trail')).toBe(true);
+    await waitFor("this instance's runner to take the audit trail back", () =>
+      runner.isActive('audit-trail'),
+    );
   });
 
   it('answers 404 problem+json for an unknown projection', async () => {

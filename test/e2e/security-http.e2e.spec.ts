@@ -4,6 +4,7 @@ import { type RunningApp, TEST_JWT_SECRET, startTestApp, tokenFor } from '../sup
 import { ApiClient, COORDINATOR, MEDICO_LEGAL } from '../support/api.js';
 
 const PROBLEM = 'application/problem+json';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A protected route every test app serves: an unknown case's history is a plain 404. */
 const unknownHistory = (): string => `/api/v1/cases/${randomUUID()}/history`;
@@ -48,7 +49,7 @@ describe('rate limits (HTTP)', () => {
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
       // An early answer still carries the correlation id and the security headers.
-      expect(limited.headers.get('x-correlation-id')).toBeTruthy();
+      expect(limited.headers.get('x-correlation-id')).toMatch(UUID);
       expect(limited.headers.get('x-content-type-options')).toBe('nosniff');
     });
 

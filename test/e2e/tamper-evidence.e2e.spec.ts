@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
-import { ApiClient, COORDINATOR, MEDICO_LEGAL, radiologist, secondOpinionRequest } from '../support/api.js';
+import { ApiClient, MEDICO_LEGAL } from '../support/api.js';
+import { caseSteps } from '../support/case-steps.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The compiled CLI behind `npm run verify`; `npm test` builds it (tsc) before jest runs. */
 const VERIFY_ENTRY = resolve('dist/scripts/verify.js');
@@ -59,14 +61,15 @@ async function tamper(databaseUrl: string, statement: string, values: unknown[])
  */
 async function untilTheLogShows(databaseUrl: string, streamIds: string[], timeoutMs = 30_000): Promise<void> {
   const store = new PostgresEventStore(databaseUrl, { maxConnections: 1 });
-  const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
-      const seen = new Set((await store.readAll({ maxCount: 10_000 })).map((event) => event.streamId));
-      if (streamIds.every((id) => seen.has(id))) return;
-      if (Date.now() > deadline) throw new Error(`The global log does not show ${streamIds.join(', ')}`);
-      await new Promise((done) => setTimeout(done, 100));
-    }
+    await waitFor(
+      `the global log to show ${streamIds.join(', ')}`,
+      async () => {
+        const seen = new Set((await store.readAll({ maxCount: 10_000 })).map((event) => event.streamId));
+        return streamIds.every((id) => seen.has(id));
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   } finally {
     await store.close();
   }
@@ -78,36 +81,17 @@ describe('tamper evidence: the history endpoint and `npm run verify` name the fi
   let env: Record<string, string>;
   const cases: Record<'altered' | 'intact' | 'gap', string> = { altered: '', intact: '', gap: '' };
 
+  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
+
   /** Request, two primaries, rad-a reads and submits: revisions 0–4, the opinion at 4. */
   async function caseWithAnOpinion(): Promise<string> {
-    const created = await api.post('/api/v1/cases', secondOpinionRequest(), COORDINATOR);
-    expect(created.status).toBe(201);
-    const caseId = created.body.caseId as string;
-    const assignments: string[] = [];
-    for (const readerId of ['rad-a', 'rad-b']) {
-      const assigned = await api.post(
-        `/api/v1/cases/${caseId}/assignments`,
-        { readerId, role: 'primary' },
-        COORDINATOR,
-      );
-      expect(assigned.status).toBe(201);
-      assignments.push(assigned.body.assignmentId as string);
-    }
-    const assignmentId = assignments[0];
-    expect(
-      (await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, radiologist('rad-a'))).status,
-    ).toBe(201);
-    const opinion = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      {
-        assignmentId,
-        findings: [{ code: 'fracture', presence: 'present' }],
-        impression: 'Non-displaced scaphoid waist fracture.',
-        confidence: 4,
-      },
-      radiologist('rad-a'),
-    );
-    expect(opinion.status).toBe(201);
+    const caseId = await requestCase();
+    const assignmentId = await assign(caseId, 'rad-a');
+    await assign(caseId, 'rad-b');
+    await startRead(caseId, assignmentId, 'rad-a');
+    await submitOpinion(caseId, assignmentId, 'rad-a', {
+      impression: 'Non-displaced scaphoid waist fracture.',
+    });
     return caseId;
   }
 

@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
+import { generationSchema } from '../../src/projections/runner/projection.js';
 import { SlaWatchProcess } from '../../src/projections/sla-watch/sla-watch.process.js';
 import {
+  ADMIN,
   ApiClient,
+  type Caller,
   COORDINATOR,
   INTEGRATOR,
   MEDICO_LEGAL,
   QUALITY,
   radiologist,
-  secondOpinionRequest,
 } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
+import { caseSteps } from '../support/case-steps.js';
+import { activeGeneration, snapshotReadModels } from '../support/read-models.js';
+import { waitFor } from '../support/wait-for.js';
 
 type Json = Record<string, unknown>;
 interface WorklistItem {
@@ -36,6 +42,7 @@ describe('worklist (GET /api/v1/cases) and the SLA process manager', () => {
   let api: ApiClient;
   let runner: ProjectionRunner;
   const caught = () => runner.waitUntilCaughtUp({ timeoutMs: 10_000 });
+  const { requestCase: request, assign, startRead, submitOpinion } = caseSteps(() => api);
 
   beforeAll(async () => {
     // Urgent cases are due after about a second here, so that one can be overdue by the database's clock.
@@ -45,23 +52,7 @@ describe('worklist (GET /api/v1/cases) and the SLA process manager', () => {
   });
   afterAll(async () => running.close());
 
-  async function request(body: Json = {}, as = COORDINATOR): Promise<string> {
-    const response = await api.post('/api/v1/cases', secondOpinionRequest(body), as);
-    expect(response.status).toBe(201);
-    return response.body.caseId as string;
-  }
-
-  async function assign(caseId: string, readerId: string): Promise<string> {
-    const response = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId, role: 'primary' },
-      COORDINATOR,
-    );
-    expect(response.status).toBe(201);
-    return response.body.assignmentId as string;
-  }
-
-  async function list(query: string, as = COORDINATOR): Promise<Page> {
+  async function list(query: string, as: Caller = COORDINATOR): Promise<Page> {
     await caught();
     const response = await api.get<Page>(`/api/v1/cases${query}`, as);
     expect(response.status).toBe(200);
@@ -73,18 +64,13 @@ describe('worklist (GET /api/v1/cases) and the SLA process manager', () => {
     const stat = await request({ priority: 'stat' });
     const a = await assign(routine, 'wl-rad-a');
     await assign(stat, 'wl-rad-b');
-    await api.post(`/api/v1/cases/${routine}/reads`, { assignmentId: a }, radiologist('wl-rad-a'));
-    const opinion = await api.post(
-      `/api/v1/cases/${routine}/opinions`,
-      {
-        assignmentId: a,
-        findings: [{ code: 'fracture', presence: 'absent' }],
-        impression: 'Normal.',
-        confidence: 5,
-      },
-      radiologist('wl-rad-a'),
-    );
-    expect(opinion.body.status).toBe('consensus');
+    await startRead(routine, a, 'wl-rad-a');
+    const opinion = await submitOpinion(routine, a, 'wl-rad-a', {
+      findings: [{ code: 'fracture', presence: 'absent' }],
+      impression: 'Normal.',
+      confidence: 5,
+    });
+    expect(opinion.status).toBe('consensus');
 
     const all = await list('?limit=500');
     const routineRow = all.items.find((item) => item.caseId === routine)!;
@@ -208,19 +194,53 @@ describe('worklist (GET /api/v1/cases) and the SLA process manager', () => {
     expect(onTimeHistory.body.events.some((event) => event.type === 'SlaBreached')).toBe(false);
   });
 
-  it('the worklist equals a fresh rebuild', async () => {
-    await caught();
-    const before = (await list('?limit=500')).items;
-    const rebuilt = await runner.rebuild('worklist');
-    expect(rebuilt.name).toBe('worklist');
-    await caught();
-    const after = (await list('?limit=500')).items;
-    expect(after).toEqual(before);
+  it('the worklist equals a fresh rebuild: a new generation, filled from zero, with the same rows', async () => {
+    const worklistStatus = async () => {
+      const response = await api.get<{ items: Array<{ name: string; state: string; generation: number }> }>(
+        '/api/v1/projections',
+        ADMIN,
+      );
+      expect(response.status).toBe(200);
+      return response.body.items.find((item) => item.name === 'worklist')!;
+    };
+    const client = new pg.Client({ connectionString: running.database.url });
+    await client.connect();
+    try {
+      await caught();
+      const before = (await list('?limit=500')).items;
+      const generation = (await worklistStatus()).generation;
+      expect(await activeGeneration(client, 'worklist')).toEqual({
+        name: 'worklist',
+        generation,
+        schema: generationSchema('worklist', generation),
+      });
+      const tablesBefore = await snapshotReadModels(client, ['worklist']);
+      expect(tablesBefore['worklist.worklist']!.length).toBe(before.length);
+
+      const rebuilt = await runner.rebuild('worklist');
+      expect(rebuilt).toEqual({ name: 'worklist', state: 'rebuilding' });
+      await caught();
+
+      expect(await worklistStatus()).toMatchObject({ state: 'running', generation: generation + 1 });
+      expect(await activeGeneration(client, 'worklist')).toEqual({
+        name: 'worklist',
+        generation: generation + 1,
+        schema: generationSchema('worklist', generation + 1),
+      });
+      expect(await snapshotReadModels(client, ['worklist'])).toEqual(tablesBefore);
+      const after = (await list('?limit=500')).items;
+      expect(after).toEqual(before);
+    } finally {
+      await client.end();
+    }
   });
 
   it('a case past its due time without consensus is overdue in the worklist, and the SLA watch breaches it by the real clock', async () => {
     const urgent = await request({ priority: 'urgent' });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const row = (await list('?limit=500')).items.find((item) => item.caseId === urgent)!;
+    // SLA_HOURS_URGENT above: due about 1.08 s after the request.
+    expect(Math.abs(Date.parse(row.dueAt!) - Date.parse(row.requestedAt) - 0.0003 * HOUR)).toBeLessThan(1);
+    await waitFor('the urgent case to pass its due time', () => Date.now() > Date.parse(row.dueAt!));
     const overdue = await list('?overdue=true&limit=500');
     expect(overdue.items.find((item) => item.caseId === urgent)).toMatchObject({
       overdue: true,

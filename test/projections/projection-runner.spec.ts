@@ -4,7 +4,8 @@ import {
   UnknownProjectionError,
 } from '../../src/projections/runner/projection-runner.js';
 import { generationSchema } from '../../src/projections/runner/projection.js';
-import { eventually, logEventIds, ProjectionTestBed, RecordingProjection, seenRows } from './support.js';
+import { waitFor } from '../support/wait-for.js';
+import { logEventIds, ProjectionTestBed, RecordingProjection, seenRows } from './support.js';
 
 const SCHEMA_G1 = generationSchema('recording', 1);
 
@@ -77,7 +78,7 @@ describe('ProjectionRunner', () => {
 
   it('shrinks its batches when a transaction lasts longer than the target (it holds back every reader of the log)', async () => {
     const projection = new RecordingProjection();
-    projection.midBatch = () => new Promise((resolve) => setTimeout(resolve, 30));
+    projection.midBatch = () => new Promise((resolve) => setTimeout(resolve, 30)); // a slow transaction is the test
     await bed.append(100);
     const runner = await bed.runner([projection], { batchTargetMs: 10 });
     await runner.start();
@@ -93,9 +94,12 @@ describe('ProjectionRunner', () => {
     const runner = await bed.runner([projection]);
     await runner.start();
 
-    const failed = await eventually(
+    const failed = await waitFor(
+      'the projection to stop on the poison event',
       () => bed.status(runner, 'recording'),
-      (status) => status.state === 'failed',
+      {
+        until: (status) => status.state === 'failed',
+      },
     );
     const log = await logEventIds(bed.store);
     expect(failed.error).toContain(log[3]);
@@ -105,7 +109,10 @@ describe('ProjectionRunner', () => {
     // The three events before the poison are applied, the poison and everything after it are not.
     expect((await seenRows(bed.db, SCHEMA_G1)).map((row) => row.event_id)).toEqual(log.slice(0, 3));
     await bed.append(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor('the two new events to count in the lag', () => bed.status(runner, 'recording'), {
+      until: (status) => status.lagEvents === 5,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // time to skip the poison, were it skipped
     expect(await seenRows(bed.db, SCHEMA_G1)).toHaveLength(3);
     expect((await bed.status(runner, 'recording')).state).toBe('failed');
 
@@ -129,10 +136,9 @@ describe('ProjectionRunner', () => {
     const first = await bed.runner([broken], { maxBatchSize: 10 });
     await first.start();
     await bed.append(20);
-    await eventually(
-      () => bed.status(first, 'recording'),
-      (status) => status.state === 'failed',
-    );
+    await waitFor('the first runner to fail in its second batch', () => bed.status(first, 'recording'), {
+      until: (status) => status.state === 'failed',
+    });
     await first.stop();
     const applied = await seenRows(bed.db, SCHEMA_G1);
     const log = await logEventIds(bed.store);
@@ -182,7 +188,7 @@ describe('ProjectionRunner', () => {
     await Promise.all([a.start(), b.start()]);
     for (let round = 0; round < 8; round++) await bed.append(15);
     await a.waitUntilCaughtUp();
-    await new Promise((resolve) => setTimeout(resolve, 200)); // several lock retries of the standby
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the standby must retry its lock, and fail, several times
 
     expect([a.isActive('recording'), b.isActive('recording')].filter(Boolean)).toHaveLength(1);
     const [lock] = await bed.db.query(
@@ -225,9 +231,12 @@ describe('ProjectionRunner', () => {
     };
     expect(await runner.rebuild('recording')).toEqual({ name: 'recording', state: 'rebuilding' });
     const schemaG2 = generationSchema('recording', 2);
-    const during = await eventually(
+    const during = await waitFor(
+      'the rebuild to apply its first batch',
       () => bed.status(runner, 'recording'),
-      (status) => status.rebuild !== undefined && status.rebuild.checkpoint !== null,
+      {
+        until: (status) => status.rebuild !== undefined && status.rebuild.checkpoint !== null,
+      },
     );
     expect(during).toMatchObject({ state: 'rebuilding', generation: 1, rebuild: { generation: 2 } });
     expect(await runner.schemas.activeSchema('recording')).toBe(SCHEMA_G1);
@@ -258,10 +267,9 @@ describe('ProjectionRunner', () => {
     await bed.append(5);
     const runner = await bed.runner([projection]);
     await runner.start();
-    await eventually(
-      () => bed.status(runner, 'recording'),
-      (status) => status.state === 'failed',
-    );
+    await waitFor('the projection to fail on event 2', () => bed.status(runner, 'recording'), {
+      until: (status) => status.state === 'failed',
+    });
     projection.failWhen = undefined;
     await runner.rebuild('recording');
     await runner.waitUntilCaughtUp();

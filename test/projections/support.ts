@@ -81,21 +81,6 @@ export class ProjectionTestBed {
   }
 }
 
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /**
  * A projection for runner tests: one row per event applied (no unique key, so a duplicate shows),
  * with counts of its apply calls, a switch to fail on chosen events and a hook to pause a batch.

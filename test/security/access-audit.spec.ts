@@ -10,6 +10,7 @@ import {
 import { TEST_JWT_SECRET, tokenFor } from '../support/app.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 import { type EngineProcess, spawnEngine } from '../support/engine-process.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PATIENT = 'PT-SECRET-4711';
 
@@ -89,31 +90,29 @@ describe('access audit and log hygiene (engine process)', () => {
     ];
     for (const [path, person] of reads) expect((await call('GET', path, person)).status).toBe(200);
 
-    // The access log is a projection of the access streams: poll until all reads are there.
+    // The access log is a projection of the access streams: wait until all reads are there.
     const expected = reads.map(([, person, resource, id]) => `${person.sub}|${resource}|${id ?? ''}`).sort();
-    let seen: string[] = [];
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const log = await call('GET', '/api/v1/access-log?limit=500', ADMIN);
-      expect(log.status).toBe(200);
-      const items = log.body.items as Array<{
-        actorId: string;
-        resource: string;
-        caseId?: string;
-        ip: string;
-        userAgent: string;
-        accessedAt: string;
-      }>;
-      const mine = items.filter((item) => item.userAgent === 'access-audit-test');
-      seen = mine.map((item) => `${item.actorId}|${item.resource}|${item.caseId ?? ''}`).sort();
-      if (seen.length >= expected.length) {
-        expect(mine.every((item) => item.ip.length > 0 && !Number.isNaN(Date.parse(item.accessedAt)))).toBe(
-          true,
-        );
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(seen).toEqual(expected);
+    const mine = await waitFor(
+      'every read of this test in the access log',
+      async () => {
+        const log = await call('GET', '/api/v1/access-log?limit=500', ADMIN);
+        expect(log.status).toBe(200);
+        const items = log.body.items as Array<{
+          actorId: string;
+          resource: string;
+          caseId?: string;
+          ip: string;
+          userAgent: string;
+          accessedAt: string;
+        }>;
+        return items.filter((item) => item.userAgent === 'access-audit-test');
+      },
+      { until: (items) => items.length >= expected.length, intervalMs: 100 },
+    );
+    expect(mine.every((item) => item.ip.length > 0 && !Number.isNaN(Date.parse(item.accessedAt)))).toBe(true);
+    expect(mine.map((item) => `${item.actorId}|${item.resource}|${item.caseId ?? ''}`).sort()).toEqual(
+      expected,
+    );
 
     // The reads are in their own streams: the case's revision (ETag) is what its two commands made it.
     const view = await fetch(`${engine.baseUrl}/api/v1/cases/${caseId}`, {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
-import { ApiClient, COORDINATOR, secondOpinionRequest } from '../support/api.js';
+import { ApiClient } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
+import { caseSteps } from '../support/case-steps.js';
 
 // A reader with a pending blinded read, even one whose token also carries a committee role, reaches
 // neither the prior report nor another reader's opinion through any endpoint until it submits.
@@ -18,38 +19,19 @@ describe('blinding across endpoints', () => {
   let caseId: string;
   let assignmentId: string;
   let otherOpinionId: string;
+  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
 
   beforeAll(async () => {
     running = await startTestApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '0', RATE_LIMIT_PER_USER_PER_MINUTE: '0' });
     api = new ApiClient(running.baseUrl);
-    caseId = (await api.post('/api/v1/cases', secondOpinionRequest({ patientRef: 'pt-blind' }), COORDINATOR))
-      .body.caseId as string;
+    caseId = await requestCase({ patientRef: 'pt-blind' });
     // The other primary reads and submits first, so there is an opinion to hide.
-    const other = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId: pure.sub, role: 'primary' },
-      COORDINATOR,
-    );
-    await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId: other.body.assignmentId }, pure);
-    const opinion = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      {
-        assignmentId: other.body.assignmentId,
-        findings: [{ code: 'fracture', presence: 'present' }],
-        impression: 'SECRET-IMPRESSION',
-        confidence: 4,
-      },
-      pure,
-    );
-    otherOpinionId = opinion.body.opinionId as string;
-    assignmentId = (
-      await api.post(
-        `/api/v1/cases/${caseId}/assignments`,
-        { readerId: dual.sub, role: 'primary' },
-        COORDINATOR,
-      )
-    ).body.assignmentId as string;
-    expect((await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, dual)).status).toBe(201);
+    const other = await assign(caseId, pure.sub);
+    await startRead(caseId, other, pure);
+    const opinion = await submitOpinion(caseId, other, pure, { impression: 'SECRET-IMPRESSION' });
+    otherOpinionId = opinion.opinionId as string;
+    assignmentId = await assign(caseId, dual.sub);
+    await startRead(caseId, assignmentId, dual);
     await caught();
   });
   afterAll(async () => running.close());
@@ -88,17 +70,11 @@ describe('blinding across endpoints', () => {
   });
 
   it('after submitting, the same reader sees the record', async () => {
-    const submitted = await api.post(
-      `/api/v1/cases/${caseId}/opinions`,
-      {
-        assignmentId,
-        findings: [{ code: 'fracture', presence: 'absent' }],
-        impression: 'Normal.',
-        confidence: 3,
-      },
-      dual,
-    );
-    expect(submitted.status).toBe(201);
+    await submitOpinion(caseId, assignmentId, dual, {
+      findings: [{ code: 'fracture', presence: 'absent' }],
+      impression: 'Normal.',
+      confidence: 3,
+    });
     await caught();
     const trail = await api.get(`/api/v1/cases/${caseId}/audit-trail?limit=500`, dual);
     expect(trail.status).toBe(200);

@@ -1,5 +1,12 @@
 import { tokenFor } from './app.js';
 
+/** Who makes a request: the claims of the token the client signs for it. */
+export interface Caller {
+  sub: string;
+  roles: string[];
+  name?: string;
+}
+
 export interface ApiResponse<Body = Record<string, unknown>> {
   status: number;
   headers: Headers;
@@ -27,7 +34,7 @@ export class ApiClient {
     method: string,
     path: string,
     options: {
-      as?: { sub: string; roles: string[]; name?: string };
+      as?: Caller;
       token?: string;
       body?: unknown;
       rawBody?: string;
@@ -58,17 +65,13 @@ export class ApiClient {
   post<Body = Record<string, unknown>>(
     path: string,
     body: unknown,
-    as: { sub: string; roles: string[]; name?: string },
+    as: Caller,
     headers: Record<string, string> = {},
   ) {
     return this.request<Body>('POST', path, { as, body, headers });
   }
 
-  get<Body = Record<string, unknown>>(
-    path: string,
-    as: { sub: string; roles: string[]; name?: string },
-    headers: Record<string, string> = {},
-  ) {
+  get<Body = Record<string, unknown>>(path: string, as: Caller, headers: Record<string, string> = {}) {
     return this.request<Body>('GET', path, { as, headers });
   }
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { waitFor } from './wait-for.js';
 
 /** The compiled engine; `npm test` builds it (tsc) before jest runs. */
 export const ENGINE_ENTRY = resolve('dist/src/main.js');
@@ -39,20 +40,24 @@ export async function spawnEngine(env: Record<string, string>, timeoutMs = 60_00
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`engine did not serve /health within ${timeoutMs} ms:\n${output}`);
-    }
-    await new Promise((done) => setTimeout(done, 200));
+  const exitedEarly = () => new Error(`engine exited with ${child.exitCode}:\n${output}`);
+  try {
+    await waitFor(
+      `the engine to serve ${baseUrl}/health`,
+      async () => {
+        if (child.exitCode !== null) throw exitedEarly();
+        try {
+          return (await fetch(`${baseUrl}/health`)).ok;
+        } catch {
+          return false; // not listening yet
+        }
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
+  } catch (error) {
+    if (child.exitCode !== null) throw exitedEarly();
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}:\n${output}`, { cause: error });
   }
   return { child, baseUrl, output: () => output, exited };
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningApp, startTestApp } from '../../support/app.js';
 import { ApiClient, COORDINATOR, radiologist, secondOpinionRequest } from '../../support/api.js';
+import { caseSteps } from '../../support/case-steps.js';
 import { EventStorePosition } from '../../support/event-store-position.js';
+import { expectProblem, fieldsOf } from '../../support/problem.js';
 import { type RawResponse, sendRaw } from '../../support/raw-http.js';
 
 type Json = Record<string, unknown>;
@@ -14,6 +16,7 @@ describe('hostile input the fuzz found (regressions)', () => {
   let running: RunningApp;
   let api: ApiClient;
   let store: EventStorePosition;
+  const { caseWithStartedRead } = caseSteps(() => api);
 
   beforeAll(async () => {
     running = await startTestApp();
@@ -38,49 +41,11 @@ describe('hostile input the fuzz found (regressions)', () => {
     });
   }
 
-  function expectProblem(response: RawResponse, status: number, code: string): void {
-    expect({ status: response.status, code: (response.json as Json | undefined)?.code }).toEqual({
-      status,
-      code,
-    });
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(response.json).toEqual(
-      expect.objectContaining({
-        type: expect.any(String),
-        title: expect.any(String),
-        status,
-        detail: expect.any(String),
-        instance: expect.any(String),
-        code,
-      }),
-    );
-  }
-
-  const fieldsOf = (response: RawResponse): string[] =>
-    ((response.json as { errors?: Array<{ field: string }> }).errors ?? []).map((error) => error.field);
-
   /** Runs `act` and checks that the event store did not move. */
   async function nothingWritten(act: () => Promise<void>): Promise<void> {
     const before = await store.read();
     await act();
     expect(await store.read()).toEqual(before);
-  }
-
-  async function caseWithStartedRead(): Promise<{ caseId: string; assignmentId: string }> {
-    const created = await api.post('/api/v1/cases', secondOpinionRequest(), COORDINATOR);
-    expect(created.status).toBe(201);
-    const caseId = created.body.caseId as string;
-    const assigned = await api.post(
-      `/api/v1/cases/${caseId}/assignments`,
-      { readerId: 'rad-r1', role: 'primary' },
-      COORDINATOR,
-    );
-    expect(assigned.status).toBe(201);
-    const assignmentId = assigned.body.assignmentId as string;
-    expect(
-      (await api.post(`/api/v1/cases/${caseId}/reads`, { assignmentId }, radiologist('rad-r1'))).status,
-    ).toBe(201);
-    return { caseId, assignmentId };
   }
 
   it('an array where a nested object belongs is a 400, not a 500 (study, requester, priorReport, findings, priorReportReview)', async () => {
@@ -108,7 +73,7 @@ describe('hostile input the fuzz found (regressions)', () => {
       }
     });
 
-    const { caseId, assignmentId } = await caseWithStartedRead();
+    const { caseId, assignmentId } = await caseWithStartedRead({}, 'rad-r1');
     const opinion = {
       assignmentId,
       findings: [{ code: 'fracture', presence: 'present' }],
@@ -132,7 +97,7 @@ describe('hostile input the fuzz found (regressions)', () => {
   });
 
   it('keys named after Object.prototype members are unknown fields (400), not silently dropped', async () => {
-    const { caseId } = await caseWithStartedRead();
+    const { caseId } = await caseWithStartedRead({}, 'rad-r1');
     const cases: Array<[string, string]> = [
       ['{"reason":"x","constructor":{"name":"x"}}', 'constructor'],
       ['{"reason":"x","prototype":{"polluted":true}}', 'prototype'],
@@ -166,7 +131,7 @@ describe('hostile input the fuzz found (regressions)', () => {
   });
 
   it('C1 control characters are refused in text; NEL (U+0085) is a newline and allowed', async () => {
-    const { caseId } = await caseWithStartedRead();
+    const { caseId } = await caseWithStartedRead({}, 'rad-r1');
     await nothingWritten(async () => {
       for (const escape of ['\\u009b', '\\u0080', '\\u009f', '\\u007f']) {
         const response = await post(`/api/v1/cases/${caseId}/withdrawal`, `{"reason":"a${escape}[2Jb"}`);
@@ -182,7 +147,7 @@ describe('hostile input the fuzz found (regressions)', () => {
   });
 
   it('one UTF-8 byte-order mark before the JSON is tolerated, a second one is not JSON (400)', async () => {
-    const { caseId } = await caseWithStartedRead();
+    const { caseId } = await caseWithStartedRead({}, 'rad-r1');
     const body = '{"source":"pathology","findings":[{"code":"fracture","presence":"present"}]}';
     const send = async (prefix: number[]) =>
       sendRaw(running.baseUrl, 'POST', `/api/v1/cases/${caseId}/reference-standard`, {

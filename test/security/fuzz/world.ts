@@ -1,4 +1,5 @@
-import { type ApiClient, ADMIN, COORDINATOR, QUALITY, radiologist } from '../../support/api.js';
+import { type ApiClient, type Caller, ADMIN, COORDINATOR, QUALITY, radiologist } from '../../support/api.js';
+import { caseSteps } from '../../support/case-steps.js';
 import { BODY_SCHEMAS, type RouteRules, UUID_SHAPED, type Verdict } from './oracle.js';
 
 /**
@@ -6,11 +7,7 @@ import { BODY_SCHEMAS, type RouteRules, UUID_SHAPED, type Verdict } from './orac
  * that path ids name something and valid bodies reach the domain rules. It grows as the fuzz's
  * valid requests are accepted (a new case, a new assignment, a new opinion).
  */
-export interface Caller {
-  sub: string;
-  roles: string[];
-  name?: string;
-}
+export type { Caller };
 
 export const EVERY_ROLE: Caller = {
   sub: 'fz-every-role',
@@ -490,58 +487,32 @@ export function genericRoute(template: string): RouteSpec {
 
 /** Cases in every state the command families need, created through the API as a coordinator and radiologists would. */
 export async function buildWorld(api: ApiClient, world: World): Promise<World> {
-  const post = async (path: string, body: Json, as: Caller): Promise<Json> => {
-    const response = await api.post(path, body, as);
-    if (response.status !== 201)
-      throw new Error(`fixture ${path} answered ${response.status}: ${response.text.slice(0, 300)}`);
-    return response.body;
-  };
+  const steps = caseSteps(() => api);
   const request = async (home: string[], overrides: Json = {}): Promise<CaseRef> => {
-    const body: Json = {
+    const id = await steps.requestCase({
       patientRef: `pt-fixture-${world.cases.length}`,
-      study: {
-        studyInstanceUid: '1.2.840.113619.2.55.3.1',
-        modality: 'DX',
-        bodyRegion: 'wrist',
-        studyDate: '2026-11-18',
-      },
-      clinicalQuestion: 'Scaphoid fracture?',
-      requester: { kind: 'patient', id: 'req-1' },
-      priority: 'routine',
-      readsRequired: 2,
       priorReport: {
         author: 'rad-ext-9',
         findings: [{ code: 'fracture', presence: 'absent' }],
         impression: 'No fracture.',
       },
       ...overrides,
-    };
-    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-    const created = await post('/api/v1/cases', body, COORDINATOR);
-    const ref: CaseRef = { id: created.caseId as string, home, assignments: [], opinions: [] };
+    });
+    const ref: CaseRef = { id, home, assignments: [], opinions: [] };
     world.cases.push(ref);
     return ref;
   };
   const assign = async (ref: CaseRef, readerId: string, role = 'primary', blinded?: boolean) => {
-    const body: Json = { readerId, role, ...(blinded === undefined ? {} : { blinded }) };
-    const created = await post(`/api/v1/cases/${ref.id}/assignments`, body, COORDINATOR);
-    const assignment = { id: created.assignmentId as string, readerId, role };
+    const assignment = { id: await steps.assign(ref.id, readerId, role, { blinded }), readerId, role };
     ref.assignments.push(assignment);
     return assignment;
   };
   const read = (ref: CaseRef, assignment: AssignmentRef) =>
-    post(`/api/v1/cases/${ref.id}/reads`, { assignmentId: assignment.id }, radiologist(assignment.readerId));
-  const opinion = async (ref: CaseRef, assignment: AssignmentRef, presence = 'present') => {
-    const created = await post(
-      `/api/v1/cases/${ref.id}/opinions`,
-      {
-        assignmentId: assignment.id,
-        findings: [{ code: 'fracture', presence }],
-        impression: 'Scaphoid fracture.',
-        confidence: 4,
-      },
-      radiologist(assignment.readerId),
-    );
+    steps.startRead(ref.id, assignment.id, assignment.readerId);
+  const opinion = async (ref: CaseRef, assignment: AssignmentRef) => {
+    const created = await steps.submitOpinion(ref.id, assignment.id, assignment.readerId, {
+      impression: 'Scaphoid fracture.',
+    });
     ref.opinions.push({ id: created.opinionId as string, readerId: assignment.readerId });
     return created;
   };
@@ -568,11 +539,10 @@ export async function buildWorld(api: ApiClient, world: World): Promise<World> {
   // awaiting adjudication, the adjudicator reading.
   const adjudication = await request(['adjudicate', 'escalate', 'read'], { priorReport: undefined });
   await assign(adjudication, 'rad-a2');
-  await post(
-    `/api/v1/cases/${adjudication.id}/escalations`,
-    { level: 'adjudication', reason: 'requester-appeal' },
-    COORDINATOR,
-  );
+  await steps.command(`/api/v1/cases/${adjudication.id}/escalations`, {
+    level: 'adjudication',
+    reason: 'requester-appeal',
+  });
   await read(adjudication, await assign(adjudication, 'rad-adj2', 'adjudicator'));
   // consensus (single read, no prior report), and one more that is closed.
   for (const home of [
@@ -583,7 +553,7 @@ export async function buildWorld(api: ApiClient, world: World): Promise<World> {
     const assignment = await assign(ref, `rad-d${world.cases.length}`);
     await read(ref, assignment);
     await opinion(ref, assignment);
-    if (home.includes('reopen')) await post(`/api/v1/cases/${ref.id}/closure`, {}, COORDINATOR);
+    if (home.includes('reopen')) await steps.command(`/api/v1/cases/${ref.id}/closure`, {});
   }
 
   const projections = await api.get<{ items: Array<{ name: string }> }>('/api/v1/projections', ADMIN);
