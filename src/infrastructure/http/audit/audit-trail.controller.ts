@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ReadingGuard } from '../../../application/case/reading-guard.js';
+import { CaseBlinding } from '../../../application/case/case-blinding.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
 import { ProjectionNotReadyError } from '../../../projections/runner/projection-schemas.js';
 import { pendingReadCaseIds } from '../../../projections/worklist/pending-reads.js';
@@ -11,12 +11,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
-import { caseStreamId } from '../../../domain/case/case.decider.js';
+import { caseStreamId } from '../../../domain/case/case.stream.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
 import {
@@ -30,44 +29,18 @@ import { CaseIdPipe } from '../case/case-id.pipe.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { auditTrailCsv, CSV_CONTENT_TYPE, wantsCsv } from './audit-csv.js';
-import { DEFAULT_LIMIT, encodeCursor, type ListQuery, MAX_LIMIT, parseListQuery } from './audit-query.js';
+import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../validation/query.validators.js';
+import { AuditTrailQueryDto, CaseAuditTrailQueryDto, encodeCursor } from './audit-query.dto.js';
 import { AuditTrailPageDto } from './audit.dto.js';
 import { readModel } from './read-model.js';
 
-const CASE_TRAIL_PARAMETERS = ['actorId', 'type', 'from', 'to', 'limit', 'cursor'] as const;
-const SEARCH_PARAMETERS = ['caseId', 'actorId', 'type', 'from', 'to', 'limit', 'cursor'] as const;
 /** A CSV export without `limit` takes every row, up to this many (then `X-Next-Cursor` says where to go on). */
 const EXPORT_MAX_ROWS = 50_000;
 
-function ListQueries(caseFilter: boolean): MethodDecorator {
+/** What both audit-trail routes answer: JSON pages, or CSV on `Accept: text/csv`. */
+function AuditTrailResponses(): MethodDecorator {
   return (target, key, descriptor) => {
-    if (caseFilter) ApiQuery({ name: 'caseId', required: false, format: 'uuid' })(target, key, descriptor);
-    ApiQuery({ name: 'actorId', required: false, description: 'Who acted, or for whom an integrator acted' })(
-      target,
-      key,
-      descriptor,
-    );
-    ApiQuery({ name: 'type', required: false, example: 'OpinionSubmitted' })(target, key, descriptor);
-    ApiQuery({ name: 'from', required: false, description: 'occurredAt ≥ from (ISO 8601)' })(
-      target,
-      key,
-      descriptor,
-    );
-    ApiQuery({ name: 'to', required: false, description: 'occurredAt ≤ to (ISO 8601)' })(
-      target,
-      key,
-      descriptor,
-    );
-    ApiQuery({
-      name: 'limit',
-      required: false,
-      description: `Default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; a CSV export without it takes every row`,
-    })(target, key, descriptor);
-    ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })(
-      target,
-      key,
-      descriptor,
-    );
     ApiHeader({ name: 'Accept', required: false, description: 'text/csv for the CSV export' })(
       target,
       key,
@@ -90,7 +63,7 @@ export class AuditTrailController {
     private readonly auditTrail: AuditTrailQueries,
     private readonly access: AccessRecorder,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly reading: ReadingGuard,
+    private readonly reading: CaseBlinding,
     private readonly dataSource: DataSource,
     @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
   ) {}
@@ -110,21 +83,20 @@ export class AuditTrailController {
   @Get('cases/:caseId/audit-trail')
   @Allow('read-audit-trail')
   @ApiOperation({ summary: "A case's audit trail, including who read its data" })
-  @ListQueries(false)
+  @AuditTrailResponses()
   @ApiNotFoundResponse({ type: ProblemDto })
   async caseTrail(
     @Param('caseId', CaseIdPipe) caseId: string,
-    @Query() query: Record<string, unknown>,
+    @Query(QueryValidationPipe) query: CaseAuditTrailQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const parsed = parseListQuery(query, CASE_TRAIL_PARAMETERS);
     const { exists } = await this.store.readStream(caseStreamId(caseId), { maxCount: 1 });
     if (!exists) throw new ProblemException(404, 'not-found', `Case ${caseId} does not exist.`);
     await this.reading.assertNotReading(caseId, { id: identity.sub, roles: identity.roles }, 'audit trail');
     const csv = wantsCsv(request);
-    const page = await this.read({ ...parsed, caseId }, csv);
+    const page = await this.read({ ...query, caseId }, csv);
     await this.recordAccess(request, identity, 'audit-trail', caseId);
     return this.respond(page, csv, reply, `audit-trail-${caseId}.csv`);
   }
@@ -132,25 +104,24 @@ export class AuditTrailController {
   @Get('audit-trail')
   @Allow('read-audit-trail')
   @ApiOperation({ summary: 'Search the audit trail across cases by case, actor, type and time' })
-  @ListQueries(true)
+  @AuditTrailResponses()
   async search(
-    @Query() query: Record<string, unknown>,
+    @Query(QueryValidationPipe) query: AuditTrailQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const parsed = parseListQuery(query, SEARCH_PARAMETERS);
     const csv = wantsCsv(request);
     const pending = await this.pendingReads(identity);
-    const page = await this.read(parsed, csv);
+    const page = await this.read(query, csv);
     // Rows of a case the caller is still reading blinded are left out (the cursor still moves past them).
     if (pending.size > 0) page.items = page.items.filter((item) => !item.caseId || !pending.has(item.caseId));
-    await this.recordAccess(request, identity, 'audit-search', parsed.caseId);
+    await this.recordAccess(request, identity, 'audit-search', query.caseId);
     return this.respond(page, csv, reply, 'audit-trail.csv');
   }
 
-  private async read(query: ListQuery, csv: boolean): Promise<Page<AuditTrailItem>> {
-    const { after, limit, ...filter } = query;
+  private async read(query: AuditTrailQueryDto, csv: boolean): Promise<Page<AuditTrailItem>> {
+    const { cursor: after, limit, ...filter } = query;
     if (!csv || limit !== undefined) {
       return readModel(() => this.auditTrail.list(filter, { after, limit: limit ?? DEFAULT_LIMIT }));
     }

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { CaseAggregate } from '../../../application/case/case.aggregate.js';
 import { ReaderMetricsProjection } from '../../../projections/reader-metrics/reader-metrics.projection.js';
 import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { CaseModule } from '../case/case.module.js';
+import { QUERY_VOCABULARIES, type QueryVocabularies } from '../validation/query-validation.pipe.js';
+import { BODY_REGIONS, FINDING_CODES } from './reader-metrics-query.dto.js';
 import { ReaderMetricsController } from './reader-metrics.controller.js';
 
 /**
@@ -12,7 +15,18 @@ import { ReaderMetricsController } from './reader-metrics.controller.js';
 @Module({
   imports: [CaseModule],
   controllers: [ReaderMetricsController],
-  providers: [ReaderMetricsProjection, ReaderMetricsQueries],
+  providers: [
+    ReaderMetricsProjection,
+    ReaderMetricsQueries,
+    {
+      provide: QUERY_VOCABULARIES,
+      useFactory: ({ policy }: CaseAggregate): QueryVocabularies => ({
+        [BODY_REGIONS]: policy.bodyRegions,
+        [FINDING_CODES]: policy.findingVocabulary.map(({ code }) => code),
+      }),
+      inject: [CaseAggregate],
+    },
+  ],
   exports: [ReaderMetricsQueries],
 })
 export class ReaderMetricsModule {}

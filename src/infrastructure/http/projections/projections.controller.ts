@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -15,7 +16,8 @@ import {
 import { Allow } from '../../auth/allow.decorator.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
-import { ProjectionsStatusDto, RebuildAcceptedDto } from './projections.dto.js';
+import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
+import { ProjectionsQueryDto, ProjectionsStatusDto, RebuildAcceptedDto } from './projections.dto.js';
 
 @ApiTags('projections')
 @Controller('api/v1/projections')
@@ -26,7 +28,8 @@ export class ProjectionsController {
   @Allow('read-projection-status')
   @ApiOperation({ summary: 'State, checkpoint and lag of every projection' })
   @ApiOkResponse({ type: ProjectionsStatusDto })
-  status(): Promise<ProjectionsStatus> {
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'A query parameter (this route takes none)' })
+  status(@Query(QueryValidationPipe) _query: ProjectionsQueryDto): Promise<ProjectionsStatus> {
     return this.runner.status();
   }
 

@@ -62,3 +62,6 @@ export class RebuildAcceptedDto {
   @ApiProperty({ enum: STATES, example: 'rebuilding' })
   state!: string;
 }
+
+/** `GET /api/v1/projections` takes no query parameters: any is refused, as on every list. */
+export class ProjectionsQueryDto {}

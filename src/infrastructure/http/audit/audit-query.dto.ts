@@ -1,0 +1,86 @@
+import type { AccessLogFilter } from '../../../projections/access-log/access-log.queries.js';
+import type { AuditTrailFilter } from '../../../projections/audit-trail/audit-trail.queries.js';
+import {
+  ActorIdParameter,
+  CursorParameter,
+  DateTimeParameter,
+  DEFAULT_LIMIT,
+  LimitParameter,
+  MAX_LIMIT,
+  NotBefore,
+  PatternParameter,
+  UuidParameter,
+} from '../validation/query.validators.js';
+
+const POSITION = /^[1-9]\d{0,17}$/;
+const CURSOR_PREFIX = 'after:';
+
+/** Opaque and URL-safe: base64url of the last position of the page. */
+export function encodeCursor(position: bigint): string {
+  return Buffer.from(`${CURSOR_PREFIX}${position}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): bigint | undefined {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded.startsWith(CURSOR_PREFIX)) return undefined;
+  const position = decoded.slice(CURSOR_PREFIX.length);
+  return POSITION.test(position) ? BigInt(position) : undefined;
+}
+
+/** `?actorId=&from=&to=&limit=&cursor=`: what every audit list takes. */
+class AuditListQueryDto {
+  @ActorIdParameter({ description: 'Who acted, or for whom an integrator acted' })
+  actorId?: string;
+
+  @DateTimeParameter({ description: 'occurredAt ≥ from (ISO 8601)' })
+  from?: Date;
+
+  @DateTimeParameter({ description: 'occurredAt ≤ to (ISO 8601)' })
+  @NotBefore('from')
+  to?: Date;
+
+  @LimitParameter({
+    description: `Default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; a CSV export without it takes every row`,
+  })
+  limit?: number;
+
+  @CursorParameter(decodeCursor)
+  cursor?: bigint;
+}
+
+/** One case's audit trail: the case is in the path. */
+export class CaseAuditTrailQueryDto extends AuditListQueryDto implements AuditTrailFilter {
+  @PatternParameter(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'an event type name, e.g. OpinionSubmitted', {
+    example: 'OpinionSubmitted',
+  })
+  type?: string;
+}
+
+/** The audit trail across cases. */
+export class AuditTrailQueryDto extends CaseAuditTrailQueryDto {
+  @UuidParameter()
+  caseId?: string;
+}
+
+/** The access log: reads, with no event type. */
+export class AccessLogQueryDto implements AccessLogFilter {
+  @UuidParameter()
+  caseId?: string;
+
+  @ActorIdParameter({ description: 'Who read, or for whom an integrator read' })
+  actorId?: string;
+
+  @DateTimeParameter({ description: 'accessedAt ≥ from (ISO 8601)' })
+  from?: Date;
+
+  @DateTimeParameter({ description: 'accessedAt ≤ to (ISO 8601)' })
+  @NotBefore('from')
+  to?: Date;
+
+  @LimitParameter()
+  limit?: number;
+
+  @CursorParameter(decodeCursor)
+  cursor?: bigint;
+}

@@ -1,0 +1,59 @@
+import { FLAG_ID_PATTERN } from '../../../domain/opinion-shopping/flag-review.js';
+import {
+  SHOPPING_RULES,
+  type ShoppingRule,
+} from '../../../domain/opinion-shopping/opinion-shopping.policy.js';
+import {
+  FLAG_STATUSES,
+  type FlagFilter,
+  type FlagPosition,
+  type FlagStatus,
+} from '../../../projections/opinion-shopping/opinion-shopping.queries.js';
+import {
+  CursorParameter,
+  LimitParameter,
+  OneOfParameter,
+  PatternParameter,
+} from '../validation/query.validators.js';
+
+const PATIENT_REF = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Opaque and URL-safe: base64url of the last item's (raisedAt, flagId). */
+export function encodeFlagCursor(position: FlagPosition): string {
+  return Buffer.from(JSON.stringify([position.raisedAt, position.flagId]), 'utf8').toString('base64url');
+}
+
+export function decodeFlagCursor(cursor: string): FlagPosition | undefined {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    const [raisedAt, flagId] = decoded as unknown[];
+    if (typeof raisedAt !== 'string' || typeof flagId !== 'string' || !FLAG_ID_PATTERN.test(flagId))
+      return undefined;
+    const time = Date.parse(raisedAt);
+    return Number.isFinite(time) ? { raisedAt: new Date(time).toISOString(), flagId } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `GET /api/v1/opinion-shopping/flags`: filters and page. */
+export class ShoppingFlagsQueryDto implements FlagFilter {
+  @OneOfParameter(FLAG_STATUSES, { description: 'open: not reviewed yet' })
+  status?: FlagStatus;
+
+  @PatternParameter(PATIENT_REF, `a patient reference (${PATIENT_REF.source})`, {
+    description: 'A pseudonymous patient reference (never logged)',
+  })
+  patientRef?: string;
+
+  @OneOfParameter(SHOPPING_RULES)
+  rule?: ShoppingRule;
+
+  @LimitParameter()
+  limit?: number;
+
+  @CursorParameter(decodeFlagCursor)
+  cursor?: FlagPosition;
+}
