@@ -15,6 +15,7 @@ export {
   type Role,
   type Severity,
   type ShownMaterial,
+  type AssignmentEndReason,
 } from './case/case.values.js';
 export { CASE_ERROR_CODES } from './case/case.errors.js';
 export { defaultCasePolicy, type CasePolicy } from './case/case.policy.js';
@@ -42,6 +43,7 @@ export {
   type SecondOpinionRequested,
   type Signature,
   type SlaBreached,
+  type AssignmentEnded,
 } from './case/case.events.js';
 export { EventSchemaError, upcastCaseEvent, type CaseEventUpcasters } from './case/case.upcasters.js';
 export { currentConsensus, currentReferenceStandard, type Case } from './case/case.state.js';

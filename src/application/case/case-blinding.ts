@@ -21,7 +21,7 @@ export class CaseBlinding {
     const state = this.aggregate.fold((await this.store.readStream(caseStreamId(caseId))).events);
     if (!state.exists) return false;
     try {
-      return caseViewFor(state, viewer).visibility === 'reading';
+      return caseViewFor(state, viewer).visibility !== 'full';
     } catch (error) {
       // A radiologist not assigned to the case: not reading it (the route's own rules answer).
       if (error instanceof DomainError && error.code === 'not-your-assignment') return false;

@@ -62,16 +62,20 @@ export interface ReadingMaterials {
   adjudication?: { selectedOpinionId?: string; findings: Finding[]; rationale: string };
 }
 
-/** The materials behind `shown`, exactly: nothing that is not listed in it. */
-export function materialsShown(state: Case, shown: readonly ShownMaterial[]): ReadingMaterials {
+/** The materials behind `shown` in `round` (the current one by default), exactly: nothing that is not listed in it. */
+export function materialsShown(
+  state: Case,
+  shown: readonly ShownMaterial[],
+  round = state.round,
+): ReadingMaterials {
   const { priorReport, study, clinicalQuestion } = state.request;
-  const adjudication = currentRound(state).adjudication;
+  const adjudication = state.rounds[round - 1]?.adjudication;
   return {
     study,
     clinicalQuestion,
     ...(shown.includes('prior-report') && priorReport && { priorReport }),
     ...(shown.includes('primary-opinions') && {
-      opinions: roundOpinions(state, 'primary').map(({ opinionId, findings, impression }) => ({
+      opinions: roundOpinions(state, 'primary', round).map(({ opinionId, findings, impression }) => ({
         opinionId,
         findings,
         impression,

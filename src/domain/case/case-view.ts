@@ -1,4 +1,5 @@
 import { materialsShown, shownFor, type ReadingMaterials } from './blinding.js';
+import { hasSubmitted } from './assignment-ending.js';
 import { caseError } from './case.errors.js';
 import { READING_ROLES } from './case.lifecycle.js';
 import {
@@ -60,11 +61,13 @@ export interface FullCaseView {
 }
 
 /**
- * What a reader sees while its read is pending: its own assignment and the materials its read
- * shows, nothing else (no other reader, opinion, discordance, consensus or reference standard).
+ * What a reader sees while it has a read that it has not submitted, pending (`reading`) or ended
+ * without a submission (`blinded`: unassigned, or ended by consensus, closure or withdrawal): its
+ * own assignment and the materials that read shows, nothing else (no other reader, opinion,
+ * discordance, adjudication, consensus, outcome or reference standard).
  */
 export interface ReadingCaseView {
-  visibility: 'reading';
+  visibility: 'reading' | 'blinded';
   caseId: string;
   status: CaseStatus;
   round: number;
@@ -83,36 +86,63 @@ export const isAssignedReader = (state: Case, readerId: string): boolean =>
     (assignment) => assignment.readerId === readerId && assignment.status === 'open',
   );
 
-/** The viewer's read that has yet to be submitted while the case is still being read. */
-const pendingRead = (state: Case, viewerId: string): Assignment | undefined =>
-  READING_ROLES[state.status] &&
-  roundAssignments(state).find(
-    (assignment) =>
-      assignment.readerId === viewerId && assignment.status === 'open' && assignment.opinionId === undefined,
-  );
+/** One assignment as the blinding rule needs it: whose, which round, whether it was submitted. */
+export interface ReaderRecord {
+  readerId: string;
+  round?: number;
+  submitted: boolean;
+}
 
 /**
- * The case as `viewer` may see it. Blinding follows the person, not the token: whoever holds a
- * pending read sees only what that read shows, whatever other roles its token carries. A
- * radiologist (and nothing else) who holds no assignment sees nothing.
+ * The blinding rule, for every endpoint and every status: a person who has held an assignment in
+ * a round and did not submit in that round sees no more than what its own read showed — before
+ * and after consensus, after closure and after reopening, whatever other roles its token carries.
+ */
+export function isBlindedViewer(records: readonly ReaderRecord[], viewerId: string): boolean {
+  const mine = records.filter((record) => record.readerId === viewerId);
+  const submittedIn = new Set(mine.filter((record) => record.submitted).map((record) => record.round));
+  return mine.some((record) => !record.submitted && !submittedIn.has(record.round));
+}
+
+export const readerRecords = (state: Case): ReaderRecord[] =>
+  [...state.assignments.values()].map((assignment) => ({
+    readerId: assignment.readerId,
+    round: assignment.round,
+    submitted: hasSubmitted(state, assignment),
+  }));
+
+/**
+ * The case as `viewer` may see it. Blinding follows the person, not the token (isBlindedViewer).
+ * A radiologist (and nothing else) that never held an assignment on the case, or was unassigned
+ * from every one, sees nothing.
  */
 export function caseViewFor(state: Case, viewer: CaseViewer): CaseView {
-  const pending = pendingRead(state, viewer.id);
-  if (pending) return readingView(state, pending);
+  const mine = [...state.assignments.values()].filter((assignment) => assignment.readerId === viewer.id);
   const radiologistOnly = viewer.roles.every((role) => role === 'radiologist');
-  if (radiologistOnly && !isAssignedReader(state, viewer.id)) {
+  if (radiologistOnly && !mine.some((assignment) => assignment.status !== 'unassigned')) {
     throw caseError(
       'not-your-assignment',
       `Reader ${viewer.id} holds no assignment on case ${state.caseId}; a radiologist sees only the cases it is assigned to.`,
     );
   }
+  if (isBlindedViewer(readerRecords(state), viewer.id)) return blindedView(state, mine);
   return fullView(state);
 }
 
-function readingView(state: Case, assignment: Assignment): ReadingCaseView {
+/** The reader's unsubmitted assignment that matters most: a pending one, else the latest one. */
+function blindedView(state: Case, mine: readonly Assignment[]): ReadingCaseView {
+  const unsubmitted = mine.filter((assignment) => !hasSubmitted(state, assignment));
+  const pending = unsubmitted.find(
+    (assignment) =>
+      assignment.status === 'open' &&
+      assignment.round === state.round &&
+      READING_ROLES[state.status]?.includes(assignment.role),
+  );
+  const assignment =
+    pending ?? unsubmitted.findLast((candidate) => candidate.status !== 'unassigned') ?? unsubmitted.at(-1)!;
   const { caseId, status, round, request } = state;
   return {
-    visibility: 'reading',
+    visibility: pending ? 'reading' : 'blinded',
     caseId,
     status,
     round,
@@ -120,7 +150,10 @@ function readingView(state: Case, assignment: Assignment): ReadingCaseView {
     priority: request.priority,
     dueAt: request.dueAt,
     assignment,
-    materials: materialsShown(state, shownFor(assignment, state)),
+    // A pending read shows what a read started now would; an ended one what it was shown.
+    materials: pending
+      ? materialsShown(state, shownFor(pending, state))
+      : materialsShown(state, assignment.shown, assignment.round),
   };
 }
 

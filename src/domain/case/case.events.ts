@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../shared/decider.js';
 import type { Finding, FindingDisagreement } from './findings.js';
 import type {
+  AssignmentEndReason,
   ConsensusMethod,
   EscalationLevel,
   EscalationReason,
@@ -171,6 +172,15 @@ export type ReferenceStandardRecorded = DomainEvent<
 
 export type SlaBreached = DomainEvent<'SlaBreached', { dueAt: string; detectedAt: string }>;
 
+/**
+ * The engine ended an assignment whose reader never submitted, because the case no longer needs
+ * it: the record says the read was never submitted and why it ended.
+ */
+export type AssignmentEnded = DomainEvent<
+  'AssignmentEnded',
+  { assignmentId: string; readerId: string; role: ReaderRole; round: number; reason: AssignmentEndReason }
+>;
+
 export type CaseEvent =
   | SecondOpinionRequested
   | ReaderAssigned
@@ -187,7 +197,8 @@ export type CaseEvent =
   | CaseWithdrawn
   | AddendumAppended
   | ReferenceStandardRecorded
-  | SlaBreached;
+  | SlaBreached
+  | AssignmentEnded;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -209,6 +220,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS: Record<CaseEventType, number> = {
   AddendumAppended: 1,
   ReferenceStandardRecorded: 1,
   SlaBreached: 1,
+  AssignmentEnded: 1,
 };
 
 export const CASE_EVENT_TYPES = Object.keys(CASE_EVENT_SCHEMA_VERSIONS) as CaseEventType[];

@@ -14,10 +14,10 @@ import type {
   SecondOpinionRequested,
   SlaBreached,
 } from './case.events.js';
-import type { CaseStatus, ReaderRole, ShownMaterial } from './case.values.js';
+import type { AssignmentEndReason, CaseStatus, ReaderRole, ShownMaterial } from './case.values.js';
 import { SHOWN_MATERIALS } from './case.values.js';
 
-/** `ended`: closed by the case (withdrawal, reopening, escalation to a panel), not by a coordinator. */
+/** `ended`: closed by the case (consensus, closure, withdrawal, reopening, escalation to a panel), not by a coordinator. */
 export type AssignmentStatus = 'open' | 'ended' | 'unassigned';
 
 export interface Assignment {
@@ -28,6 +28,8 @@ export interface Assignment {
   readonly blinded: boolean;
   readonly status: AssignmentStatus;
   readonly unassignReason?: string;
+  /** Why the engine ended it unsubmitted (AssignmentEnded); absent for endings older than that event. */
+  readonly endReason?: AssignmentEndReason;
   readonly readStarted: boolean;
   /** Everything shown so far (every ReadStarted and PriorReportReviewed), in vocabulary order. */
   readonly shown: readonly ShownMaterial[];
@@ -195,6 +197,11 @@ function evolveExisting(state: Case, event: Exclude<CaseEvent, { type: 'SecondOp
       return { ...state, referenceStandards: [...state.referenceStandards, event.data] };
     case 'SlaBreached':
       return { ...state, slaBreach: event.data };
+    case 'AssignmentEnded':
+      return updateAssignment(state, event.data.assignmentId, () => ({
+        status: 'ended',
+        endReason: event.data.reason,
+      }));
     default:
       return assertNever(event, 'case event');
   }

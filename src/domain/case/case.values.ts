@@ -107,3 +107,7 @@ export const isOneOf = <Value extends string | number>(
   values: readonly Value[],
   value: unknown,
 ): value is Value => (values as readonly unknown[]).includes(value);
+
+/** Why the engine ended an unsubmitted assignment (AssignmentEnded). */
+export const ASSIGNMENT_END_REASONS = ['consensus-reached', 'case-closed', 'case-withdrawn'] as const;
+export type AssignmentEndReason = (typeof ASSIGNMENT_END_REASONS)[number];

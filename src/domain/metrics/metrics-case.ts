@@ -147,6 +147,7 @@ export function evolveMetricsCase(
     case 'CaseWithdrawn':
     case 'AddendumAppended':
     case 'SlaBreached':
+    case 'AssignmentEnded':
       return record;
     default:
       return assertNever(event, 'case event');

@@ -26,7 +26,7 @@ import {
 import { instantOf, periodOf } from './time.js';
 
 /**
- * Per-reader accuracy metrics (projections.md "Radiologist accuracy metrics"), computed from the
+ * Per-reader accuracy metrics (docs/projections.md "Radiologist accuracy metrics"), computed from the
  * facts of each case. A projection keeps one `MetricsCase` per case (see metrics-case.ts, which
  * folds them from the case's events) and calls `computeReaderMetrics` when asked.
  *
@@ -137,7 +137,7 @@ export interface ReaderMetricsOptions {
   readonly radpeerScoresNeedingArbitration?: readonly RadpeerScore[];
 }
 
-// Output: the response shape of projections.md
+// Output: the response shape of docs/projections.md
 
 export interface AccuracyFigures {
   readonly reference: Reference;

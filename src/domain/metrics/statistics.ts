@@ -1,5 +1,5 @@
 /**
- * The statistics behind reader metrics (projections.md "Radiologist accuracy metrics"). Pure
+ * The statistics behind reader metrics (docs/projections.md "Radiologist accuracy metrics"). Pure
  * numbers in, full-precision numbers out; only `roundForResponse` rounds, for the HTTP layer.
  */
 
@@ -26,7 +26,7 @@ function assertCount(value: number, what: string): void {
 }
 
 /**
- * Wilson score interval, exactly projections.md: centre (p̂ + z²/2n)/(1 + z²/n), half-width
+ * Wilson score interval, exactly docs/projections.md: centre (p̂ + z²/2n)/(1 + z²/n), half-width
  * z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²), clamped to [0, 1]. n = 0 → all null (nothing to estimate).
  */
 export function wilsonInterval(successes: number, n: number, z: number = Z_95): Interval {

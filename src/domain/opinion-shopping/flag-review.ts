@@ -2,7 +2,7 @@ import type { Decider, DomainEvent } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 
 /**
- * A quality-committee review of an opinion-shopping flag (projections.md): an event of its own,
+ * A quality-committee review of an opinion-shopping flag (docs/projections.md): an event of its own,
  * `ShoppingFlagReviewed`, in the stream `flag-<flagId>`. A flag may be reviewed again (the
  * committee changes its mind, or follows up); the flag shows its latest disposition. Whether the
  * flag exists is a fact of the read model, checked by the application before it decides.

@@ -1,7 +1,7 @@
 import { defaultCasePolicy } from '../case/case.policy.js';
 import type { FindingVocabulary } from '../case/findings.js';
 
-/** The rules of projections.md "Opinion-shopping detection". */
+/** The rules of docs/projections.md "Opinion-shopping detection". */
 export const SHOPPING_RULES = ['OS-1', 'OS-2', 'OS-3', 'OS-4', 'OS-5'] as const;
 export type ShoppingRule = (typeof SHOPPING_RULES)[number];
 
@@ -28,7 +28,7 @@ export interface ShoppingPolicy {
 }
 
 /**
- * Defaults of projections.md, anchored in prescription-monitoring "doctor shopping" rules (e.g.
+ * Defaults of docs/projections.md, anchored in prescription-monitoring "doctor shopping" rules (e.g.
  * 4 prescribers × 4 pharmacies in 365 days, 5 × 5 in 90 days).
  */
 export const defaultShoppingPolicy: ShoppingPolicy = {

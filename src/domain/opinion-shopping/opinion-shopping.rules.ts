@@ -10,7 +10,7 @@ import {
 } from './opinion-shopping.policy.js';
 
 /**
- * Opinion-shopping detection (projections.md), as a pure function of a patient's history: a
+ * Opinion-shopping detection (docs/projections.md), as a pure function of a patient's history: a
  * projection calls `evaluate` after each relevant event for the affected patient and upserts the
  * flags by `flagId`. Flags are prompts for the quality committee, never accusations.
  *

@@ -8,6 +8,12 @@ export interface WorklistReader {
   role: ReaderRole;
   blinded: boolean;
   submitted: boolean;
+  round?: number;
+  /**
+   * Set when the assignment ended without a submission (unassigned, ended by the case): the reader
+   * is no longer listed, but stays blinded on this case (isBlindedViewer).
+   */
+  ended?: true;
 }
 
 /** One row per case (docs/projections.md "Case worklist"). */
@@ -58,23 +64,35 @@ export function applyToWorklistRow(
       return {
         ...row,
         status: row.status === 'requested' ? 'in-review' : row.status,
-        readers: [...row.readers, { assignmentId, readerId, role, blinded, submitted: false }],
+        readers: [
+          ...row.readers,
+          { assignmentId, readerId, role, blinded, submitted: false, round: event.data.round },
+        ],
       };
     }
     case 'ReaderUnassigned':
+    case 'AssignmentEnded':
       return {
         ...row,
-        readers: row.readers.filter((reader) => reader.assignmentId !== event.data.assignmentId),
+        readers: endReaders(row.readers, (reader) => reader.assignmentId === event.data.assignmentId),
       };
     case 'OpinionSubmitted':
-      return { ...row, readers: markSubmitted(row.readers, event.data.assignmentId) };
+      return {
+        ...row,
+        readers: submitted(
+          row.readers,
+          event.data.readerId,
+          (reader) => reader.assignmentId === event.data.assignmentId,
+        ),
+      };
     case 'AdjudicationDecided':
       return {
         ...row,
-        readers: row.readers.map((reader) =>
-          reader.role === 'adjudicator' && reader.readerId === event.data.adjudicatorId
-            ? { ...reader, submitted: true }
-            : reader,
+        readers: submitted(
+          row.readers,
+          event.data.adjudicatorId,
+          (reader) =>
+            reader.role === 'adjudicator' && reader.readerId === event.data.adjudicatorId && !reader.ended,
         ),
       };
     case 'CaseEscalated': {
@@ -82,7 +100,7 @@ export function applyToWorklistRow(
       // A panel takes over from the adjudicator, whose assignment ends.
       const readers =
         event.data.level === 'panel'
-          ? row.readers.filter((reader) => reader.role !== 'adjudicator')
+          ? endReaders(row.readers, (reader) => reader.role === 'adjudicator')
           : row.readers;
       return { ...row, status, readers };
     }
@@ -95,12 +113,12 @@ export function applyToWorklistRow(
         ...row,
         status: 'in-review',
         round: event.data.round,
-        readers: [],
+        readers: endReaders(row.readers, () => true).filter((reader) => !reader.submitted),
         consensusAt: null,
         outcome: null,
       };
     case 'CaseWithdrawn':
-      return { ...row, status: 'withdrawn', readers: [] };
+      return { ...row, status: 'withdrawn', readers: endReaders(row.readers, () => true) };
     case 'SlaBreached':
       return { ...row, slaBreachedAt: event.data.detectedAt };
     case 'ReadStarted':
@@ -114,8 +132,21 @@ export function applyToWorklistRow(
   }
 }
 
-function markSubmitted(readers: WorklistReader[], assignmentId: string): WorklistReader[] {
-  return readers.map((reader) =>
-    reader.assignmentId === assignmentId ? { ...reader, submitted: true } : reader,
-  );
+/** Ends the matching readers: the submitted ones leave the row, the others stay as ended (still blinded). */
+function endReaders(readers: WorklistReader[], which: (reader: WorklistReader) => boolean): WorklistReader[] {
+  return readers.flatMap((reader) => {
+    if (!which(reader) || reader.ended) return [reader];
+    return reader.submitted ? [] : [{ ...reader, ended: true as const }];
+  });
+}
+
+/** Marks the submission; an ended unsubmitted entry of the same reader (unassigned, then assigned again) goes. */
+function submitted(
+  readers: WorklistReader[],
+  readerId: string,
+  which: (reader: WorklistReader) => boolean,
+): WorklistReader[] {
+  return readers
+    .filter((reader) => !(reader.readerId === readerId && reader.ended && !reader.submitted))
+    .map((reader) => (which(reader) ? { ...reader, submitted: true } : reader));
 }

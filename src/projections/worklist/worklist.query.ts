@@ -1,4 +1,5 @@
 import type { CaseStatus, Outcome, Priority } from '../../domain/case/case.values.js';
+import { isBlindedViewer } from '../../domain/case/case-view.js';
 import type { WorklistReader } from './worklist-row.js';
 
 export interface WorklistFilter {
@@ -8,6 +9,8 @@ export interface WorklistFilter {
   overdue?: boolean;
   /** Only cases this reader is assigned to (radiologists). */
   assignedTo?: string;
+  /** Who asks: where it is a blinded reader (isBlindedViewer), its row shows nothing of the others. */
+  viewerId?: string;
   limit: number;
   after?: { requestedAt: string; caseId: string };
 }
@@ -51,10 +54,11 @@ export async function listWorklist(
   };
   if (filter.status) conditions.push(`status = ${parameter(filter.status)}`);
   if (filter.priority) conditions.push(`priority = ${parameter(filter.priority)}`);
-  if (filter.readerId)
-    conditions.push(`readers @> ${parameter(JSON.stringify([{ readerId: filter.readerId }]))}::jsonb`);
-  if (filter.assignedTo)
-    conditions.push(`readers @> ${parameter(JSON.stringify([{ readerId: filter.assignedTo }]))}::jsonb`);
+  // A reader whose assignment ended unsubmitted stays in the row (for blinding) but is no longer on the case.
+  const onCase = (readerId: string): string =>
+    `jsonb_path_exists(readers, '$[*] ? (@.readerId == $r && !exists(@.ended))', jsonb_build_object('r', ${parameter(readerId)}::text))`;
+  if (filter.readerId) conditions.push(onCase(filter.readerId));
+  if (filter.assignedTo) conditions.push(onCase(filter.assignedTo));
   const overdue = `(due_at IS NOT NULL AND due_at < now() AND status NOT IN ('consensus', 'closed', 'withdrawn'))`;
   if (filter.overdue !== undefined) conditions.push(filter.overdue ? overdue : `NOT ${overdue}`);
   if (filter.after) {
@@ -71,20 +75,25 @@ export async function listWorklist(
     parameters,
   );
   const page = rows.slice(0, filter.limit);
-  const items = page.map((row) => ({
-    caseId: row.case_id,
-    status: row.status,
-    priority: row.priority,
-    dueAt: row.due_at?.toISOString() ?? null,
-    overdue: row.overdue,
-    readers: row.readers
-      // A radiologist sees only itself among the readers: who else reads, and whether they are done, is not its business.
-      .filter((reader) => !filter.assignedTo || reader.readerId === filter.assignedTo)
-      .map(({ readerId, role, blinded, submitted }) => ({ readerId, role, blinded, submitted })),
-    requestedAt: row.requested_at.toISOString(),
-    ...(row.consensus_at && { consensusAt: row.consensus_at.toISOString() }),
-    ...(row.outcome && { outcome: row.outcome }),
-  }));
+  const items = page.map((row) => {
+    const blinded = filter.viewerId !== undefined && isBlindedViewer(row.readers, filter.viewerId);
+    // A radiologist, or a blinded reader, sees only itself among the readers.
+    const only = blinded ? filter.viewerId : filter.assignedTo;
+    return {
+      caseId: row.case_id,
+      status: row.status,
+      priority: row.priority,
+      dueAt: row.due_at?.toISOString() ?? null,
+      overdue: row.overdue,
+      readers: row.readers
+        .filter((reader) => !reader.ended && (!only || reader.readerId === only))
+        .map(({ readerId, role, blinded, submitted }) => ({ readerId, role, blinded, submitted })),
+      requestedAt: row.requested_at.toISOString(),
+      // What the case came to is hidden from a reader that never submitted its read.
+      ...(!blinded && row.consensus_at && { consensusAt: row.consensus_at.toISOString() }),
+      ...(!blinded && row.outcome && { outcome: row.outcome }),
+    };
+  });
   const lastRow = rows.length > filter.limit ? page.at(-1) : undefined;
   return {
     items,

@@ -174,7 +174,7 @@ describe('caseViewFor', () => {
     );
   });
 
-  it('shows everything to a reader who never submitted once the case has reached consensus', () => {
+  it('keeps a reader who never submitted blinded once the case has reached consensus', () => {
     const state = caseAfter([
       requested({ readsRequired: 2 }),
       ...hasRead('rad-a', [present('fracture')]),
@@ -188,7 +188,10 @@ describe('caseViewFor', () => {
         outcome: 'no-prior',
       }),
     ]);
-    expect(caseViewFor(state, { id: 'rad-b', roles: ['radiologist'] }).visibility).toBe('full');
+    const view = caseViewFor(state, { id: 'rad-b', roles: ['radiologist'] });
+    expect(view.visibility).toBe('blinded');
+    expect(JSON.stringify(view)).not.toContain('op-rad-a');
+    expect(view).not.toHaveProperty('consensus');
   });
 });
 

@@ -17,6 +17,8 @@ import {
   defaultCasePolicy,
   type Actor,
   type AddendumAppended,
+  type AssignmentEnded,
+  type AssignmentEndReason,
   type AdjudicationDecided,
   type Case,
   type CaseClosed,
@@ -262,6 +264,15 @@ export const referenceRecorded = (
 ): ReferenceStandardRecorded => ({
   type: 'ReferenceStandardRecorded',
   data: { source, findings, recordedBy, ...(note !== undefined && { note }) },
+});
+
+export const assignmentEnded = (
+  readerId: string,
+  reason: AssignmentEndReason,
+  { role = 'primary', round = 1 }: { role?: ReaderRole; round?: number } = {},
+): AssignmentEnded => ({
+  type: 'AssignmentEnded',
+  data: { assignmentId: assignmentIdOf(readerId), readerId, role, round, reason },
 });
 
 export const slaBreached = (detectedAt: string, dueAt = ROUTINE_DUE_AT): SlaBreached => ({

@@ -50,6 +50,7 @@ describe('upcasting stored case events', () => {
         'AddendumAppended',
         'ReferenceStandardRecorded',
         'SlaBreached',
+        'AssignmentEnded',
       ].sort(),
     );
     expect(new Set(Object.values(CASE_EVENT_SCHEMA_VERSIONS))).toEqual(new Set([1]));

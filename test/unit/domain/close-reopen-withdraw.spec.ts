@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { currentConsensus } from '../../../src/domain/index.js';
 import {
+  assignmentEnded,
   PRIOR,
   absent,
   assign,
@@ -133,12 +134,17 @@ describe('ReopenCase', () => {
 
 describe('WithdrawCase', () => {
   it.each([
-    { state: 'requested', history: [oneRead] },
-    { state: 'in-review', history: [oneRead, ...reading('rad-a')] },
-  ])('withdraws a case $state', ({ history }) => {
+    { state: 'requested', history: [oneRead], ended: [] },
+    {
+      state: 'in-review',
+      history: [oneRead, ...reading('rad-a')],
+      // The read never submitted is ended by its own event, with the reason.
+      ended: [assignmentEnded('rad-a', 'case-withdrawn')],
+    },
+  ])('withdraws a case $state', ({ history, ended }) => {
     given(history)
       .when(withdrawCase('Patient moved abroad'))
-      .then([withdrawn('Patient moved abroad')]);
+      .then([withdrawn('Patient moved abroad'), ...ended]);
   });
 
   it('ends every open assignment, and nothing is accepted afterwards', () => {

@@ -61,7 +61,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
     if (stored.length === 0) throw new DomainError('not-found', `Case ${caseId} does not exist.`);
     const current = this.aggregate.fold(stored);
     // Whoever still has a blinded read to do on this case must not see its record (prior report, opinions).
-    if (current.exists && caseViewFor(current, viewer).visibility === 'reading') {
+    if (current.exists && caseViewFor(current, viewer).visibility !== 'full') {
       throw new DomainError(
         'not-your-assignment',
         'You hold a read on this case that is not submitted yet; its history is hidden until you submit.',

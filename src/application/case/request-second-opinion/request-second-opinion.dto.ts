@@ -89,6 +89,17 @@ export class PriorReportDto {
 }
 
 export class RequestSecondOpinionDto extends CommandBodyDto {
+  // CommandBodyDto's field (its validation applies), described with the due time it decides here.
+  @ApiPropertyOptional({
+    description:
+      'When the request was made (imported history). Integrators only; never in the future. Default: server time. ' +
+      'dueAt = occurredAt + the SLA of the priority (slaHours), counted from occurredAt, not from when it was sent. ' +
+      "Exception: when occurredAt lies more than importedHistoryThresholdHours (case policy, default 1 hour) before the server's time, " +
+      'the request is imported history: dueAt is null and no SLA applies (never overdue, no SlaBreached).',
+    example: '2026-11-20T09:30:00Z',
+  })
+  override occurredAt?: string;
+
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'Client-chosen case id (idempotent integration); generated when absent',
