@@ -1,14 +1,4 @@
-import type { Finding } from './findings.js';
-import type { PriorReport, PriorReportScore, Requester, Study } from './case.events.js';
-import type {
-  EscalationLevel,
-  EscalationReason,
-  Priority,
-  RadpeerScore,
-  ReaderRole,
-  ReferenceStandardSource,
-  Role,
-} from './case.values.js';
+import type { Role } from './case.values.js';
 
 export type { Role } from './case.values.js';
 

@@ -9,7 +9,8 @@ import {
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ROLES, type Role } from '../../application/auth/access-policy.js';
 
-export const ACTOR_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
+export { ACTOR_ID_PATTERN } from '../../domain/shared/identifiers.js';
+import { ACTOR_ID_PATTERN } from '../../domain/shared/identifiers.js';
 
 export interface VerifiedToken {
   sub: string;

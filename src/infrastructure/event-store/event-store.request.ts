@@ -17,7 +17,7 @@ const EXPECTED_STREAM_STATES = ['any', 'no-stream', 'stream-exists'] as const;
 
 export type ExpectedStreamState = Exclude<ExpectedRevision, number>;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN } from '../../domain/shared/identifiers.js';
 /** schema_version is an integer column in PostgreSQL. */
 const MAX_SCHEMA_VERSION = 2_147_483_647;
 

@@ -130,7 +130,7 @@ export interface ReaderStudy {
   readonly readers: ReadonlyMap<string, LabelFile>;
 }
 
-export const READER_ID = /^[A-Za-z0-9._:@-]{1,64}$/;
+import { ACTOR_ID_PATTERN as READER_ID } from '../../domain/shared/identifiers.js';
 
 /**
  * Finds `groundtruth.csv` and `<reader>.csv` / `<reader>_gt.csv` for each reader, recursively,

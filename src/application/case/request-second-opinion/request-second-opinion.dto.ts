@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
 import { MODALITIES, PRIORITIES, READS_REQUIRED, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
 import type { Modality, Priority, RequesterKind } from '../../../domain/case/case.values.js';
 import {
@@ -15,6 +15,7 @@ import {
   CommandBodyDto,
   FindingDto,
   FindingsProperty,
+  IsUuid,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
@@ -105,7 +106,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
     description: 'Client-chosen case id (idempotent integration); generated when absent',
   })
   @Optional()
-  @IsUUID()
+  @IsUuid()
   caseId?: string;
 
   @ApiProperty({ example: 'pt-3f9a', description: 'Pseudonymous patient reference (never a name or MRN)' })

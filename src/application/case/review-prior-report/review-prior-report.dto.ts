@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { RADPEER_SCORES } from '../../../domain/case/case.values.js';
 import type { RadpeerScore } from '../../../domain/case/case.values.js';
 import {
@@ -7,12 +7,12 @@ import {
   Optional,
   SHORT_TEXT_MAX,
 } from '../../../infrastructure/http/validation/text.validators.js';
-import { CommandBodyDto } from '../../../infrastructure/http/case/dto/common.dto.js';
+import { CommandBodyDto, IsUuid } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
 export class ReviewPriorReportDto extends CommandBodyDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   assignmentId!: string;
 
   @ApiProperty({ enum: RADPEER_SCORES, example: '3b' })

@@ -1,8 +1,8 @@
 import { caseError } from '../../../domain/case/case.errors.js';
 import type { ReadStarted } from '../../../domain/case/case.events.js';
 import type { CaseCommandOf } from '../../../domain/case/case.commands.js';
-import { assertAccepts, READING_ROLES } from '../../../domain/case/case.lifecycle.js';
-import type { Assignment, Case } from '../../../domain/case/case.state.js';
+import { assertAccepts } from '../../../domain/case/case.lifecycle.js';
+import type { Case } from '../../../domain/case/case.state.js';
 import { shownFor } from '../../../domain/case/blinding.js';
 import {
   assertActsAs,

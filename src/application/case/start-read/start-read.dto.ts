@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
-import { CommandBodyDto } from '../../../infrastructure/http/case/dto/common.dto.js';
+
+import { CommandBodyDto, IsUuid } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { SHOWN_MATERIALS } from '../../../domain/case/case.values.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
 export class StartReadDto extends CommandBodyDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   assignmentId!: string;
 }
 

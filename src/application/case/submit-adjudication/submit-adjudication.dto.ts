@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+
 import {
   IsSafeText,
   Optional,
@@ -9,11 +9,12 @@ import {
   CommandBodyDto,
   FindingDto,
   FindingsProperty,
+  IsUuid,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 
 export class SubmitAdjudicationDto extends CommandBodyDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   assignmentId!: string;
 
   @ApiPropertyOptional({

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import {
   IsSafeText,
   LONG_TEXT_MAX,
@@ -10,13 +10,14 @@ import {
   CommandBodyDto,
   FindingDto,
   FindingsProperty,
+  IsUuid,
   RadpeerReviewDto,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
 export class SubmitOpinionDto extends CommandBodyDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   assignmentId!: string;
 
   @FindingsProperty('Findings assessed; a code not listed means "not assessed"')

@@ -1,13 +1,12 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+import { UUID_PATTERN } from '../../../domain/shared/identifiers.js';
 import { ProblemException } from '../problem/problem-exception.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Path ids are UUIDs; anything else cannot name a case, assignment or opinion. */
 @Injectable()
 export class UuidParamPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!UUID.test(value)) {
+    if (!UUID_PATTERN.test(value)) {
       throw new ProblemException(400, 'validation-failed', 'Path ids are UUIDs.', {
         errors: [{ field: 'path', message: `"${value.slice(0, 64)}" is not a UUID` }],
       });

@@ -1,3 +1,4 @@
+import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../../domain/shared/identifiers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -15,7 +16,6 @@ import { LATERALITIES, PRESENCES, RADPEER_SCORES } from '../../../../domain/case
 import type { Laterality, Presence, RadpeerScore } from '../../../../domain/case/case.values.js';
 import { IsNotFuture, IsSafeText, Optional, SHORT_TEXT_MAX } from '../../validation/text.validators.js';
 
-export const ACTOR_ID = /^[A-Za-z0-9._:@-]{1,64}$/;
 export const FINDING_CODE = /^[a-z][a-z0-9-]{0,63}$/;
 export const MAX_FINDINGS = 64;
 
@@ -84,10 +84,13 @@ export class RadpeerReviewDto {
 
 export function ActorIdProperty(description: string, example: string): PropertyDecorator {
   return (target, key) => {
-    ApiProperty({ description, example, pattern: ACTOR_ID.source })(target, key);
+    ApiProperty({ description, example, pattern: ACTOR_ID_PATTERN.source })(target, key);
     IsString()(target, key);
     MaxLength(64)(target, key);
-    Matches(ACTOR_ID, { message: `${String(key)} must match ${ACTOR_ID.source}` })(target, key);
+    Matches(ACTOR_ID_PATTERN, { message: `${String(key)} must match ${ACTOR_ID_PATTERN.source}` })(
+      target,
+      key,
+    );
   };
 }
 
@@ -97,3 +100,6 @@ export class ReasonDto extends CommandBodyDto {
   @IsSafeText(SHORT_TEXT_MAX)
   reason!: string;
 }
+
+/** A UUID of any version: the one pattern path ids, bodies and the event store share. */
+export const IsUuid = (): PropertyDecorator => Matches(UUID_PATTERN, { message: '$property must be a UUID' });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CASE_STATUSES, OUTCOMES, SHOWN_MATERIALS } from '../../../../domain/case/case.values.js';
+import { CASE_STATUSES } from '../../../../domain/case/case.values.js';
 
 export class RevisionResponseDto {
   @ApiProperty({ example: 7, description: 'Stream revision after the append (also in the ETag header)' })
