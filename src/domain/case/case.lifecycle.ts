@@ -67,7 +67,11 @@ export const ASSIGNABLE_ROLE: Readonly<Partial<Record<CaseStatus, ReaderRole>>> 
   'awaiting-panel': 'panelist',
 };
 
-/** Who may read and submit in each state: primaries still reading may finish while awaiting adjudication. */
+/**
+ * Who may read and submit in each state: primaries still reading may finish while awaiting
+ * adjudication; once a panel sits, StartRead and SubmitOpinion are the panelists' only (a primary
+ * gets `invalid-state`, and its unsubmitted read is ended by the consensus).
+ */
 export const READING_ROLES: Readonly<Partial<Record<CaseStatus, readonly ReaderRole[]>>> = {
   'in-review': ['primary'],
   'awaiting-adjudication': ['primary', 'adjudicator'],
