@@ -205,4 +205,21 @@ describe('CommandPath (read → fold → decide → append with expected revisio
     });
     expect(verifyChain(events).verified).toBe(true);
   });
+
+  it("records follow-up events of an append as the engine's, caused by the command's own event", async () => {
+    await open('ticket-follow-up');
+    await path.execute(
+      ticket,
+      'ticket-follow-up',
+      context({ actor: { id: 'portal-1', role: 'integrator', onBehalfOf: { id: 'rad-7' } } }),
+      (): TicketCommand => ({ type: 'TakeAndNote', by: 'rad-7' }),
+    );
+    const [, taken, noted] = (await store.readStream('ticket-follow-up')).events;
+    expect(taken!.metadata).toMatchObject({
+      actor: { id: 'portal-1', role: 'integrator', onBehalfOf: 'rad-7' },
+      $causationId: 'corr-1',
+    });
+    expect(noted!.metadata.actor).toEqual({ id: 'engine', role: 'system' });
+    expect(noted!.metadata.$causationId).toBe(taken!.eventId);
+  });
 });

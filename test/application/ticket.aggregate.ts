@@ -7,7 +7,12 @@ export type TicketEvent =
   | DomainEvent<'Opened', { id: string }>
   | DomainEvent<'Taken', { by: string }>
   | DomainEvent<'Noted', { n: number }>;
-export type TicketCommand = { type: 'Open'; id: string } | { type: 'Take'; by: string } | { type: 'Note' };
+export type TicketCommand =
+  | { type: 'Open'; id: string }
+  | { type: 'Take'; by: string }
+  | { type: 'Note' }
+  /** Taken, and noted in consequence: a follow-up event in the same append. */
+  | { type: 'TakeAndNote'; by: string };
 export interface TicketState {
   open: boolean;
   takenBy?: string;
@@ -30,6 +35,12 @@ export const ticket: AggregateDefinition<TicketCommand, TicketEvent, TicketState
     decide: (command, state) => {
       if (command.type === 'Open') return [{ type: 'Opened', data: { id: command.id } }];
       if (!state.open) throw new DomainError('not-found', 'no ticket');
+      if (command.type === 'TakeAndNote') {
+        return [
+          { type: 'Taken', data: { by: command.by } },
+          { type: 'Noted', data: { n: state.notes + 1 } },
+        ];
+      }
       if (command.type === 'Take') {
         if (state.takenBy) throw new DomainError('already-taken', `taken by ${state.takenBy}`);
         return [{ type: 'Taken', data: { by: command.by } }];

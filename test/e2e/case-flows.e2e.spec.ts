@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningApp, startTestApp } from '../support/app.js';
-import { ApiClient, COORDINATOR, INTEGRATOR, QUALITY, radiologist } from '../support/api.js';
+import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
+import { ApiClient, COORDINATOR, INTEGRATOR, MEDICO_LEGAL, QUALITY, radiologist } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
 
 type Json = Record<string, unknown>;
@@ -112,6 +113,29 @@ describe('case lifecycles over HTTP', () => {
     expect(opinionEvent.data).toMatchObject({ signature: { signerName: 'Dr rad-a', meaning: 'authorship' } });
     const adjudication = full.events.find((event) => event.type === 'AdjudicationDecided')!;
     expect(adjudication.data).toMatchObject({ signature: { meaning: 'approval' } });
+    // What the engine decided in consequence is the engine's, caused by the person's event.
+    const byRevision = new Map(full.events.map((event) => [event.revision, event]));
+    for (const type of ['DiscordanceDetected', 'CaseEscalated', 'ConsensusReached']) {
+      const automatic = full.events.find((event) => event.type === type)!;
+      expect(automatic.metadata.actor).toEqual({ id: 'engine', role: 'system' });
+      const cause = full.events.find((event) => event.eventId === automatic.metadata.causationId)!;
+      expect(['OpinionSubmitted', 'PriorReportReviewed', 'AdjudicationDecided']).toContain(cause.type);
+      expect((cause.metadata.actor as { role: string }).role).toBe('radiologist');
+      expect(byRevision.get(cause.revision)).toBe(cause);
+    }
+    await running.app.get(ProjectionRunner).waitUntilCaughtUp({ timeoutMs: 10_000 });
+    const trail = await api.get(`/api/v1/cases/${caseId}/audit-trail?limit=100`, MEDICO_LEGAL);
+    const consensusRow = (trail.body.items as Array<Record<string, unknown>>).find(
+      (row) => row.type === 'ConsensusReached',
+    )!;
+    const adjudicationRow = (trail.body.items as Array<Record<string, unknown>>).find(
+      (row) => row.type === 'AdjudicationDecided',
+    )!;
+    expect(consensusRow).toMatchObject({
+      actorId: 'engine',
+      actorRole: 'system',
+      causationId: adjudicationRow.eventId,
+    });
 
     // Replay at every revision: the state folds to what the record said then, and the chain verifies.
     const statusAt = new Map<number, string>();

@@ -70,6 +70,9 @@ export interface CommandResult<Event, State> {
 
 const MAX_ATTEMPTS = 10;
 
+/** The actor of the events the engine appends in consequence of a command (every one after the first). */
+export const ENGINE_ACTOR = { id: 'engine', role: 'system' } as const;
+
 /** Folds stored events onto a state (from the start of the stream by default): the one fold. */
 export function foldStored<Command, Event extends DomainEvent, State>(
   aggregate: AggregateDefinition<Command, Event, State>,
@@ -256,8 +259,12 @@ export class CommandPath {
     return events.map((event, index) => {
       // What is hashed must be exactly what the store keeps: JSON drops undefined fields.
       const data = JSON.parse(JSON.stringify(event.data)) as JsonObject;
-      const actor: JsonObject = { id: context.actor.id, role: context.actor.role };
-      if (actingFor !== undefined && actingFor !== context.actor.id) actor.onBehalfOf = actingFor;
+      // The command's own event is the caller's; what the engine decided in consequence (a
+      // discordance, escalation, consensus, ended assignments) is the engine's, caused by that event.
+      const actor: JsonObject =
+        index === 0 ? { id: context.actor.id, role: context.actor.role } : { ...ENGINE_ACTOR };
+      if (index === 0 && actingFor !== undefined && actingFor !== context.actor.id)
+        actor.onBehalfOf = actingFor;
       const metadata: EventMetadata = {
         actor,
         occurredAt,
