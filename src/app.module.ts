@@ -1,7 +1,6 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './infrastructure/config/runtime-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { CaseModule } from './infrastructure/http/case/case.module.js';
@@ -11,6 +10,7 @@ import { ReaderMetricsModule } from './infrastructure/http/metrics/reader-metric
 import { OpinionShoppingModule } from './infrastructure/http/opinion-shopping/opinion-shopping.module.js';
 import { ProjectionsModule } from './infrastructure/http/projections/projections.module.js';
 import { loggerParams } from './infrastructure/logging/logging.js';
+import { PinoLoggingModule } from './infrastructure/logging/pino-logging.module.js';
 import { readModelDataSourceOptions } from './infrastructure/persistence/read-models.js';
 
 @Module({})
@@ -20,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot(loggerParams(config)),
+        PinoLoggingModule.forRoot(loggerParams(config)),
         CqrsModule.forRoot(),
         TypeOrmModule.forRoot(readModelDataSourceOptions(config.databaseUrl)),
         EventStoreModule.forRoot(config),

@@ -1,6 +1,6 @@
-import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigurationError, type Env, loadConfig } from '../config/app-config.js';
 import { resolveRuntimeConfig } from '../config/resolve-runtime-config.js';
+import { PinoLogger } from '../logging/pino-logging.module.js';
 import { beginShutdown, configureHttp } from './configure-http.js';
 import { createApp, type CreateAppOptions } from './create-app.js';
 

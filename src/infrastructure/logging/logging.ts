@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config.js';
+import type { Params } from './pino-logging.module.js';
 
 /** Paths of values that must never reach a log line (tokens, secrets, patient references). */
 export const REDACTED_PATHS = [
