@@ -13,42 +13,41 @@ type Json = Record<string, unknown>;
  * that also carries committee roles; none may show another opinion, the prior report, an
  * adjudication or a panel vote.
  */
-const PRIMARIES = ['pb-a', 'pb-b', 'pb-c'];
+const PRIMARIES = ['pb-a', 'pb-b', 'pb-c', 'pb-d', 'pb-e'];
 const ADJUDICATOR = 'pb-adj';
 const PANELISTS = ['pb-p1', 'pb-p2', 'pb-p3'];
 const READERS = [...PRIMARIES, ADJUDICATOR, ...PANELISTS];
-const RUNS = Number(process.env.BLINDING_RUNS ?? 30);
+const RUNS = Number(process.env.BLINDING_RUNS ?? 24);
 
+/** Steps are a reader's or the coordinator's moves; the larger ones go the way a case usually goes. */
 type Step =
   | { kind: 'assign'; reader: string }
   | { kind: 'unassign'; reader: string }
   | { kind: 'start'; reader: string }
   | { kind: 'submit'; reader: string; present: boolean }
   | { kind: 'review'; reader: string }
-  | { kind: 'adjudicate'; prior: boolean }
-  | { kind: 'escalate'; level: 'adjudication' | 'panel' }
+  | { kind: 'adjudication'; prior: boolean }
+  | { kind: 'panel' }
   | { kind: 'close' }
   | { kind: 'reopen' }
   | { kind: 'withdraw' };
 
-const reader = fc.constantFrom(...READERS);
+const primary = fc.constantFrom(...PRIMARIES);
+const anyReader = fc.constantFrom(...READERS);
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: reader.map((r) => ({ kind: 'assign' as const, reader: r })) },
-  { weight: 1, arbitrary: reader.map((r) => ({ kind: 'unassign' as const, reader: r })) },
-  { weight: 5, arbitrary: reader.map((r) => ({ kind: 'start' as const, reader: r })) },
+  { weight: 3, arbitrary: primary.map((r) => ({ kind: 'assign' as const, reader: r })) },
+  { weight: 1, arbitrary: anyReader.map((r) => ({ kind: 'unassign' as const, reader: r })) },
+  { weight: 3, arbitrary: primary.map((r) => ({ kind: 'start' as const, reader: r })) },
   {
     weight: 5,
-    arbitrary: fc.record({ reader, present: fc.boolean() }).map((s) => ({ kind: 'submit' as const, ...s })),
-  },
-  { weight: 1, arbitrary: reader.map((r) => ({ kind: 'review' as const, reader: r })) },
-  { weight: 3, arbitrary: fc.boolean().map((prior) => ({ kind: 'adjudicate' as const, prior })) },
-  {
-    weight: 3,
     arbitrary: fc
-      .constantFrom('adjudication' as const, 'panel' as const)
-      .map((level) => ({ kind: 'escalate' as const, level })),
+      .record({ reader: primary, present: fc.boolean() })
+      .map((s) => ({ kind: 'submit' as const, ...s })),
   },
-  { weight: 2, arbitrary: fc.constant({ kind: 'close' as const }) },
+  { weight: 3, arbitrary: primary.map((r) => ({ kind: 'review' as const, reader: r })) },
+  { weight: 4, arbitrary: fc.boolean().map((prior) => ({ kind: 'adjudication' as const, prior })) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'panel' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'close' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'withdraw' as const }) },
 );
@@ -191,8 +190,15 @@ describe('blinding holds after every step of random case lifecycles (model-based
           asReader(s.reader),
         );
         break;
-      case 'adjudicate':
+      case 'adjudication': {
+        // Escalate (if still in review), assign the adjudicator, read, decide: each a command of its own.
+        await post('/escalations', { level: 'adjudication', reason: 'requester-appeal' });
+        if (!ids.has(ADJUDICATOR)) {
+          const assigned = await post('/assignments', { readerId: ADJUDICATOR, role: 'adjudicator' });
+          if (assigned.status === 201) ids.set(ADJUDICATOR, assigned.body.assignmentId as string);
+        }
         if (!ids.has(ADJUDICATOR)) return;
+        await post('/reads', { assignmentId: ids.get(ADJUDICATOR) }, asReader(ADJUDICATOR));
         response = await post(
           '/adjudication',
           {
@@ -205,9 +211,29 @@ describe('blinding holds after every step of random case lifecycles (model-based
           asReader(ADJUDICATOR),
         );
         break;
-      case 'escalate':
-        response = await post('/escalations', { level: s.level, reason: 'requester-appeal' });
+      }
+      case 'panel': {
+        // From adjudication to a panel of three, whose votes decide.
+        response = await post('/escalations', { level: 'panel', reason: 'quality-review' });
+        if (response.status !== 201) break;
+        for (const panelist of PANELISTS) {
+          const assigned = await post('/assignments', { readerId: panelist, role: 'panelist' });
+          if (assigned.status !== 201) continue;
+          ids.set(panelist, assigned.body.assignmentId as string);
+          await post('/reads', { assignmentId: ids.get(panelist) }, asReader(panelist));
+          await post(
+            '/opinions',
+            {
+              assignmentId: ids.get(panelist),
+              findings: [{ code: 'fracture', presence: 'present' }],
+              impression: `PANEL-VOTE-${caseTag}`,
+              confidence: 4,
+            },
+            asReader(panelist),
+          );
+        }
         break;
+      }
       case 'close':
         response = await post('/closure', {});
         break;
