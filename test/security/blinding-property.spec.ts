@@ -17,7 +17,7 @@ const PRIMARIES = ['pb-a', 'pb-b', 'pb-c', 'pb-d', 'pb-e'];
 const ADJUDICATOR = 'pb-adj';
 const PANELISTS = ['pb-p1', 'pb-p2', 'pb-p3'];
 const READERS = [...PRIMARIES, ADJUDICATOR, ...PANELISTS];
-const RUNS = Number(process.env.BLINDING_RUNS ?? 24);
+const RUNS = Number(process.env.BLINDING_RUNS ?? 12);
 
 /** Steps are a reader's or the coordinator's moves; the larger ones go the way a case usually goes. */
 type Step =
