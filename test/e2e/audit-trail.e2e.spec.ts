@@ -196,6 +196,8 @@ describe('audit trail and access log (HTTP)', () => {
         COORDINATOR,
       )
     ).caseId;
+    // Withdrawal ends the open assignment: the engine records AssignmentEnded.
+    await post(`/${caseB}/assignments`, { readerId: 'rad-40', role: 'primary' }, COORDINATOR);
     await post(`/${caseB}/withdrawal`, { reason: 'Requester withdrew the request' }, COORDINATOR);
 
     caseC = (
@@ -266,7 +268,7 @@ describe('audit trail and access log (HTTP)', () => {
   it('says in one line who did what, with signature meanings and reasons', async () => {
     const summaries = (await trail(caseA)).map((row) => `${row.type}: ${row.summary}`);
     const expected = [
-      /^SecondOpinionRequested: coord-1 requested a routine second opinion \(two independent reads\) for patient req-1: DX wrist of patient pt-audit-a, prior report by rad-ext-9; question "Scaphoid fracture\?"$/,
+      /^SecondOpinionRequested: coord-1 recorded a routine request for a second opinion \(two independent reads\) from requester req-1 \(patient\) on patient pt-audit-a: DX wrist study 1\.2\.840\.113619\.2\.55\.3\.1 of 2026-11-18, prior report by rad-ext-9 \(St\. Elsewhere\); question "Scaphoid fracture\?"; due \d{4}-\d\d-\d\dT[\d:.]+Z$/,
       /^ReaderAssigned: coord-1 assigned rad-9 as blinded primary reader$/,
       /^ReaderUnassigned: coord-1 unassigned rad-9 \(blinded primary reader\): Reader on leave$/,
       /^ReaderAssigned: coord-1 assigned rad-17 as blinded primary reader$/,
@@ -282,8 +284,8 @@ describe('audit trail and access log (HTTP)', () => {
       /^ReaderAssigned: coord-1 assigned rad-5 as adjudicator$/,
       /^ReadStarted: rad-5 started an adjudication read, shown: images, clinical-question, prior-report, primary-opinions$/,
       /^AdjudicationDecided: rad-5 adjudicated: selected the opinion of rad-17; final: fracture present \(scaphoid, left\); rationale "Cortical break visible on the scaphoid view."; signed \(approval\) by Dr rad-5$/,
-      /^ConsensusReached: consensus reached by adjudication: overturned; final: fracture present \(scaphoid, left\); dissent on fracture$/,
-      /^CaseClosed: coord-1 closed the case: overturned; note "Reported to the requester"$/,
+      /^ConsensusReached: consensus reached by adjudication: prior report overturned; final: fracture present \(scaphoid, left\); dissent on fracture$/,
+      /^CaseClosed: coord-1 closed the case: prior report overturned; note "Reported to the requester"$/,
       /^CaseReopened: qc-1 reopened the case for round 2: Requester appeal with new clinical information$/,
       /^AddendumAppended: rad-17 appended an addendum to the opinion of rad-17: "The fracture line reaches the proximal pole, see "image 3", views 1, 2."; reason: Clarification; signed \(authorship\) by Dr rad-17$/,
       /^ReferenceStandardRecorded: qc-1 recorded the reference standard \(follow-up-imaging\): fracture present; note "CT at 2 weeks"$/,
@@ -294,6 +296,9 @@ describe('audit trail and access log (HTTP)', () => {
 
     const withdrawn = (await trail(caseB)).map((row) => row.summary);
     expect(withdrawn).toContain('coord-1 withdrew the case: Requester withdrew the request');
+    expect(withdrawn).toContain(
+      'assignment of rad-40 as blinded primary reader ended with nothing submitted: the case was withdrawn',
+    );
     const escalated = (await trail(caseC)).map((row) => row.summary);
     expect(escalated).toEqual(
       expect.arrayContaining([
@@ -363,13 +368,24 @@ describe('audit trail and access log (HTTP)', () => {
     );
     expect(opinions.body.items.map((row) => row.data.readerId)).toEqual(['rad-17', 'rad-22']);
     const by22 = await api.get<Page<AuditRow>>('/api/v1/audit-trail?actorId=rad-22&limit=500', QUALITY);
-    // rad-22's score completed the round: the discordance and escalation it decided are recorded as its acts.
+    // rad-22's score completed the round: the discordance and escalation that followed are the engine's, caused by the score.
     expect(by22.body.items.map((row) => row.type)).toEqual([
       'ReadStarted',
       'OpinionSubmitted',
       'PriorReportReviewed',
-      'DiscordanceDetected',
-      'CaseEscalated',
+    ]);
+    const score = by22.body.items[2];
+    const byEngine = await api.get<Page<AuditRow>>(
+      `/api/v1/audit-trail?actorId=engine&caseId=${caseA}&limit=500`,
+      QUALITY,
+    );
+    expect(
+      byEngine.body.items
+        .filter((row) => row.causationId === score.eventId)
+        .map((row) => [row.type, row.actorRole]),
+    ).toEqual([
+      ['DiscordanceDetected', 'system'],
+      ['CaseEscalated', 'system'],
     ]);
     const withdrawals = await api.get<Page<AuditRow>>('/api/v1/audit-trail?type=CaseWithdrawn', QUALITY);
     expect(withdrawals.body.items.map((row) => row.caseId)).toEqual([caseB]);

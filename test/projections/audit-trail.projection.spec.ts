@@ -16,6 +16,7 @@ const ids = {
   primaryB: randomUUID(),
   adjudicator: randomUUID(),
   panelist: randomUUID(),
+  roundTwo: randomUUID(),
   opinionA: randomUUID(),
   opinionB: randomUUID(),
   vote: randomUUID(),
@@ -59,7 +60,7 @@ const CASE_EVENTS: Array<{
     },
     metadata: meta('ris-1', 'integrator'),
     summary:
-      'ris-1 requested an urgent second opinion (two independent reads) for insurer ins-4 of Acme Health: CR chest of patient pt-9, no prior report; question "Pneumothorax, "left"?"',
+      'ris-1 recorded an urgent request for a second opinion (two independent reads) from requester ins-4 (insurer, Acme Health) on patient pt-9: CR chest study 1.2.3 of 2026-11-01, no prior report; question "Pneumothorax, "left"?"; due 2026-11-21T09:00:00.000Z',
   },
   {
     type: 'ReaderAssigned',
@@ -243,13 +244,13 @@ const CASE_EVENTS: Array<{
       outcome: 'no-prior',
     },
     metadata: meta('rad-4', 'radiologist', { $causationId: randomUUID() }),
-    summary: 'consensus reached by panel-majority: no-prior; final: pneumothorax present',
+    summary: 'consensus reached by panel-majority: no prior report to compare; final: pneumothorax present',
   },
   {
     type: 'CaseClosed',
     data: { outcome: 'no-prior' },
     metadata: meta('coord-1', 'coordinator'),
-    summary: 'coord-1 closed the case: no-prior',
+    summary: 'coord-1 closed the case: no prior report to compare',
   },
   {
     type: 'CaseReopened',
@@ -286,10 +287,29 @@ const CASE_EVENTS: Array<{
     summary: 'SLA breached: due 2026-11-21T09:00:00.000Z, detected 2026-11-21T09:01:00.000Z',
   },
   {
+    type: 'ReaderAssigned',
+    data: { assignmentId: ids.roundTwo, round: 2, readerId: 'rad-5', role: 'primary', blinded: true },
+    metadata: meta('coord-1', 'coordinator'),
+    summary: 'coord-1 assigned rad-5 as blinded primary reader (round 2)',
+  },
+  {
     type: 'CaseWithdrawn',
     data: { reason: 'Duplicate request' },
     metadata: meta('coord-1', 'coordinator'),
     summary: 'coord-1 withdrew the case: Duplicate request',
+  },
+  {
+    type: 'AssignmentEnded',
+    data: {
+      assignmentId: ids.roundTwo,
+      readerId: 'rad-5',
+      role: 'primary',
+      round: 2,
+      reason: 'case-withdrawn',
+    },
+    metadata: meta('engine', 'system', { $causationId: randomUUID() }),
+    summary:
+      'assignment of rad-5 as blinded primary reader (round 2) ended with nothing submitted: the case was withdrawn',
   },
 ];
 

@@ -1,7 +1,15 @@
-import type { CaseEvent, CaseEventType, Signature } from '../../domain/case/case.events.js';
+import type { CaseEvent, CaseEventType, Requester, Signature } from '../../domain/case/case.events.js';
 import type { Finding } from '../../domain/case/findings.js';
-import { PRIOR_REPORT } from '../../domain/case/case.values.js';
-import { CASE_DATA_ACCESSED, type CaseDataAccessedData } from '../access-log/case-data-accessed.event.js';
+import { type AssignmentEndReason, type Outcome, PRIOR_REPORT } from '../../domain/case/case.values.js';
+import {
+  SHOPPING_FLAG_REVIEWED,
+  type ShoppingFlagReviewed,
+} from '../../domain/opinion-shopping/flag-review.js';
+import {
+  type AccessedResource,
+  CASE_DATA_ACCESSED,
+  type CaseDataAccessedData,
+} from '../access-log/case-data-accessed.event.js';
 
 /** What the audit trail remembers about an assignment, to say who read and how (blinded or not). */
 export interface AssignmentFacts {
@@ -56,9 +64,10 @@ const findings = (list: readonly Finding[] | undefined): string =>
 const signed = (signature: Signature | undefined): string =>
   signature ? `signed (${signature.meaning}) by ${text(signature.signerName, 80)}` : 'unsigned';
 
-function readerRole(role: string, blinded: boolean): string {
-  if (role === 'primary') return `${blinded ? 'blinded' : 'unblinded'} primary reader`;
-  return role;
+/** `blinded` is undefined when the assignment is not known: the sentence then claims neither. */
+function readerRole(role: string, blinded: boolean | undefined): string {
+  if (role !== 'primary') return role;
+  return blinded === undefined ? 'primary reader' : `${blinded ? 'blinded' : 'unblinded'} primary reader`;
 }
 
 /** How a read was done, from its assignment: "blinded read", "adjudication read", "panel read". */
@@ -81,12 +90,40 @@ function source(opinionId: string, context: SummaryContext): string {
 
 const roundNote = (round: number): string => (round > 1 ? ` (round ${round})` : '');
 
+/** An outcome compares the consensus with the prior report, so the sentence names the prior report. */
+const OUTCOMES: Record<Outcome, string> = {
+  confirmed: 'prior report confirmed',
+  amended: 'prior report amended',
+  overturned: 'prior report overturned',
+  'no-prior': 'no prior report to compare',
+};
+
+const ASSIGNMENT_END_REASONS: Record<AssignmentEndReason, string> = {
+  'consensus-reached': 'consensus was reached',
+  'case-closed': 'the case was closed',
+  'case-withdrawn': 'the case was withdrawn',
+};
+
+/** The requester is named as the requester, with its kind: a patient requester is not the patient record. */
+function requesterOf({ kind, id, organisation }: Requester): string {
+  return `requester ${text(id, 80)} (${kind}${organisation ? `, ${text(organisation, 80)}` : ''})`;
+}
+
 const CASE_SUMMARIES: Summaries = {
-  SecondOpinionRequested: (data, context) =>
-    `${who(context)} requested ${withArticle(data.priority)} second opinion (${data.readsRequired === 1 ? 'one independent read' : 'two independent reads'}) ` +
-    `for ${data.requester.kind} ${data.requester.id}${data.requester.organisation ? ` of ${text(data.requester.organisation, 80)}` : ''}: ` +
-    `${data.study.modality} ${data.study.bodyRegion} of patient ${data.patientRef}, ` +
-    `${data.priorReport ? `prior report by ${data.priorReport.author}` : 'no prior report'}; question ${quoted(data.clinicalQuestion)}`,
+  SecondOpinionRequested: (data, context) => {
+    const reads = data.readsRequired === 1 ? 'one independent read' : 'two independent reads';
+    const { modality, bodyRegion, studyInstanceUid, studyDate } = data.study;
+    const prior = data.priorReport
+      ? `prior report by ${text(data.priorReport.author, 80)}` +
+        (data.priorReport.institution ? ` (${text(data.priorReport.institution, 80)})` : '')
+      : 'no prior report';
+    return (
+      `${who(context)} recorded ${withArticle(data.priority)} request for a second opinion (${reads}) ` +
+      `from ${requesterOf(data.requester)} on patient ${text(data.patientRef, 80)}: ` +
+      `${modality} ${text(bodyRegion, 40)} study ${text(studyInstanceUid, 80)} of ${text(studyDate, 40)}, ${prior}; ` +
+      `question ${quoted(data.clinicalQuestion)}; ${data.dueAt ? `due ${data.dueAt}` : 'no due time'}`
+    );
+  },
   ReaderAssigned: (data, context) =>
     `${who(context)} assigned ${data.readerId} as ${readerRole(data.role, data.blinded)}${roundNote(data.round)}`,
   ReaderUnassigned: (data, context) => {
@@ -96,8 +133,13 @@ const CASE_SUMMARIES: Summaries = {
       : `assignment ${data.assignmentId}`;
     return `${who(context)} unassigned ${reader}: ${text(data.reason)}`;
   },
-  ReadStarted: (data, context) =>
-    `${subject(data.readerId, context)} started ${withArticle(readKind(context.assignment(data.assignmentId)))}, shown: ${data.shown.join(', ')}`,
+  ReadStarted: (data, context) => {
+    const assignment = context.assignment(data.assignmentId);
+    return (
+      `${subject(data.readerId, context)} started ${withArticle(readKind(assignment))}${roundNote(assignment?.round ?? 1)}, ` +
+      `shown: ${data.shown.join(', ')}`
+    );
+  },
   OpinionSubmitted: (data, context) => {
     const kind =
       data.role === 'panelist' ? 'panel vote' : readKind(context.assignment(data.assignmentId), data.role);
@@ -105,7 +147,7 @@ const CASE_SUMMARIES: Summaries = {
       ? `; scored the prior report RADPEER ${data.priorReportReview.score}`
       : '';
     return (
-      `${subject(data.readerId, context)} submitted an opinion (${kind}): ${findings(data.findings)}; ` +
+      `${subject(data.readerId, context)} submitted an opinion (${kind}${data.round > 1 ? `, round ${data.round}` : ''}): ${findings(data.findings)}; ` +
       `confidence ${data.confidence}/5${review}; ${signed(data.signature)}`
     );
   },
@@ -140,10 +182,10 @@ const CASE_SUMMARIES: Summaries = {
   ConsensusReached: (data) => {
     const dissent =
       data.dissent.length > 0 ? `; dissent on ${data.dissent.map((entry) => entry.code).join(', ')}` : '';
-    return `consensus reached by ${data.method}: ${data.outcome}${roundNote(data.round)}; final: ${findings(data.findings)}${dissent}`;
+    return `consensus reached by ${data.method}${roundNote(data.round)}: ${OUTCOMES[data.outcome]}; final: ${findings(data.findings)}${dissent}`;
   },
   CaseClosed: (data, context) =>
-    `${who(context)} closed the case: ${data.outcome}${data.note ? `; note ${quoted(data.note)}` : ''}`,
+    `${who(context)} closed the case: ${OUTCOMES[data.outcome]}${data.note ? `; note ${quoted(data.note)}` : ''}`,
   CaseReopened: (data, context) =>
     `${who(context)} reopened the case for round ${data.round}: ${text(data.reason)}`,
   CaseWithdrawn: (data, context) => `${who(context)} withdrew the case: ${text(data.reason)}`,
@@ -153,11 +195,18 @@ const CASE_SUMMARIES: Summaries = {
     return `${who(context)} appended an addendum to ${opinion}: ${quoted(data.text)}; reason: ${text(data.reason)}; ${signed(data.signature)}`;
   },
   ReferenceStandardRecorded: (data, context) =>
-    `${who(context)} recorded the reference standard (${data.source}): ${findings(data.findings)}${data.note ? `; note ${quoted(data.note)}` : ''}`,
+    `${subject(data.recordedBy, context)} recorded the reference standard (${data.source}): ${findings(data.findings)}${data.note ? `; note ${quoted(data.note)}` : ''}`,
   SlaBreached: (data) => `SLA breached: due ${data.dueAt}, detected ${data.detectedAt}`,
+  AssignmentEnded: (data, context) => {
+    const blinded = context.assignment(data.assignmentId)?.blinded;
+    return (
+      `assignment of ${data.readerId} as ${readerRole(data.role, blinded)}${roundNote(data.round)} ended ` +
+      `with nothing submitted: ${ASSIGNMENT_END_REASONS[data.reason]}`
+    );
+  },
 };
 
-const ACCESS_PHRASES: Record<string, string> = {
+const ACCESS_PHRASES: Record<AccessedResource, string> = {
   case: 'viewed the case',
   history: 'viewed the case history',
   'audit-trail': 'viewed the audit trail of the case',
@@ -172,13 +221,21 @@ const ACCESS_PHRASES: Record<string, string> = {
 const OTHER_SUMMARIES: Record<string, (data: Record<string, unknown>, context: SummaryContext) => string> = {
   [CASE_DATA_ACCESSED]: (data, context) => {
     const access = data as unknown as CaseDataAccessedData;
-    const phrase = ACCESS_PHRASES[access.resource] ?? `read ${text(access.resource, 40)}`;
+    const phrase = Object.hasOwn(ACCESS_PHRASES, access.resource)
+      ? ACCESS_PHRASES[access.resource]
+      : `read ${text(access.resource, 40)}`;
     const scope = access.resource === 'audit-search' && access.caseId ? ` for case ${access.caseId}` : '';
     return `${who(context)} ${phrase}${scope} from ${text(access.ip, 64) || 'an unknown address'}`;
   },
-  ShoppingFlagReviewed: (data, context) =>
-    `${who(context)} reviewed opinion-shopping flag ${text(data.flagId, 80)}: ${text(data.disposition, 40)}` +
-    `${data.note ? `; note ${quoted(data.note)}` : ''}`,
+  [SHOPPING_FLAG_REVIEWED]: (data, context) => {
+    const review = data as unknown as ShoppingFlagReviewed['data'];
+    const reviewer =
+      typeof review.reviewedBy === 'string' ? subject(review.reviewedBy, context) : who(context);
+    return (
+      `${reviewer} reviewed opinion-shopping flag ${text(review.flagId, 80)}: ${text(review.disposition, 40)}` +
+      `${review.note ? `; note ${quoted(review.note)}` : ''}`
+    );
+  },
 };
 
 const isCaseSummaryType = (type: string): type is CaseEventType => Object.hasOwn(CASE_SUMMARIES, type);

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyRequest } from 'fastify';
 import type { AuditTrailItem } from '../../../projections/audit-trail/audit-trail.queries.js';
 
-/** The CSV export's columns, in this order (projections.md "Audit trail"). */
+/** The CSV export's columns, in this order (docs/projections.md "Audit trail"). */
 export const AUDIT_CSV_COLUMNS = [
   'position',
   'caseId',
@@ -28,8 +28,20 @@ export function wantsCsv(request: FastifyRequest): boolean {
   return typeof accept === 'string' && /(^|,)\s*text\/csv\s*(;|,|$)/i.test(accept);
 }
 
-/** A header row, then one row per item; `data` as JSON text; fields quoted where they need it (RFC 4180). */
-export function auditTrailCsv(items: readonly AuditTrailItem[]): string {
+export interface AuditCsvOptions {
+  /** Every cell exactly as stored, for tools; otherwise safe to open in a spreadsheet. */
+  raw: boolean;
+}
+
+/**
+ * A header row, then one row per item; `data` as JSON text; fields quoted where they need it (RFC
+ * 4180, CRLF). Unless `raw`, a cell that a spreadsheet would run as a formula (OWASP "CSV injection":
+ * one beginning with =, +, -, @, tab or carriage return, or their full-width forms) gets a leading '.
+ */
+export function auditTrailCsv(
+  items: readonly AuditTrailItem[],
+  { raw }: AuditCsvOptions = { raw: false },
+): string {
   const records = items.map((item) => {
     const record: Record<string, string | number> = {};
     for (const column of AUDIT_CSV_COLUMNS) {
@@ -42,5 +54,6 @@ export function auditTrailCsv(items: readonly AuditTrailItem[]): string {
     header: true,
     columns: AUDIT_CSV_COLUMNS.map((key) => ({ key })),
     record_delimiter: 'windows',
+    escape_formulas: !raw,
   });
 }

@@ -2,6 +2,7 @@ import type { AccessLogFilter } from '../../../projections/access-log/access-log
 import type { AuditTrailFilter } from '../../../projections/audit-trail/audit-trail.queries.js';
 import {
   ActorIdParameter,
+  BooleanParameter,
   CursorParameter,
   DateTimeParameter,
   DEFAULT_LIMIT,
@@ -55,6 +56,13 @@ export class CaseAuditTrailQueryDto extends AuditListQueryDto implements AuditTr
     example: 'OpinionSubmitted',
   })
   type?: string;
+
+  @BooleanParameter({
+    description:
+      'CSV export only: true gives every cell exactly as stored, for tools; by default a cell that a ' +
+      "spreadsheet would run as a formula (one beginning with =, +, -, @, tab or carriage return) gets a leading '",
+  })
+  raw?: boolean;
 }
 
 /** The audit trail across cases. */

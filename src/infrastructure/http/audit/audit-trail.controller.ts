@@ -98,7 +98,7 @@ export class AuditTrailController {
     const csv = wantsCsv(request);
     const page = await this.read({ ...query, caseId }, csv);
     await this.recordAccess(request, identity, 'audit-trail', caseId);
-    return this.respond(page, csv, reply, `audit-trail-${caseId}.csv`);
+    return this.respond(page, csv, reply, `audit-trail-${caseId}.csv`, query.raw === true);
   }
 
   @Get('audit-trail')
@@ -117,11 +117,11 @@ export class AuditTrailController {
     // Rows of a case the caller is still reading blinded are left out (the cursor still moves past them).
     if (pending.size > 0) page.items = page.items.filter((item) => !item.caseId || !pending.has(item.caseId));
     await this.recordAccess(request, identity, 'audit-search', query.caseId);
-    return this.respond(page, csv, reply, 'audit-trail.csv');
+    return this.respond(page, csv, reply, 'audit-trail.csv', query.raw === true);
   }
 
   private async read(query: AuditTrailQueryDto, csv: boolean): Promise<Page<AuditTrailItem>> {
-    const { cursor: after, limit, ...filter } = query;
+    const { cursor: after, limit, raw: _raw, ...filter } = query;
     if (!csv || limit !== undefined) {
       return readModel(() => this.auditTrail.list(filter, { after, limit: limit ?? DEFAULT_LIMIT }));
     }
@@ -151,12 +151,18 @@ export class AuditTrailController {
     });
   }
 
-  private respond(page: Page<AuditTrailItem>, csv: boolean, reply: FastifyReply, filename: string): unknown {
+  private respond(
+    page: Page<AuditTrailItem>,
+    csv: boolean,
+    reply: FastifyReply,
+    filename: string,
+    raw: boolean,
+  ): unknown {
     const nextCursor = page.nextAfter === undefined ? undefined : encodeCursor(page.nextAfter);
     if (!csv) return nextCursor === undefined ? { items: page.items } : { items: page.items, nextCursor };
     void reply.header('content-type', CSV_CONTENT_TYPE);
     void reply.header('content-disposition', `attachment; filename="${filename}"`);
     if (nextCursor !== undefined) void reply.header('x-next-cursor', nextCursor);
-    return auditTrailCsv(page.items);
+    return auditTrailCsv(page.items, { raw });
   }
 }
