@@ -1,12 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyServerOptions } from 'fastify';
+import { offeredMediaTypes, registerContentNegotiation } from './content-negotiation.js';
 import { correlationIdOf } from './correlation-id.js';
 import { registerAuthHook } from '../auth/auth.hook.js';
+import { AccessRecorder } from '../../projections/access-log/access-recorder.js';
+import { registerRefusedAccessLog } from './audit/refused-access.hook.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body.js';
+import { RouteMethods, registerMethodNotAllowed } from './method-not-allowed.js';
 import { problem } from './problem/problem-details.js';
 import { ProblemFilter, sendProblem } from './problem/problem.filter.js';
 import { registerCors } from './security/cors.js';
@@ -78,6 +82,8 @@ export function openApiDocument(app: NestFastifyApplication) {
 /** HTTP concerns shared by main.ts and the end-to-end tests, so the tests exercise the real set-up. */
 export async function configureHttp(app: NestFastifyApplication, config: RuntimeConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  // First: the CORS plugin below registers a route of its own.
+  const routeMethods = RouteMethods.record(fastify);
   registerJsonBodyParser(fastify);
   // onRequest hooks run in this order; each later one may answer early (429, 401, 403), and that
   // answer still carries CORS, security headers and the correlation id.
@@ -89,6 +95,12 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   const verifier = new TokenVerifier(config.auth);
   await registerRateLimits(fastify, config.rateLimits, verifier);
   registerAuthHook(fastify, verifier);
+  // Attempts on case data answered 401, 403 or 404 go to the access log, once answered.
+  registerRefusedAccessLog(fastify, verifier, () => app.get(AccessRecorder));
+  // Filled once the routes exist (below): what each route answers, from the OpenAPI document.
+  let offered: ReadonlyMap<string, readonly string[]> = new Map();
+  registerContentNegotiation(fastify, () => offered);
+  registerMethodNotAllowed(fastify, routeMethods);
   // While shutting down, answers close their connection: a kept-alive socket would hold close() open.
   fastify.addHook('onSend', async (_request, reply) => {
     if (SHUTTING_DOWN.has(fastify)) void reply.header('connection', 'close');
@@ -101,7 +113,9 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   // handler too, and so this filter.
   app.useGlobalFilters(new ProblemFilter());
   await app.init();
-  SwaggerModule.setup('docs', app, () => openApiDocument(app), {
+  const document = openApiDocument(app);
+  offered = offeredMediaTypes(document);
+  SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     // No badge from validator.swagger.io: it would send this host's URL there (and the CSP blocks it).
     swaggerOptions: { validatorUrl: null },

@@ -5,6 +5,8 @@
  * inputs the specification does not settle (then only "no 5xx, problem+json" is asserted).
  */
 
+import { visit } from 'jsonc-parser';
+
 export type Verdict =
   | { kind: 'valid' }
   | { kind: 'unsure'; why: string }
@@ -283,7 +285,19 @@ export function contentTypeClass(contentType: string | undefined): 'json' | 'oth
     // Media types are case-insensitive (RFC 9110), so APPLICATION/JSON may or may not be taken.
     return mediaType.toLowerCase() === 'application/json' ? 'unsure' : 'other';
   }
+  // A charset that is not a label of UTF-8 is refused (415), never read as UTF-8.
+  const charsets = parameters.flatMap((parameter) => /^charset=("?)(.*)\1$/i.exec(parameter)?.[2] ?? []);
+  if (charsets.some((label) => !isUtf8Label(label))) return 'other';
   return parameters.every((parameter) => /^charset=("?)utf-8\1$/i.test(parameter)) ? 'json' : 'unsure';
+}
+
+/** api.md: a charset must name UTF-8, by any of its WHATWG labels. */
+function isUtf8Label(label: string): boolean {
+  try {
+    return new TextDecoder(label).encoding === 'utf-8';
+  } catch {
+    return false;
+  }
 }
 
 /** Nesting depth of a JSON text (strings and their escapes skipped). */
@@ -312,6 +326,26 @@ function hasPrototypePoisoning(value: unknown): boolean {
   const constructor = Object.hasOwn(value, 'constructor') ? value.constructor : undefined;
   if (isPlainObject(constructor) && Object.hasOwn(constructor, 'prototype')) return true;
   return Object.values(value).some(hasPrototypePoisoning);
+}
+
+/** api.md: a key given twice in one object (however it is escaped) is a 400, not its last value. */
+function hasDuplicateKey(source: string): boolean {
+  const objects: Array<Set<string>> = [];
+  let found = false;
+  visit(source.replace(/^\uFEFF/, ''), {
+    onObjectBegin: () => {
+      objects.push(new Set());
+    },
+    onObjectEnd: () => {
+      objects.pop();
+    },
+    onObjectProperty: (property) => {
+      const keys = objects[objects.length - 1];
+      if (keys?.has(property)) found = true;
+      keys?.add(property);
+    },
+  });
+  return found;
 }
 
 export type ParsedBody =
@@ -348,6 +382,7 @@ export function parseBody(contentType: string | undefined, bytes: Uint8Array | u
   // A `__proto__` key, or `constructor.prototype`, is refused by the parser (fastify's secure
   // parser), whether or not the route reads a body.
   if (hasPrototypePoisoning(value)) return refused(invalid('prototype poisoning'));
+  if (hasDuplicateKey(source)) return refused(invalid('a key twice in one object'));
   if (type === 'unsure') return { kind: 'refused', verdict: unsure(`Content-Type ${contentType}`) };
   return { kind: 'parsed', value };
 }
@@ -384,9 +419,10 @@ const IF_MATCH = /^"(0|[1-9]\d{0,15})"$/;
 export function verdictFor(facts: RequestFacts): Verdict {
   const { rules } = facts;
   // An unroutable path is a 400 before anything else, or, when a dot segment moves the request to
-  // another path, that path's 404 once its body has been read (415, 413, 400 first). No route, no
-  // authentication: such requests count against the per-address limit for unauthenticated ones (429).
-  if (facts.unroutable) return invalid('unroutable path', [400, 404, 413, 415, 429]);
+  // another path, that path's 404 (or 405, when it serves other methods) once its body has been read
+  // (415, 413, 400 first). No route, no authentication: such requests count against the
+  // per-address limit for unauthenticated ones (429).
+  if (facts.unroutable) return invalid('unroutable path', [400, 404, 405, 413, 415, 429]);
 
   const parsed = parseBody(facts.contentType, facts.bytes);
   if (parsed.kind === 'refused' && parsed.verdict.kind === 'invalid') return parsed.verdict;
