@@ -471,6 +471,7 @@ describe('audit trail and access log (HTTP)', () => {
       actorId: 'ml-1',
       ip: '127.0.0.1',
       userAgent: headers['user-agent'],
+      status: 200,
     });
 
     await runner.waitUntilCaughtUp(AUDIT_ONLY);
@@ -480,12 +481,14 @@ describe('audit trail and access log (HTTP)', () => {
     expect(log.body.items[0]).toEqual({
       position: expect.any(Number),
       caseId: caseD,
+      accessSequence: 1,
       resource: 'case',
       actorId: 'ml-1',
       actorRole: 'medico-legal',
       ip: '127.0.0.1',
       userAgent: headers['user-agent'],
       accessedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      status: 200,
     });
     const byActor = await api.get<Page<Record<string, unknown>>>(
       '/api/v1/access-log?actorId=ml-1&limit=500',

@@ -399,6 +399,7 @@ describe('audit-trail projection', () => {
         position: String(CASE_EVENTS.length + 1),
         event_id: expect.any(String),
         case_id: caseId,
+        access_sequence: '1',
         resource: 'history',
         actor_id: 'ml-1',
         actor_role: 'medico-legal',
@@ -406,11 +407,15 @@ describe('audit-trail projection', () => {
         ip: '10.0.0.7',
         user_agent: '',
         accessed_at: new Date('2026-11-22T08:00:00.000Z'),
+        status: 200,
+        problem_code: null,
+        point: null,
       },
       {
         position: String(CASE_EVENTS.length + 2),
         event_id: expect.any(String),
         case_id: null,
+        access_sequence: '1',
         resource: 'audit-search',
         actor_id: 'ris-1',
         actor_role: 'integrator',
@@ -418,6 +423,9 @@ describe('audit-trail projection', () => {
         ip: '10.0.0.8',
         user_agent: 'curl/8',
         accessed_at: new Date('2026-11-22T08:00:00.000Z'),
+        status: 200,
+        problem_code: null,
+        point: null,
       },
     ]);
   });

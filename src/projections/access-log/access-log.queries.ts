@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AUDIT_TRAIL } from '../audit-trail/audit-trail.projection.js';
+import type { AskedHistoryPoint } from './case-data-accessed.event.js';
 import { Conditions, type Page, type PageRequest } from '../audit-trail/audit-trail.queries.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 import { quoteIdentifier } from '../runner/projection-control.js';
@@ -13,10 +14,12 @@ export interface AccessLogFilter {
   to?: Date;
 }
 
-/** Who read which case data, when, from where (docs/api.md `GET /api/v1/access-log`). */
+/** Who read, or tried to read, which case data, when, from where (docs/api.md `GET /api/v1/access-log`). */
 export interface AccessLogItem {
   position: number;
   caseId?: string;
+  /** The n-th access to the case (or across cases). */
+  accessSequence: number;
   resource: string;
   actorId: string;
   actorRole?: string;
@@ -24,11 +27,18 @@ export interface AccessLogItem {
   ip: string;
   userAgent: string;
   accessedAt: string;
+  /** 200 for a read; 401, 403 or 404 for a refused attempt. */
+  status: number;
+  /** The problem code a refused attempt was answered with. */
+  problemCode?: string;
+  /** For a history read: the revision or time asked for. */
+  point?: AskedHistoryPoint;
 }
 
 interface StoredAccessRow {
   position: string;
   case_id: string | null;
+  access_sequence: string;
   resource: string;
   actor_id: string;
   actor_role: string | null;
@@ -36,12 +46,16 @@ interface StoredAccessRow {
   ip: string;
   user_agent: string;
   accessed_at: Date;
+  status: number;
+  problem_code: string | null;
+  point: AskedHistoryPoint | null;
 }
 
 function toItem(row: StoredAccessRow): AccessLogItem {
   return {
     position: Number(row.position),
     ...(row.case_id === null ? {} : { caseId: row.case_id }),
+    accessSequence: Number(row.access_sequence),
     resource: row.resource,
     actorId: row.actor_id,
     ...(row.actor_role === null ? {} : { actorRole: row.actor_role }),
@@ -49,6 +63,9 @@ function toItem(row: StoredAccessRow): AccessLogItem {
     ip: row.ip,
     userAgent: row.user_agent,
     accessedAt: row.accessed_at.toISOString(),
+    status: row.status,
+    ...(row.problem_code === null ? {} : { problemCode: row.problem_code }),
+    ...(row.point === null ? {} : { point: row.point }),
   };
 }
 
@@ -74,7 +91,8 @@ export class AccessLogQueries {
       AUDIT_TRAIL,
       (schema) =>
         this.dataSource.query(
-          `SELECT position, case_id, resource, actor_id, actor_role, on_behalf_of, ip, user_agent, accessed_at
+          `SELECT position, case_id, access_sequence, resource, actor_id, actor_role, on_behalf_of, ip, user_agent,
+                  accessed_at, status, problem_code, point
            FROM ${quoteIdentifier(schema)}.access_log ${conditions.where()}
            ORDER BY position LIMIT ${limit}`,
           conditions.parameters,

@@ -5,14 +5,20 @@ import { EVENT_STORE, type EventStore, type JsonObject } from '../../application
 import {
   type AccessedResource,
   accessStreamId,
+  ANONYMOUS_ACTOR,
+  type AskedHistoryPoint,
   CASE_DATA_ACCESSED,
+  CASE_DATA_ACCESSED_SCHEMA_VERSION,
   type CaseDataAccessedData,
+  READ_STATUS,
+  type RefusedStatus,
 } from './case-data-accessed.event.js';
 
 /** Who read (the HTTP layer's Identity fits this shape). */
 export interface AccessingIdentity {
   sub: string;
-  role: string;
+  /** The role that allowed the request; absent when no role did (a 403 of the role check). */
+  role?: string;
   onBehalfOf?: { id: string };
 }
 
@@ -24,13 +30,23 @@ export interface AccessRecord {
   ip: string;
   userAgent?: string;
   correlationId: string;
+  /** For a history read: the revision or time it asked for. */
+  point?: AskedHistoryPoint;
+}
+
+export interface RefusedAccessRecord extends Omit<AccessRecord, 'identity'> {
+  /** The verified caller; absent when none could be verified, recorded as `anonymous`. */
+  identity?: AccessingIdentity;
+  status: RefusedStatus;
+  problemCode?: string;
 }
 
 const MAX_USER_AGENT = 512;
 
 /**
- * Records a read of case data as a `CaseDataAccessed` event in the access stream (expected
- * revision `any`, a fresh event id): reads never contend with, nor change, the case stream.
+ * Records a read of case data, or a refused attempt, as a `CaseDataAccessed` event in the access
+ * stream (expected revision `any`, a fresh event id): reads never contend with, nor change, the
+ * case stream.
  */
 @Injectable()
 export class AccessRecorder {
@@ -39,16 +55,44 @@ export class AccessRecorder {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async record({ caseId, resource, identity, ip, userAgent, correlationId }: AccessRecord): Promise<void> {
+  /** A read that succeeded (before its answer is sent: a read that cannot be recorded is not served). */
+  record(access: AccessRecord): Promise<void> {
+    return this.append(access, READ_STATUS);
+  }
+
+  /** An attempt answered 401, 403 or 404 (after the answer is sent). */
+  recordRefused(access: RefusedAccessRecord): Promise<void> {
+    return this.append(access, access.status, access.problemCode);
+  }
+
+  private async append(
+    {
+      caseId,
+      resource,
+      identity,
+      ip,
+      userAgent,
+      correlationId,
+      point,
+    }: Omit<AccessRecord, 'identity'> & {
+      identity?: AccessingIdentity;
+    },
+    status: number,
+    problemCode?: string,
+  ): Promise<void> {
     const data: CaseDataAccessedData = {
       ...(caseId === undefined ? {} : { caseId }),
       resource,
-      actorId: identity.sub,
+      actorId: identity?.sub ?? ANONYMOUS_ACTOR,
       ip,
       userAgent: (userAgent ?? '').slice(0, MAX_USER_AGENT),
+      status,
+      ...(problemCode === undefined ? {} : { problemCode }),
+      ...(point === undefined ? {} : { point }),
     };
-    const actor: JsonObject = { id: identity.sub, role: identity.role };
-    if (identity.onBehalfOf) actor.onBehalfOf = identity.onBehalfOf.id;
+    const actor: JsonObject = { id: data.actorId };
+    if (identity?.role !== undefined) actor.role = identity.role;
+    if (identity?.onBehalfOf) actor.onBehalfOf = identity.onBehalfOf.id;
     await this.store.append(
       accessStreamId(caseId),
       [
@@ -59,11 +103,11 @@ export class AccessRecorder {
           metadata: {
             actor,
             occurredAt: this.clock.now().toISOString(),
-            schemaVersion: 1,
+            schemaVersion: CASE_DATA_ACCESSED_SCHEMA_VERSION,
             $correlationId: correlationId,
             $causationId: correlationId,
           },
-          schemaVersion: 1,
+          schemaVersion: CASE_DATA_ACCESSED_SCHEMA_VERSION,
         },
       ],
       { expected: 'any' },

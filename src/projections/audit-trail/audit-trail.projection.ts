@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventMetadata, RecordedEvent } from '../../application/ports/event-store.port.js';
 import { CASE_DATA_ACCESSED } from '../access-log/case-data-accessed.event.js';
-import { ACCESS_LOG_COLUMNS, accessLogRow, createAccessLogTable } from '../access-log/access-log.table.js';
+import {
+  ACCESS_LOG_COLUMNS,
+  accessLogRow,
+  createAccessLogTable,
+  lastAccessSequences,
+} from '../access-log/access-log.table.js';
 import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
 import type { Projection } from '../runner/projection.js';
 import { quoteIdentifier } from '../runner/projection-control.js';
@@ -51,6 +56,7 @@ const AUDIT_COLUMNS: InsertColumn[] = [
   { name: 'case_id' },
   { name: 'stream_id' },
   { name: 'revision', cast: '::bigint' },
+  { name: 'access_sequence', cast: '::bigint' },
   { name: 'event_id' },
   { name: 'type' },
   { name: 'occurred_at', cast: '::timestamptz' },
@@ -99,8 +105,9 @@ function referencedIds(event: RecordedEvent): { assignments: string[]; opinions:
 /**
  * The audit trail (docs/projections.md): one row per event, never updated, numbered by `position` in
  * log order, with a one-line summary. It also fills the access log from `CaseDataAccessed`, with
- * the same positions, so one rebuild reproduces both. Two small tables remember who holds each
- * assignment and wrote each opinion, for the summaries.
+ * the same positions, so one rebuild reproduces both. An access row carries its access sequence
+ * instead of a revision: the access stream's revisions would repeat the case's. Two small tables
+ * remember who holds each assignment and wrote each opinion, for the summaries.
  */
 @Injectable()
 @RegisteredProjection()
@@ -114,7 +121,8 @@ export class AuditTrailProjection implements Projection {
         position       bigint      PRIMARY KEY,
         case_id        text,
         stream_id      text        NOT NULL,
-        revision       bigint      NOT NULL,
+        revision       bigint,
+        access_sequence bigint,
         event_id       text        NOT NULL UNIQUE,
         type           text        NOT NULL,
         occurred_at    timestamptz NOT NULL,
@@ -158,6 +166,11 @@ export class AuditTrailProjection implements Projection {
       `SELECT COALESCE(max(position), 0)::text AS last FROM ${s}.audit_trail`,
     )) as Array<{ last: string }>;
     const { assignments, opinions } = await this.loadReferences(manager, s, events);
+    const accessed = new Set(events.filter((event) => event.type === CASE_DATA_ACCESSED).map(caseIdOf));
+    const accessSequences =
+      accessed.size === 0
+        ? new Map<string | null, bigint>()
+        : await lastAccessSequences(manager, schema, accessed);
 
     let position = BigInt(last);
     const auditRows: unknown[][] = [];
@@ -178,11 +191,19 @@ export class AuditTrailProjection implements Projection {
         opinionAuthor: (id) => opinions.get(id),
       };
       const occurredAt = occurredAtOf(event);
+      const caseId = caseIdOf(event);
+      let accessSequence: bigint | null = null;
+      if (event.type === CASE_DATA_ACCESSED) {
+        accessSequence = (accessSequences.get(caseId) ?? 0n) + 1n;
+        accessSequences.set(caseId, accessSequence);
+        accessRows.push(accessLogRow(position, accessSequence, event, actor, occurredAt));
+      }
       auditRows.push([
         position.toString(),
-        caseIdOf(event),
+        caseId,
         event.streamId,
-        event.revision,
+        accessSequence === null ? event.revision : null,
+        accessSequence?.toString() ?? null,
         event.eventId,
         event.type,
         occurredAt,
@@ -197,8 +218,6 @@ export class AuditTrailProjection implements Projection {
         JSON.stringify(data),
         event.position,
       ]);
-      if (event.type === CASE_DATA_ACCESSED)
-        accessRows.push(accessLogRow(position, event, actor, occurredAt));
       if (event.type === 'ReaderAssigned') {
         const facts: AssignmentFacts = {
           readerId: String(data.readerId),

@@ -31,7 +31,10 @@ export interface Page<Item> {
 export interface AuditTrailItem {
   position: number;
   caseId?: string;
-  revision: number;
+  /** The event's revision in its case (or flag) stream; absent on access rows. */
+  revision?: number;
+  /** On access rows only: the n-th access to the case (or across cases), apart from its revisions. */
+  accessSequence?: number;
   eventId: string;
   type: string;
   occurredAt: string;
@@ -49,7 +52,8 @@ export interface AuditTrailItem {
 interface StoredAuditRow {
   position: string;
   case_id: string | null;
-  revision: string;
+  revision: string | null;
+  access_sequence: string | null;
   event_id: string;
   type: string;
   occurred_at: Date;
@@ -73,7 +77,8 @@ function toItem(row: StoredAuditRow): AuditTrailItem {
   return {
     position: Number(row.position),
     ...optional('caseId', row.case_id),
-    revision: Number(row.revision),
+    ...(row.revision === null ? {} : { revision: Number(row.revision) }),
+    ...(row.access_sequence === null ? {} : { accessSequence: Number(row.access_sequence) }),
     eventId: row.event_id,
     type: row.type,
     occurredAt: row.occurred_at.toISOString(),
@@ -127,7 +132,7 @@ export class AuditTrailQueries {
       AUDIT_TRAIL,
       (schema) =>
         this.dataSource.query(
-          `SELECT position, case_id, revision, event_id, type, occurred_at, recorded_at, actor_id, actor_role,
+          `SELECT position, case_id, revision, access_sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_role,
                   on_behalf_of, correlation_id, causation_id, hash, summary, data
            FROM ${quoteIdentifier(schema)}.audit_trail ${conditions.where()}
            ORDER BY position LIMIT ${limit}`,

@@ -9,7 +9,7 @@ import { AccessLogQueryDto, encodeCursor } from './audit-query.dto.js';
 import { AccessLogPageDto } from './audit.dto.js';
 import { readModel } from './read-model.js';
 
-/** Who read which case data, when, from where (Q, M, A). */
+/** Who read which case data, or tried to and was refused, when, from where (Q, M, A). */
 @ApiTags('audit')
 @Controller('api/v1/access-log')
 export class AccessLogController {
@@ -17,7 +17,12 @@ export class AccessLogController {
 
   @Get()
   @Allow('read-access-log')
-  @ApiOperation({ summary: 'Reads of case data, history and audit trails, in ascending order' })
+  @ApiOperation({
+    summary: 'Reads of case data, history and audit trails, and refused attempts, in ascending order',
+    description:
+      'One row per read (status 200) and per attempt answered 401, 403 or 404 (with its problem code; ' +
+      '`anonymous` and the IP when no token could be verified). History reads carry the point asked for.',
+  })
   @ApiOkResponse({ type: AccessLogPageDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   async list(

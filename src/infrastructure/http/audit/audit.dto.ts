@@ -1,4 +1,8 @@
-import { ACCESSED_RESOURCES } from '../../../projections/access-log/case-data-accessed.event.js';
+import {
+  ACCESSED_RESOURCES,
+  READ_STATUS,
+  REFUSED_STATUSES,
+} from '../../../projections/access-log/case-data-accessed.event.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AuditTrailItemDto {
@@ -8,8 +12,18 @@ export class AuditTrailItemDto {
   @ApiPropertyOptional({ format: 'uuid' })
   caseId?: string;
 
-  @ApiProperty({ description: 'Revision of the event in its stream', example: 7 })
-  revision!: number;
+  @ApiPropertyOptional({
+    description: 'Revision of the event in its case (or flag) stream; absent on access rows',
+    example: 7,
+  })
+  revision?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Access rows (CaseDataAccessed) only: the n-th access to the case, or to data across cases; never a revision',
+    example: 3,
+  })
+  accessSequence?: number;
 
   @ApiProperty({ format: 'uuid' })
   eventId!: string;
@@ -66,13 +80,22 @@ export class AccessLogItemDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Absent for searches across cases' })
   caseId?: string;
 
+  @ApiProperty({
+    description: 'The n-th access to the case (or to data across cases), as in its audit trail',
+    example: 3,
+  })
+  accessSequence!: number;
+
   @ApiProperty({ enum: ACCESSED_RESOURCES })
   resource!: string;
 
-  @ApiProperty({ example: 'ml-1' })
+  @ApiProperty({
+    description: 'The verified caller, or `anonymous` when no token could be verified (401)',
+    example: 'ml-1',
+  })
   actorId!: string;
 
-  @ApiPropertyOptional({ example: 'medico-legal' })
+  @ApiPropertyOptional({ description: 'The role that allowed the request', example: 'medico-legal' })
   actorRole?: string;
 
   @ApiPropertyOptional()
@@ -86,6 +109,22 @@ export class AccessLogItemDto {
 
   @ApiProperty({ example: '2026-11-20T10:00:00.000Z' })
   accessedAt!: string;
+
+  @ApiProperty({ enum: [READ_STATUS, ...REFUSED_STATUSES], description: '200: read; 401, 403, 404: refused' })
+  status!: number;
+
+  @ApiPropertyOptional({
+    description: 'The problem code a refused attempt was answered with',
+    example: 'not-your-assignment',
+  })
+  problemCode?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'History reads: the point asked for, one of {revision}, {asOf}, {asOccurredBy}; absent for the latest',
+    example: { revision: 2 },
+  })
+  point?: Record<string, number | string>;
 }
 
 export class AccessLogPageDto {

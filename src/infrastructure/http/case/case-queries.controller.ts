@@ -17,6 +17,7 @@ import { GetCaseQuery } from '../../../application/case/queries/get-case.query.j
 import type { CaseView } from '../../../domain/case/case-view.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import { askedHistoryPoint, noteAskedHistoryPoint } from '../audit/refused-access.hook.js';
 import type { Identity } from '../../auth/identity.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
@@ -104,10 +105,20 @@ export class CaseQueriesController {
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
   ): Promise<CaseHistory> {
+    const point = historyPoint(query);
+    // The access log records the point asked for, whether the read succeeds or is refused.
+    const asked = askedHistoryPoint(point);
+    noteAskedHistoryPoint(request, asked);
     const history = await this.queries.execute(
-      new GetCaseHistoryQuery(caseId, historyPoint(query), { id: identity.sub, roles: identity.roles }),
+      new GetCaseHistoryQuery(caseId, point, { id: identity.sub, roles: identity.roles }),
     );
-    await this.access.record({ caseId, resource: 'history', identity, ...requestOrigin(request) });
+    await this.access.record({
+      caseId,
+      resource: 'history',
+      identity,
+      ...requestOrigin(request),
+      ...(asked === undefined ? {} : { point: asked }),
+    });
     return history;
   }
 }
