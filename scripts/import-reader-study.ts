@@ -5,8 +5,9 @@
  *   npm run import:reader-study -- <folder> [--primaries bc4,bc6] [--adjudicator bc8|none]
  *                                           [--database-url postgres://…] [--concurrency 12]
  *
- * Database: --database-url, else DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (as
- * `npm start`). Idempotent: a second run writes nothing and says so.
+ * Database: --database-url, else DATABASE_URL, else the embedded PostgreSQL under DATA_DIR: the
+ * running engine's, used as it is, or one started for the run. Idempotent: a second run writes
+ * nothing and says so.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { resolveRuntimeConfig } from '../src/infrastructure/config/resolve-runti
 import { runReaderStudyImport } from '../src/infrastructure/reader-study/import-reader-study.js';
 import { metricsTable } from '../src/infrastructure/reader-study/metrics-table.js';
 import { ReaderStudyError } from '../src/infrastructure/reader-study/reader-study.js';
+import { openEngineDatabase } from './engine-database.js';
 
 const USAGE =
   'Usage: npm run import:reader-study -- <folder> [--primaries bc4,bc6] [--adjudicator bc8|none] ' +
@@ -73,7 +75,12 @@ try {
   if (error instanceof ConfigurationError) fail(error.message, 78);
   throw error;
 }
-const runtime = await resolveRuntimeConfig(config);
+const database = await openEngineDatabase(config, {
+  existing: false,
+  warn: (line) => void process.stderr.write(`${line}\n`),
+});
+// With a database URL, start-up starts no embedded server of its own (it would take the engine's).
+const runtime = await resolveRuntimeConfig({ ...config, databaseUrl: database.url });
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 let exitCode = 0;
 try {
@@ -109,5 +116,6 @@ try {
   exitCode = 2;
 } finally {
   await runtime.stop();
+  await database.close();
 }
 process.exit(exitCode);

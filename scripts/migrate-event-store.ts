@@ -2,19 +2,21 @@
  * Brings the PostgreSQL event store's schema (`event_store`) up to date as the user of DATABASE_URL,
  * then exits: `npm run migrate:event-store`. In production that user owns the event store and runs
  * this before each release; the engine itself connects as a login in the `event_store_writer` role,
- * for which its own start-up migration finds nothing to do (README "Security").
+ * for which its own start-up migration finds nothing to do (README "Security"). Without
+ * DATABASE_URL it migrates the embedded database under DATA_DIR: the running engine's, or one
+ * started for the run.
  */
 import pg from 'pg';
 import { ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
 import { migrate } from '../src/infrastructure/event-store/postgres/postgres.migrator.js';
+import { openEngineDatabase } from './engine-database.js';
 
 async function run(): Promise<number> {
-  const { databaseUrl } = loadConfig(process.env);
-  if (!databaseUrl) {
-    process.stderr.write('Set DATABASE_URL to the event store database, as the user that owns it.\n');
-    return 2;
-  }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const database = await openEngineDatabase(loadConfig(process.env), {
+    existing: false,
+    warn: (line) => void process.stderr.write(`${line}\n`),
+  });
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
   pool.on('connect', (client) =>
     // The writer-role migration explains here when it may not create the role.
     client.on('notice', (notice) => process.stderr.write(`NOTICE: ${notice.message ?? ''}\n`)),
@@ -29,6 +31,7 @@ async function run(): Promise<number> {
     return 0;
   } finally {
     await pool.end();
+    await database.close();
   }
 }
 

@@ -3,8 +3,8 @@
  * chains (domain.md "Integrity") as GET /api/v1/cases/{id}/history does.
  *
  * Connects like the engine (EVENT_STORE, KURRENTDB_URL, DATABASE_URL); without DATABASE_URL it uses
- * the embedded database under DATA_DIR: the running one, or it starts it for the run. It only reads:
- * no migration, no write. Exit 0: every chain verified; 1: a chain is broken (each is named with
+ * the embedded database under DATA_DIR: the running engine's (left running), or it starts it for
+ * the run. It only reads: no migration, no write. Exit 0: every chain verified; 1: a chain is broken (each is named with
  * its first broken revision); 2: nothing could be verified (usage, configuration, connection, a
  * named case that does not exist).
  */
@@ -18,11 +18,10 @@ import {
 import type { EventStore } from '../src/application/ports/event-store.port.js';
 import { caseStreamId } from '../src/domain/case/case.stream.js';
 import { type AppConfig, ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
+import { NoEngineDatabaseError, openEngineDatabase } from './engine-database.js';
 
 const CASE_PREFIX = 'case-';
 const USAGE = 'Usage: npm run verify -- <caseId> [<caseId>…]   or   npm run verify -- --all\n';
-
-class CannotVerify extends Error {}
 
 const EXPLANATION: Record<ChainBreak, (revision: number) => string> = {
   'missing-revision': (revision) => `revision ${revision} is missing or out of order`,
@@ -42,36 +41,16 @@ async function openStore(config: AppConfig): Promise<{ store: EventStore; close(
     const store = new KurrentDbEventStore(config.kurrentDbUrl!);
     return { store, close: () => store.close() };
   }
-  let url = config.databaseUrl;
-  let stopDatabase = async (): Promise<void> => undefined;
-  if (!url) {
-    const { findEmbeddedPostgres, startEmbeddedPostgres } =
-      await import('../src/infrastructure/persistence/embedded-postgres.js');
-    const embedded = await findEmbeddedPostgres(config.dataDir);
-    if (embedded.state === 'absent') {
-      throw new CannotVerify(
-        `No DATABASE_URL, and no embedded database under ${config.dataDir}/postgres: set DATABASE_URL to the ` +
-          'engine database, or DATA_DIR to the folder the engine keeps its embedded database in.',
-      );
-    }
-    if (embedded.state === 'running') {
-      url = embedded.url;
-    } else {
-      warn(`Starting the embedded database under ${config.dataDir}/postgres for this run`);
-      const started = await startEmbeddedPostgres(config.dataDir, { log: () => undefined, warn });
-      url = started.url;
-      stopDatabase = started.stop;
-    }
-  }
+  const database = await openEngineDatabase(config, { existing: true, warn });
   const { PostgresEventStore } =
     await import('../src/infrastructure/event-store/postgres/postgres.event-store.js');
   // Constructed, not started: verification never migrates.
-  const store = new PostgresEventStore(url, { maxConnections: 2 });
+  const store = new PostgresEventStore(database.url, { maxConnections: 2 });
   return {
     store,
     async close() {
       await store.close();
-      await stopDatabase();
+      await database.close();
     },
   };
 }
@@ -142,7 +121,7 @@ let exitCode: number;
 try {
   exitCode = await run();
 } catch (error) {
-  if (error instanceof CannotVerify || error instanceof ConfigurationError) {
+  if (error instanceof NoEngineDatabaseError || error instanceof ConfigurationError) {
     warn(error.message);
   } else {
     warn(`Verification failed: ${error instanceof Error ? error.message : String(error)}`);
