@@ -506,13 +506,15 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
       ).toBe(201);
 
       const latest = await history(caseId);
-      expect(latest.revision).toBe(3);
+      // The withdrawal ends rad-a's unsubmitted read with its own event (AssignmentEnded).
+      expect(latest.revision).toBe(4);
       expect(latest.state).toMatchObject({ status: 'withdrawn' });
       expect(latest.events.map((event) => event.type)).toEqual([
         'SecondOpinionRequested',
         'ReaderAssigned',
         'ReadStarted',
         'CaseWithdrawn',
+        'AssignmentEnded',
       ]);
       for (const event of latest.events) {
         expect(event).toEqual({
@@ -536,7 +538,7 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
       expect(latest.events[0]!.metadata.prevHash).toBe('0'.repeat(64));
       expect(latest.events[1]!.metadata.prevHash).toBe(latest.events[0]!.metadata.hash);
 
-      const expected = ['requested', 'in-review', 'in-review', 'withdrawn'];
+      const expected = ['requested', 'in-review', 'in-review', 'withdrawn', 'withdrawn'];
       for (const [revision, status] of expected.entries()) {
         const at = await history(caseId, `?revision=${revision}`);
         expect(at.revision).toBe(revision);
@@ -563,8 +565,13 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
       await clockPasses((await history(caseId)).events[1]!.recordedAt);
       const afterAssign = new Date().toISOString();
 
-      const empty = await history(caseId, `?asOf=${encodeURIComponent(beforeCase)}`);
-      expect(empty).toMatchObject({ revision: -1, state: null, events: [] });
+      // Before the case existed there is no case to replay (docs/api.md "Dates").
+      const before = await api.get(
+        `/api/v1/cases/${caseId}/history?asOf=${encodeURIComponent(beforeCase)}`,
+        QUALITY,
+      );
+      expect(before.status).toBe(404);
+      expect(before.body).toMatchObject({ status: 404, code: 'before-case-existed' });
       const requested = await history(caseId, `?asOf=${encodeURIComponent(afterRequest)}`);
       expect(requested.revision).toBe(0);
       expect(requested.state).toMatchObject({ status: 'requested', assignments: [] });
@@ -592,9 +599,13 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
       const both = await history(caseId, `?asOccurredBy=${encodeURIComponent(new Date().toISOString())}`);
       expect(both.revision).toBe(1);
       expect(both.state).toMatchObject({ status: 'in-review' });
-      // The record learned of both only now: as of that earlier time it held nothing.
-      const recorded = await history(caseId, `?asOf=${encodeURIComponent(between)}`);
-      expect(recorded).toMatchObject({ revision: -1, state: null, events: [] });
+      // The record learned of both only now: as of that earlier time the case did not exist yet.
+      const recorded = await api.get(
+        `/api/v1/cases/${caseId}/history?asOf=${encodeURIComponent(between)}`,
+        QUALITY,
+      );
+      expect(recorded.status).toBe(404);
+      expect(recorded.body).toMatchObject({ status: 404, code: 'before-case-existed' });
     });
 
     it('refuses an unusable point with a 400 problem', async () => {
@@ -615,11 +626,11 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
   });
 
   describe('problem+json on unknown routes', () => {
-    it('an unknown route or method is a problem+json 404, never HTML', async () => {
+    it('an unknown route is a problem+json 404, never HTML', async () => {
       for (const [method, path] of [
         ['GET', '/api/v1/nothing-here'],
         ['POST', '/api/v1/cases/00000000-0000-4000-8000-000000000000/teleportation'],
-        ['DELETE', '/api/v1/cases/00000000-0000-4000-8000-000000000000'],
+        // (DELETE on a known path is a 405 with Allow: http-conventions-negotiation.e2e.spec.ts.)
         ['GET', '/api/v2/cases'],
       ] as const) {
         const response = await api.request(method, path, { as: COORDINATOR });
