@@ -206,7 +206,7 @@ describe('reader metrics over HTTP', () => {
     });
   });
 
-  it('filters by body region, period (from inclusive, to exclusive) and finding', async () => {
+  it('filters by body region, period (from and to inclusive, a date to its whole day) and finding', async () => {
     const readers = async (query: string): Promise<string[]> => {
       const response = await api.get<{ items: ReaderItem[] }>(`/api/v1/metrics/readers?${query}`, QUALITY);
       expect(response.status).toBe(200);
@@ -220,9 +220,9 @@ describe('reader metrics over HTTP', () => {
       await readers(`from=${new Date(MARCH).toISOString()}&to=${new Date(MARCH + DAY).toISOString()}`),
     ).toEqual(['rad-b']);
     expect(await readers('bodyRegion=knee')).toEqual([]);
-    // Ten days of January: rad-a's first ten reads, and one reader only.
+    // Ten days of January (to=2025-01-10 includes 10 January): rad-a's first ten reads, and one reader only.
     const january = await api.get<ReaderItem>(
-      '/api/v1/metrics/readers/rad-a?from=2025-01-01&to=2025-01-11',
+      '/api/v1/metrics/readers/rad-a?from=2025-01-01&to=2025-01-10',
       QUALITY,
     );
     expect(january.body).toMatchObject({ reads: 10, insufficientData: true });

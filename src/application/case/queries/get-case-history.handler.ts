@@ -45,6 +45,22 @@ function isIncluded(point: HistoryPoint, event: RecordedEvent): boolean {
   }
 }
 
+/** A time before the case's request: there is no case to replay, which is not an empty one. */
+function beforeCaseExisted(
+  caseId: string,
+  point: Extract<HistoryPoint, { time: Date }>,
+  first: RecordedEvent,
+): DomainError {
+  const when =
+    point.kind === 'as-of'
+      ? `as of ${point.time.toISOString()}: it was first recorded at ${first.recordedAt.toISOString()}`
+      : `by ${point.time.toISOString()}: its request occurred at ${occurredAtOf(first)}`;
+  return new DomainError(
+    'before-case-existed',
+    `Case ${caseId} did not exist yet ${when}. Ask for a later time.`,
+  );
+}
+
 /**
  * Replays a case from the event store up to a point (medico-legal "what did we know then") and
  * verifies the stream's hash chain.
@@ -76,6 +92,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
     // Events with occurredAt order may differ from revision order; "as occurred by" takes every event that had happened.
     const included = stored.filter((event) => isIncluded(point, event));
     const state = this.aggregate.fold(included);
+    if (!state.exists && 'time' in point) throw beforeCaseExisted(caseId, point, stored[0]!);
     const events: HistoryEvent[] = included.map((event) => ({
       eventId: event.eventId,
       type: event.type,

@@ -23,7 +23,7 @@ export interface HistoryEvent {
 export interface CaseHistory {
   caseId: string;
   point: HistoryPoint;
-  /** Revision of the last event folded; -1 when the point is before the case existed. */
+  /** Revision of the last event folded (a time before the case's request is `before-case-existed` instead). */
   revision: number;
   /** The case as it stood at that point; absent before the request. */
   state: FullCaseView | null;

@@ -4,12 +4,13 @@ import {
   ActorIdParameter,
   BooleanParameter,
   CursorParameter,
-  DateTimeParameter,
   DEFAULT_LIMIT,
+  EndOfDayParameter,
   LimitParameter,
   MAX_LIMIT,
   NotBefore,
   PatternParameter,
+  StartOfDayParameter,
   UuidParameter,
 } from '../validation/query.validators.js';
 
@@ -34,10 +35,10 @@ class AuditListQueryDto {
   @ActorIdParameter({ description: 'Who acted, or for whom an integrator acted' })
   actorId?: string;
 
-  @DateTimeParameter({ description: 'occurredAt ≥ from (ISO 8601)' })
+  @StartOfDayParameter({ description: 'occurredAt ≥ from' })
   from?: Date;
 
-  @DateTimeParameter({ description: 'occurredAt ≤ to (ISO 8601)' })
+  @EndOfDayParameter({ description: 'occurredAt ≤ to' })
   @NotBefore('from')
   to?: Date;
 
@@ -79,10 +80,10 @@ export class AccessLogQueryDto implements AccessLogFilter {
   @ActorIdParameter({ description: 'Who read, or for whom an integrator read' })
   actorId?: string;
 
-  @DateTimeParameter({ description: 'accessedAt ≥ from (ISO 8601)' })
+  @StartOfDayParameter({ description: 'accessedAt ≥ from' })
   from?: Date;
 
-  @DateTimeParameter({ description: 'accessedAt ≤ to (ISO 8601)' })
+  @EndOfDayParameter({ description: 'accessedAt ≤ to' })
   @NotBefore('from')
   to?: Date;
 

@@ -11,7 +11,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   GetCaseHistoryQuery,
   type CaseHistory,
-  type HistoryPoint,
 } from '../../../application/case/queries/get-case-history.query.js';
 import { GetCaseQuery } from '../../../application/case/queries/get-case.query.js';
 import type { CaseView } from '../../../domain/case/case-view.js';
@@ -21,37 +20,10 @@ import { askedHistoryPoint, noteAskedHistoryPoint } from '../audit/refused-acces
 import type { Identity } from '../../auth/identity.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
-import { AloneAmong, DateTimeParameter, WholeNumberParameter } from '../validation/query.validators.js';
+import { CaseHistoryQueryDto, historyPoint } from './case-history-query.dto.js';
 import { CaseIdPipe } from './case-id.pipe.js';
 import { etag } from './command-context.js';
 import { CaseHistoryDto } from './dto/responses.dto.js';
-
-const POINTS = ['revision', 'asOf', 'asOccurredBy'];
-
-/** `?revision=`, `?asOf=` or `?asOccurredBy=`: the point of the history to replay, at most one. */
-export class CaseHistoryQueryDto {
-  @WholeNumberParameter({ description: 'Replay up to this revision (inclusive)' })
-  @AloneAmong(POINTS)
-  revision?: number;
-
-  @DateTimeParameter({
-    description: 'What the record said at that time (recordedAt ≤ T)',
-    example: '2026-11-20T10:00:00Z',
-  })
-  @AloneAmong(POINTS)
-  asOf?: Date;
-
-  @DateTimeParameter({ description: 'What had happened by that time (occurredAt ≤ T), for imported history' })
-  @AloneAmong(POINTS)
-  asOccurredBy?: Date;
-}
-
-function historyPoint({ revision, asOf, asOccurredBy }: CaseHistoryQueryDto): HistoryPoint {
-  if (revision !== undefined) return { kind: 'revision', revision };
-  if (asOf !== undefined) return { kind: 'as-of', time: asOf };
-  if (asOccurredBy !== undefined) return { kind: 'as-occurred-by', time: asOccurredBy };
-  return { kind: 'latest' };
-}
 
 function requestOrigin(request: FastifyRequest) {
   return { ip: request.ip, userAgent: request.headers['user-agent'], correlationId: request.id };

@@ -1,18 +1,25 @@
 import type { ReaderMetricsFilter } from '../../../projections/reader-metrics/reader-metrics.queries.js';
-import { DateOrDateTimeParameter, NotBefore, VocabularyParameter } from '../validation/query.validators.js';
+import {
+  EndOfDayParameter,
+  NotBefore,
+  StartOfDayParameter,
+  VocabularyParameter,
+} from '../validation/query.validators.js';
 
 /** Vocabularies (QUERY_VOCABULARIES) these parameters take their values from: the case policy's. */
 export const BODY_REGIONS = 'bodyRegions';
 export const FINDING_CODES = 'findingCodes';
 
+const isoText = (instant: Date): string => instant.toISOString();
+/** The read model's `to` is exclusive: the instant after the last one included. */
+const exclusiveEnd = (last: Date): string => new Date(last.getTime() + 1).toISOString();
+
 /** `?from=&to=&bodyRegion=&finding=` of the reader metrics (a period, a body region, a finding). */
 export class ReaderMetricsQueryDto implements ReaderMetricsFilter {
-  @DateOrDateTimeParameter({
-    description: 'Requests with occurredAt ≥ from (ISO 8601; a date is UTC midnight)',
-  })
+  @StartOfDayParameter({ description: 'Requests with occurredAt ≥ from' }, isoText)
   from?: string;
 
-  @DateOrDateTimeParameter({ description: 'Requests with occurredAt < to (ISO 8601, exclusive)' })
+  @EndOfDayParameter({ description: 'Requests with occurredAt ≤ to' }, exclusiveEnd)
   @NotBefore('from')
   to?: string;
 

@@ -11,6 +11,7 @@ import { ProblemException } from './problem-exception.js';
 /** Domain codes that are not 422 (docs/api.md "Status codes"). */
 const DOMAIN_STATUS: Record<string, number> = {
   'not-found': 404,
+  'before-case-existed': 404,
   'not-your-assignment': 403,
   forbidden: 403,
   'case-exists': 409,

@@ -6,11 +6,12 @@ import { QueryValidationPipe } from './query-validation.pipe.js';
 import {
   AloneAmong,
   CursorParameter,
-  DateOrDateTimeParameter,
-  DateTimeParameter,
+  EndOfDayParameter,
   LimitParameter,
   NotBefore,
   OneOfParameter,
+  queryInstant,
+  StartOfDayParameter,
   UuidParameter,
   VocabularyParameter,
   WholeNumberParameter,
@@ -26,12 +27,12 @@ class ListQueryDto {
   @VocabularyParameter('regions')
   region?: string;
 
-  @DateOrDateTimeParameter()
-  from?: string;
+  @StartOfDayParameter()
+  from?: Date;
 
-  @DateOrDateTimeParameter()
+  @EndOfDayParameter()
   @NotBefore('from')
-  to?: string;
+  to?: Date;
 
   @LimitParameter()
   limit?: number;
@@ -45,7 +46,7 @@ class PointQueryDto {
   @AloneAmong(['revision', 'asOf'])
   revision?: number;
 
-  @DateTimeParameter()
+  @EndOfDayParameter()
   @AloneAmong(['revision', 'asOf'])
   asOf?: Date;
 }
@@ -88,7 +89,7 @@ describe('QueryValidationPipe', () => {
         status: 'open',
         region: 'wrist',
         from: '2026-01-01',
-        to: '2026-01-02T10:00',
+        to: '2026-01-02',
         limit: '20',
         cursor: 'next',
       }),
@@ -99,8 +100,8 @@ describe('QueryValidationPipe', () => {
       caseId: 'a0b1c2d3-0000-4000-8000-000000000000',
       status: 'open',
       region: 'wrist',
-      from: '2026-01-01T00:00:00.000Z',
-      to: '2026-01-02T10:00:00.000Z',
+      from: new Date('2026-01-01T00:00:00.000Z'),
+      to: new Date('2026-01-02T23:59:59.999Z'),
       limit: 20,
       cursor: 7n,
     });
@@ -141,14 +142,15 @@ describe('QueryValidationPipe', () => {
       { field: 'region', message: 'region must be one of wrist, chest' },
       {
         field: 'from',
-        message: 'from must be an ISO 8601 date or date-time, e.g. 2026-01-01 or 2026-01-01T00:00:00Z',
+        message:
+          'from must be a date (YYYY-MM-DD) or an RFC 3339 date-time, e.g. 2026-12-01 or 2026-12-01T09:30:00Z',
       },
       { field: 'limit', message: 'limit must be a whole number from 1 to 500' },
       { field: 'cursor', message: 'cursor must be a nextCursor this API returned' },
     ]);
     expect(problem.detail).toBe(
       'caseId must be a UUID; status must be one of open, closed; region must be one of wrist, chest; ' +
-        'from must be an ISO 8601 date or date-time, e.g. 2026-01-01 or 2026-01-01T00:00:00Z; ' +
+        'from must be a date (YYYY-MM-DD) or an RFC 3339 date-time, e.g. 2026-12-01 or 2026-12-01T09:30:00Z; ' +
         'limit must be a whole number from 1 to 500; cursor must be a nextCursor this API returned.',
     );
   });
@@ -173,14 +175,62 @@ describe('QueryValidationPipe', () => {
     expect((await refusal({ revision: '-1' }, PointQueryDto)).errors).toEqual([
       { field: 'revision', message: 'revision must be a whole number from 0' },
     ]);
-    expect((await refusal({ asOf: '2026-01-01' }, PointQueryDto)).errors).toEqual([
-      { field: 'asOf', message: 'asOf must be an ISO 8601 date-time' },
+    expect((await refusal({ asOf: '2026-01-01T10:00' }, PointQueryDto)).errors).toEqual([
+      { field: 'asOf', message: expect.stringContaining('asOf must be a date (YYYY-MM-DD) or an RFC 3339') },
     ]);
     const point = (await pipe.transform(
       query({ asOf: '2026-01-01T10:00:00Z' }),
       metadataOf(PointQueryDto),
     )) as PointQueryDto;
     expect(point.asOf).toEqual(new Date('2026-01-01T10:00:00Z'));
+  });
+
+  it('compares a period by its instants: a date to is the end of its day, a date from the start', async () => {
+    const sameDay = (await pipe.transform(
+      query({ from: '2026-01-01T12:00:00Z', to: '2026-01-01' }),
+      metadataOf(ListQueryDto),
+    )) as ListQueryDto;
+    expect(sameDay.to).toEqual(new Date('2026-01-01T23:59:59.999Z'));
+    expect((await refusal({ from: '2026-01-02', to: '2026-01-01T23:59:59Z' })).errors).toEqual([
+      { field: 'to', message: 'to must not be before from' },
+    ]);
+  });
+});
+
+describe('queryInstant (docs/api.md "Dates")', () => {
+  it.each([
+    ['2026-12-01', 'start', '2026-12-01T00:00:00.000Z'],
+    ['2026-12-01', 'end', '2026-12-01T23:59:59.999Z'],
+    ['2024-02-29', 'end', '2024-02-29T23:59:59.999Z'],
+    ['2026-12-01T09:30:00Z', 'end', '2026-12-01T09:30:00.000Z'],
+    ['2026-12-01t09:30:00z', 'start', '2026-12-01T09:30:00.000Z'],
+    ['2026-12-01T09:30:00.123456789Z', 'start', '2026-12-01T09:30:00.123Z'],
+    ['2026-12-01T09:30:00.5+01:00', 'start', '2026-12-01T08:30:00.500Z'],
+    ['2026-12-01T00:30:00-05:30', 'end', '2026-12-01T06:00:00.000Z'],
+    ['0099-01-01', 'start', '0099-01-01T00:00:00.000Z'],
+  ] as const)('reads %s (%s) as %s', (text, edge, instant) => {
+    expect(new Date(queryInstant(text, edge)!).toISOString()).toBe(instant);
+  });
+
+  it.each([
+    '2026-02-29',
+    '2026-13-01',
+    '2026-12-32',
+    '2026-12-1',
+    '20261201',
+    '2026-12-01T09:30',
+    '2026-12-01T09:30:00',
+    '2026-12-01 09:30:00Z',
+    '2026-12-01T24:00:00Z',
+    '2026-12-01T23:60:00Z',
+    '2016-12-31T23:59:60Z',
+    '2026-12-01T09:30:00+24:00',
+    '2026-12-01T09:30:00.Z',
+    'yesterday',
+    '',
+  ])('refuses %p', (text) => {
+    expect(queryInstant(text, 'start')).toBeUndefined();
+    expect(queryInstant(text, 'end')).toBeUndefined();
   });
 
   it('leaves other arguments and untyped queries alone', async () => {

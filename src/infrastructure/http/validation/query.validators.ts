@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { parseInstant } from '../../../domain/metrics/time.js';
+import { DAY_MS } from '../../../domain/metrics/time.js';
 import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../domain/shared/identifiers.js';
 import { VOCABULARIES, type QueryVocabularies } from './query-validation.pipe.js';
 import { Optional } from './text.validators.js';
@@ -166,43 +166,114 @@ export const CursorParameter = (decode: (cursor: string) => unknown): PropertyDe
     decode,
   );
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const DATE_OR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+/**
+ * Query dates (docs/api.md "Dates"): a date (YYYY-MM-DD) or an RFC 3339 date-time. A date names a
+ * whole UTC day: its first instant where a period starts (`from`), its last where a period or a
+ * replay ends (`to`, `asOf`, `asOccurredBy`), so "to 1 December" includes 1 December.
+ */
+export type DayEdge = 'start' | 'end';
 
-/** An ISO 8601 date-time (without an offset: UTC), as a Date. */
-export const DateTimeParameter = (documentation: Documentation = {}): PropertyDecorator =>
-  Parameter(
-    { type: String, format: 'date-time', ...documentation },
-    Checked(
-      'isDateTime',
-      (text) => DATE_TIME.test(text) && Number.isFinite(parseInstant(text)),
-      (property) => `${property} must be an ISO 8601 date-time`,
-    ),
-    (text) => new Date(parseInstant(text)),
-  );
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const MINUTE_MS = 60_000;
 
-/** An ISO 8601 date (UTC midnight) or date-time (without an offset: UTC), as UTC ISO text. */
-export const DateOrDateTimeParameter = (documentation: Documentation = {}): PropertyDecorator =>
-  Parameter(
-    { type: String, example: '2026-01-01', ...documentation },
-    Checked(
-      'isDateOrDateTime',
-      (text) => DATE_OR_DATE_TIME.test(text) && Number.isFinite(parseInstant(text)),
-      (property) =>
-        `${property} must be an ISO 8601 date or date-time, e.g. 2026-01-01 or 2026-01-01T00:00:00Z`,
-    ),
-    (text) => new Date(parseInstant(text)).toISOString(),
+/** The first instant of a UTC calendar day, or undefined when there is no such day (2026-02-30). */
+function startOfUtcDay(year: number, month: number, day: number): number | undefined {
+  // setUTCFullYear, unlike Date.UTC, does not move years 0–99 to the 1900s.
+  const start = new Date(0).setUTCFullYear(year, month - 1, day);
+  const check = new Date(start);
+  return check.getUTCMonth() === month - 1 && check.getUTCDate() === day ? start : undefined;
+}
+
+/** The instant (milliseconds since the epoch) a query date or date-time names, or undefined. */
+export function queryInstant(text: string, edge: DayEdge): number | undefined {
+  const date = DATE.exec(text);
+  if (date) {
+    const start = startOfUtcDay(Number(date[1]), Number(date[2]), Number(date[3]));
+    if (start === undefined) return undefined;
+    return edge === 'start' ? start : start + DAY_MS - 1;
+  }
+  const parts = DATE_TIME.exec(text);
+  if (!parts) return undefined;
+  // Parts a date-time leaves out (fraction, numeric offset) are '' here.
+  const [, year, month, day, hour, minute, second, fraction, sign, offsetHours, offsetMinutes] = parts.map(
+    (part: string | undefined) => part ?? '',
   );
+  const start = startOfUtcDay(Number(year), Number(month), Number(day));
+  // A leap second (:60) has no JavaScript instant: refused rather than moved.
+  if (start === undefined || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)
+    return undefined;
+  if (sign !== '' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return undefined;
+  const offset =
+    sign === '' ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
+  // Milliseconds are what a Date holds: digits after the third are dropped.
+  const time =
+    start +
+    (Number(hour) * 60 + Number(minute) - offset) * MINUTE_MS +
+    Number(second) * 1000 +
+    Number((fraction ?? '').padEnd(3, '0').slice(0, 3));
+  return Number.isFinite(new Date(time).getTime()) ? time : undefined;
+}
+
+const DATE_RULE = 'a date (YYYY-MM-DD) or an RFC 3339 date-time, e.g. 2026-12-01 or 2026-12-01T09:30:00Z';
+
+function DateParameter(
+  edge: DayEdge,
+  documentation: Documentation,
+  convert: (instant: Date) => unknown,
+): PropertyDecorator {
+  const day =
+    edge === 'start' ? 'from the start of that UTC day' : 'up to the end of that UTC day (included)';
+  const { description, ...rest } = documentation;
+  return Parameter(
+    {
+      type: String,
+      example: '2026-12-01',
+      ...rest,
+      description: `${description === undefined ? '' : `${description}. `}A date (YYYY-MM-DD: ${day}) or an RFC 3339 date-time`,
+    },
+    Checked(
+      'isQueryDate',
+      (text) => queryInstant(text, edge) !== undefined,
+      (property) => `${property} must be ${DATE_RULE}`,
+    ),
+    (text) => convert(new Date(queryInstant(text, edge)!)),
+  );
+}
+
+/**
+ * Where a period starts (`from`): a date is the first instant of that UTC day. As a Date, or what
+ * `convert` makes of it.
+ */
+export const StartOfDayParameter = (
+  documentation: Documentation = {},
+  convert: (instant: Date) => unknown = (instant) => instant,
+): PropertyDecorator => DateParameter('start', documentation, convert);
+
+/**
+ * Where a period or a replay ends, included (`to`, `asOf`, `asOccurredBy`): a date is the last
+ * instant (23:59:59.999) of that UTC day. As a Date, or what `convert` makes of it.
+ */
+export const EndOfDayParameter = (
+  documentation: Documentation = {},
+  convert: (instant: Date) => unknown = (instant) => instant,
+): PropertyDecorator => DateParameter('end', documentation, convert);
 
 const given = (object: object, property: string): unknown => (object as Record<string, unknown>)[property];
 
-/** Not before the time parameter `earlier` (checked only when both are times). */
+/**
+ * The end of a period not before its start `earlier` (checked once both are valid dates): a date
+ * `to` counts as the end of its day, a date `from` as the start of its own.
+ */
 export const NotBefore = (earlier: string): PropertyDecorator =>
   Checked(
     'isNotBefore',
     (text, { object }) => {
       const start = given(object, earlier);
-      return typeof start !== 'string' || !(parseInstant(text) < parseInstant(start));
+      const startsAt = typeof start === 'string' ? queryInstant(start, 'start') : undefined;
+      const endsAt = queryInstant(text, 'end');
+      return startsAt === undefined || endsAt === undefined || endsAt >= startsAt;
     },
     (property) => `${property} must not be before ${earlier}`,
   );

@@ -49,7 +49,10 @@ export class HistoryEventDto {
 
 export class CaseHistoryDto {
   @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty({ example: 4, description: 'Last revision folded (-1 before the case existed)' })
+  @ApiProperty({
+    example: 4,
+    description: 'Last revision folded (a point before the case existed is 404 before-case-existed)',
+  })
   revision!: number;
   @ApiProperty({ nullable: true, description: 'The case as it stood at that point' }) state!: Record<
     string,
