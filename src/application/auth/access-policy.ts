@@ -1,15 +1,10 @@
+import { TOKEN_ROLES } from '../../domain/case/case.values.js';
+
 /**
  * "Who may call what" (docs/api.md), as data: the route guard, the authorisation-matrix test and the
  * README table are all generated from this one table.
  */
-export const ROLES = [
-  'integrator',
-  'coordinator',
-  'radiologist',
-  'quality-committee',
-  'medico-legal',
-  'admin',
-] as const;
+export const ROLES = TOKEN_ROLES;
 export type Role = (typeof ROLES)[number];
 
 export const ACCESS_POLICY = {
@@ -34,6 +29,7 @@ export const ACCESS_POLICY = {
   'read-audit-trail': ['quality-committee', 'medico-legal', 'admin'],
   'read-access-log': ['quality-committee', 'medico-legal', 'admin'],
   'read-reader-metrics': ['quality-committee', 'admin'],
+  'read-reader-cases': ['quality-committee', 'admin'],
   'read-shopping-flags': ['quality-committee', 'admin'],
   'read-projection-status': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -10,6 +10,7 @@ import {
   type Addendum,
   type Assignment,
   type Case,
+  type CaseRequest,
   type Closure,
   type Consensus,
   type Opinion,
@@ -18,8 +19,7 @@ import {
   type SlaBreach,
   type Withdrawal,
 } from './case.state.js';
-import type { CaseStatus, Outcome, Priority, ReaderRole, ReadsRequired, Role } from './case.values.js';
-import type { PriorReport, Requester, Study } from './case.events.js';
+import type { CaseStatus, Outcome, Priority, ReaderRole, Role } from './case.values.js';
 
 export interface CaseViewer {
   id: string;
@@ -33,19 +33,10 @@ export interface OpinionView extends Opinion {
 }
 
 /** What the case's staff, committees and integrators see: everything, JSON-ready. */
-export interface FullCaseView {
+export interface FullCaseView extends CaseRequest {
   visibility: 'full';
-  caseId: string;
   status: CaseStatus;
   round: number;
-  patientRef: string;
-  study: Study;
-  clinicalQuestion: string;
-  requester: Requester;
-  priority: Priority;
-  dueAt: string | null;
-  readsRequired: ReadsRequired;
-  priorReport?: PriorReport;
   assignments: AssignmentView[];
   opinions: OpinionView[];
   rounds: Round[];

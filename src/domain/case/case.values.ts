@@ -88,16 +88,18 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-/** `system` is the SLA process manager; the others are the token roles of docs/api.md. */
-export const ROLES = [
+/** The roles a token may carry (docs/api.md). */
+export const TOKEN_ROLES = [
   'integrator',
   'coordinator',
   'radiologist',
   'quality-committee',
   'medico-legal',
   'admin',
-  'system',
 ] as const;
+
+/** An actor's role: a token's, or `system` (the engine and its process managers). */
+export const ROLES = [...TOKEN_ROLES, 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** `selectedOpinionId` and discordance values name the prior report with this id. */

@@ -1,4 +1,3 @@
-import type { PriorReport, Requester, Study } from '../../../domain/case/case.events.js';
 import { caseError } from '../../../domain/case/case.errors.js';
 import type { SecondOpinionRequested } from '../../../domain/case/case.events.js';
 import type { CaseCommandOf } from '../../../domain/case/case.commands.js';
@@ -7,19 +6,10 @@ import type { CaseState } from '../../../domain/case/case.state.js';
 import { isOneOf, PRIORITIES, READS_REQUIRED, type Priority } from '../../../domain/case/case.values.js';
 import { assertKnownFindings } from '../../../domain/case/findings.js';
 
+/** What SecondOpinionRequested records, less what the engine decides (due time; reads by policy when absent). */
 export type RequestSecondOpinion = CaseCommandOf<
   'RequestSecondOpinion',
-  {
-    caseId: string;
-    patientRef: string;
-    study: Study;
-    clinicalQuestion: string;
-    requester: Requester;
-    priority: Priority;
-    /** 1 or 2; the policy's default when absent. */
-    readsRequired?: number;
-    priorReport?: PriorReport;
-  }
+  Omit<SecondOpinionRequested['data'], 'dueAt' | 'readsRequired'> & { readsRequired?: number }
 >;
 
 const HOUR_MS = 3_600_000;
