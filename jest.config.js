@@ -25,7 +25,9 @@ export default {
       },
     ],
   },
+  // The tests' PostgreSQL: the machine's, else an embedded one started and stopped around the run.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };
