@@ -25,6 +25,7 @@ interface AuditRow {
   position: number;
   caseId?: string;
   revision: number;
+  accessSequence?: number;
   eventId: string;
   type: string;
   occurredAt: string;

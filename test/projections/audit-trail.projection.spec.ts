@@ -473,6 +473,7 @@ describe('audit trail CSV', () => {
       '7',
       item.caseId,
       '3',
+      '',
       item.eventId,
       'AddendumAppended',
       item.occurredAt,
@@ -486,8 +487,12 @@ describe('audit trail CSV', () => {
       item.summary,
       JSON.stringify(item.data),
     ]);
-    expect(JSON.parse(first[14])).toEqual(item.data);
-    expect(second[9]).toBe('rad-2');
+    expect(JSON.parse(first[15])).toEqual(item.data);
+    expect(second[10]).toBe('rad-2');
+    // An access row has its access sequence and no revision.
+    const { revision: _revision, ...access } = item;
+    const [, accessRow] = parse(auditTrailCsv([{ ...access, type: 'CaseDataAccessed', accessSequence: 4 }]));
+    expect(accessRow.slice(2, 4)).toEqual(['', '4']);
     expect(parse(auditTrailCsv([]))).toEqual([[...AUDIT_CSV_COLUMNS]]);
   });
 });

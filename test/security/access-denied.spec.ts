@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EVENT_STORE, type EventStore } from '../../src/application/ports/event-store.port.js';
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
 import {
   ADMIN,
@@ -36,6 +37,7 @@ interface AuditRow {
   accessSequence?: number;
   type: string;
   actorId?: string;
+  summary: string;
   data: Record<string, unknown>;
 }
 
@@ -86,6 +88,7 @@ describe('access log of refused attempts and history points (HTTP)', () => {
   }
 
   const recently = (at: string) => Math.abs(Date.now() - Date.parse(at)) < 60_000;
+  const byResource = (a: AccessRow, b: AccessRow) => a.resource.localeCompare(b.resource);
 
   it('records a 403 of a radiologist not on the case, and a 403 of the role check, with who, what, when, status and code', async () => {
     const userAgent = agent();
@@ -96,8 +99,16 @@ describe('access log of refused attempts and history points (HTTP)', () => {
     expect(trail.status).toBe(403);
     expect(trail.body.code).toBe('forbidden');
 
-    const rows = await rowsOf(userAgent, 2, `&caseId=${caseId}`);
+    // Refusals are recorded once answered, each on its own: their order in the log is not the requests'.
+    const rows = (await rowsOf(userAgent, 2, `&caseId=${caseId}`)).sort(byResource);
     expect(rows).toEqual([
+      expect.objectContaining({
+        caseId,
+        resource: 'audit-trail',
+        actorId: 'rad-z',
+        status: 403,
+        problemCode: 'forbidden',
+      }),
       expect.objectContaining({
         caseId,
         resource: 'case',
@@ -106,16 +117,9 @@ describe('access log of refused attempts and history points (HTTP)', () => {
         status: 403,
         problemCode: view.body.code,
       }),
-      expect.objectContaining({
-        caseId,
-        resource: 'audit-trail',
-        actorId: 'rad-z',
-        status: 403,
-        problemCode: 'forbidden',
-      }),
     ]);
     // The role check found no role allowing the action: none is recorded as if it had.
-    expect(rows[1].actorRole).toBeUndefined();
+    expect(rows[0].actorRole).toBeUndefined();
     for (const row of rows) {
       expect(row.ip).toBe('127.0.0.1');
       expect(recently(row.accessedAt)).toBe(true);
@@ -154,7 +158,7 @@ describe('access log of refused attempts and history points (HTTP)', () => {
     });
     expect(noToken.status).toBe(401);
 
-    const rows = await rowsOf(userAgent, 2, `&caseId=${caseId}`);
+    const rows = (await rowsOf(userAgent, 2, `&caseId=${caseId}`)).sort(byResource);
     expect(
       rows.map(({ resource, actorId, status, problemCode, ip }) => ({
         resource,
@@ -164,6 +168,7 @@ describe('access log of refused attempts and history points (HTTP)', () => {
         ip,
       })),
     ).toEqual([
+      { resource: 'case', actorId: 'anonymous', status: 401, problemCode: 'unauthorized', ip: '127.0.0.1' },
       {
         resource: 'history',
         actorId: 'anonymous',
@@ -171,7 +176,6 @@ describe('access log of refused attempts and history points (HTTP)', () => {
         problemCode: 'unauthorized',
         ip: '127.0.0.1',
       },
-      { resource: 'case', actorId: 'anonymous', status: 401, problemCode: 'unauthorized', ip: '127.0.0.1' },
     ]);
     for (const row of rows) {
       expect(row.actorRole).toBeUndefined();
@@ -230,11 +234,50 @@ describe('access log of refused attempts and history points (HTTP)', () => {
     expect(accesses.every((row) => !('revision' in row))).toBe(true);
     expect(accesses.map((row) => row.accessSequence)).toEqual(accesses.map((_, index) => index + 1));
 
+    // Its summary says it was refused, by whom, with what.
+    expect(accesses.map((row) => row.summary)).toContain(
+      'anonymous tried to view the case history from 127.0.0.1 and was refused: 401 unauthorized',
+    );
+    expect(accesses.map((row) => row.summary)).toContain(
+      'ml-1 viewed the case history at revision 2 from 127.0.0.1',
+    );
+
     // The access log gives each row the same sequence as the audit trail.
     const log = await api.get<{ items: AccessRow[] }>(`/api/v1/access-log?caseId=${caseId}&limit=500`, ADMIN);
     const inTrail = new Map(accesses.map((row) => [row.position, row.accessSequence]));
     for (const row of log.body.items) {
       if (inTrail.has(row.position)) expect(row.accessSequence).toBe(inTrail.get(row.position));
     }
+  });
+
+  it('reads a version-1 access event, written before refusals were recorded, as a read that succeeded', async () => {
+    const store = running.app.get<EventStore>(EVENT_STORE);
+    const userAgent = agent();
+    await store.append(
+      `access-${caseId}`,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'CaseDataAccessed',
+          data: { caseId, resource: 'case', actorId: 'ml-9', ip: '10.0.0.1', userAgent },
+          metadata: {
+            actor: { id: 'ml-9', role: 'medico-legal' },
+            occurredAt: new Date().toISOString(),
+            schemaVersion: 1,
+          },
+          schemaVersion: 1,
+        },
+      ],
+      { expected: 'any' },
+    );
+    const [row] = await rowsOf(userAgent, 1, `&caseId=${caseId}`);
+    expect(row).toMatchObject({
+      caseId,
+      resource: 'case',
+      actorId: 'ml-9',
+      actorRole: 'medico-legal',
+      status: 200,
+    });
+    expect(row.problemCode).toBeUndefined();
   });
 });

@@ -206,26 +206,40 @@ const CASE_SUMMARIES: Summaries = {
   },
 };
 
-const ACCESS_PHRASES: Record<AccessedResource, string> = {
-  case: 'viewed the case',
-  history: 'viewed the case history',
-  'audit-trail': 'viewed the audit trail of the case',
-  'audit-search': 'searched the audit trail',
-  worklist: 'listed the case worklist',
-  'reader-metrics': 'viewed reader accuracy metrics',
-  'shopping-flags': 'viewed opinion-shopping flags',
-  'access-log': 'viewed the access log',
+/** What a read did, and what an attempt that was refused tried to do. */
+const ACCESS_PHRASES: Record<AccessedResource, { done: string; tried: string }> = {
+  case: { done: 'viewed the case', tried: 'view the case' },
+  history: { done: 'viewed the case history', tried: 'view the case history' },
+  'audit-trail': { done: 'viewed the audit trail of the case', tried: 'view the audit trail of the case' },
+  'audit-search': { done: 'searched the audit trail', tried: 'search the audit trail' },
+  worklist: { done: 'listed the case worklist', tried: 'list the case worklist' },
+  'reader-metrics': { done: 'viewed reader accuracy metrics', tried: 'view reader accuracy metrics' },
+  'shopping-flags': { done: 'viewed opinion-shopping flags', tried: 'view opinion-shopping flags' },
+  'access-log': { done: 'viewed the access log', tried: 'view the access log' },
 };
+
+/** The point of the history a read asked for, as a phrase (none for the latest). */
+function historyPoint(point: CaseDataAccessedData['point']): string {
+  if (typeof point !== 'object' || point === null) return '';
+  if ('revision' in point) return ` at revision ${text(point.revision, 20)}`;
+  if ('asOf' in point) return ` as recorded at ${text(point.asOf, 40)}`;
+  if ('asOccurredBy' in point) return ` as it had happened by ${text(point.asOccurredBy, 40)}`;
+  return '';
+}
 
 /** Events that are not case events but belong in the audit trail. */
 const OTHER_SUMMARIES: Record<string, (data: Record<string, unknown>, context: SummaryContext) => string> = {
   [CASE_DATA_ACCESSED]: (data, context) => {
     const access = data as unknown as CaseDataAccessedData;
-    const phrase = Object.hasOwn(ACCESS_PHRASES, access.resource)
+    const phrases = Object.hasOwn(ACCESS_PHRASES, access.resource)
       ? ACCESS_PHRASES[access.resource]
-      : `read ${text(access.resource, 40)}`;
+      : { done: `read ${text(access.resource, 40)}`, tried: `read ${text(access.resource, 40)}` };
     const scope = access.resource === 'audit-search' && access.caseId ? ` for case ${access.caseId}` : '';
-    return `${who(context)} ${phrase}${scope} from ${text(access.ip, 64) || 'an unknown address'}`;
+    const what = `${scope}${historyPoint(access.point)} from ${text(access.ip, 64) || 'an unknown address'}`;
+    // Version 1 has no status: it recorded only reads that succeeded.
+    if (access.status === undefined || access.status === 200) return `${who(context)} ${phrases.done}${what}`;
+    const code = access.problemCode ? ` ${text(access.problemCode, 64)}` : '';
+    return `${who(context)} tried to ${phrases.tried}${what} and was refused: ${text(access.status, 3)}${code}`;
   },
   [SHOPPING_FLAG_REVIEWED]: (data, context) => {
     const review = data as unknown as ShoppingFlagReviewed['data'];

@@ -380,6 +380,63 @@ const OTHER_ROWS: Array<[string, Record<string, unknown>, SummaryContext, string
     context('ris-1', { onBehalfOf: 'ml-2' }),
     `ml-2 (via ris-1) searched the audit trail for case ${REQUEST.caseId} from 10.0.0.8`,
   ],
+  [
+    CASE_DATA_ACCESSED,
+    {
+      caseId: REQUEST.caseId,
+      resource: 'history',
+      actorId: 'ml-1',
+      ip: '10.0.0.7',
+      userAgent: 'curl/8',
+      status: 200,
+      point: { revision: 2 },
+    } satisfies CaseDataAccessedData,
+    context('ml-1'),
+    'ml-1 viewed the case history at revision 2 from 10.0.0.7',
+  ],
+  [
+    CASE_DATA_ACCESSED,
+    {
+      caseId: REQUEST.caseId,
+      resource: 'history',
+      actorId: 'qc-1',
+      ip: '10.0.0.9',
+      userAgent: 'curl/8',
+      status: 404,
+      problemCode: 'not-found',
+      point: { asOccurredBy: '2026-11-01T23:59:59.999Z' },
+    } satisfies CaseDataAccessedData,
+    context('qc-1'),
+    'qc-1 tried to view the case history as it had happened by 2026-11-01T23:59:59.999Z from 10.0.0.9 and was refused: 404 not-found',
+  ],
+  [
+    CASE_DATA_ACCESSED,
+    {
+      caseId: REQUEST.caseId,
+      resource: 'case',
+      actorId: 'anonymous',
+      ip: '203.0.113.5',
+      userAgent: 'curl/8',
+      status: 401,
+      problemCode: 'unauthorized',
+    } satisfies CaseDataAccessedData,
+    context('anonymous'),
+    'anonymous tried to view the case from 203.0.113.5 and was refused: 401 unauthorized',
+  ],
+  [
+    CASE_DATA_ACCESSED,
+    {
+      caseId: REQUEST.caseId,
+      resource: 'audit-trail',
+      actorId: 'rad-z',
+      ip: '10.0.0.3',
+      userAgent: 'curl/8',
+      status: 403,
+      problemCode: 'forbidden',
+    } satisfies CaseDataAccessedData,
+    context('rad-z'),
+    'rad-z tried to view the audit trail of the case from 10.0.0.3 and was refused: 403 forbidden',
+  ],
 ];
 
 const ROWS = [...CASE_ROWS, ...OTHER_ROWS] as Array<[string, unknown, SummaryContext, string]>;

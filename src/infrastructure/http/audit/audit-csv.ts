@@ -7,6 +7,7 @@ export const AUDIT_CSV_COLUMNS = [
   'position',
   'caseId',
   'revision',
+  'accessSequence',
   'eventId',
   'type',
   'occurredAt',
