@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { OpinionShoppingTimer } from '../../src/projections/opinion-shopping/opinion-shopping.timer.js';
+import { OpinionShoppingUpgrade } from '../../src/projections/opinion-shopping/opinion-shopping.upgrade.js';
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
 import {
@@ -12,6 +14,7 @@ import {
   radiologist,
 } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
+import { activeGeneration } from '../support/read-models.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,9 +32,24 @@ interface Flag {
     observed: number;
     window: Json;
   } & Json;
+  cases: Array<{
+    caseId: string;
+    patientRef: string;
+    studyInstanceUid: string;
+    studyDate: string;
+    requester: Json;
+    requestedAt: string;
+    status?: string;
+    consensusAt?: string;
+    outcome?: string;
+  }>;
   status: string;
   disposition?: string;
+  reviews: Array<{ reviewedBy: string; disposition: string; note: string; reviewedAt: string }>;
 }
+
+/** A second committee member, so that a flag's reviews show who wrote each. */
+const QUALITY_2 = { sub: 'qc-2', roles: ['quality-committee'] };
 
 const DAY = 86_400_000;
 /** Imported history starts 400 days ago, so that every window and quiet period of the rules lies in the past. */
@@ -238,8 +256,9 @@ describe('opinion-shopping flags over HTTP', () => {
     expect([...times].sort()).toEqual(times);
   });
 
-  it('records a committee review as an event, and the flag shows its latest disposition', async () => {
+  it('records a committee review as an event; the flag keeps every review and takes its status from the latest', async () => {
     const [flag] = await flags('?patientRef=os2-yes&rule=OS-2');
+    expect(flag).toMatchObject({ status: 'open', reviews: [] });
     const path = `/api/v1/opinion-shopping/flags/${flag!.flagId}/review`;
     const first = await api.post(
       path,
@@ -247,22 +266,35 @@ describe('opinion-shopping flags over HTTP', () => {
       QUALITY,
     );
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ flagId: flag!.flagId, disposition: 'needs-follow-up' });
+    expect(first.body).toEqual({
+      flagId: flag!.flagId,
+      disposition: 'needs-follow-up',
+      status: 'needs-follow-up',
+    });
     expect(first.headers.get('etag')).toBe('"0"');
     await caughtUp();
-    expect(await flags(`?patientRef=os2-yes&status=reviewed`)).toEqual([
-      expect.objectContaining({ flagId: flag!.flagId, status: 'reviewed', disposition: 'needs-follow-up' }),
-    ]);
+    // needs-follow-up keeps the flag in the queue.
+    const followUp = expect.objectContaining({
+      flagId: flag!.flagId,
+      status: 'needs-follow-up',
+      disposition: 'needs-follow-up',
+    });
+    expect(await flags(`?patientRef=os2-yes&status=reviewed`)).toEqual([followUp]);
+    expect(await flags(`?patientRef=os2-yes&status=needs-follow-up`)).toEqual([followUp]);
+    expect(await flags(`?patientRef=os2-yes&status=unresolved`)).toEqual([followUp]);
+    expect(await flags(`?patientRef=os2-yes&status=open`)).toEqual([]);
+    expect(await flags(`?patientRef=os2-yes&status=resolved`)).toEqual([]);
 
     const second = await api.post(
       path,
       { disposition: 'dismissed', note: 'Second opinions for a surgery decision.' },
-      QUALITY,
+      QUALITY_2,
       {
         'if-match': '"0"',
       },
     );
     expect(second.status).toBe(201);
+    expect(second.body).toEqual({ flagId: flag!.flagId, disposition: 'dismissed', status: 'resolved' });
     expect(second.headers.get('etag')).toBe('"1"');
     const stale = await api.post(path, { disposition: 'confirmed', note: 'Late.' }, QUALITY, {
       'if-match': '"0"',
@@ -271,8 +303,47 @@ describe('opinion-shopping flags over HTTP', () => {
     expect(stale.body).toMatchObject({ code: 'precondition-failed' });
     await caughtUp();
     const [reviewed] = await flags(`?patientRef=os2-yes&rule=OS-2`);
-    expect(reviewed).toMatchObject({ status: 'reviewed', disposition: 'dismissed' });
+    expect(reviewed).toMatchObject({ status: 'resolved', disposition: 'dismissed' });
+    // Every review, oldest first, with who wrote it, what it decided, why and when.
+    expect(reviewed!.reviews).toEqual([
+      {
+        reviewedBy: 'qc-1',
+        disposition: 'needs-follow-up',
+        note: 'Ask the requester why.',
+        reviewedAt: expect.any(String),
+      },
+      {
+        reviewedBy: 'qc-2',
+        disposition: 'dismissed',
+        note: 'Second opinions for a surgery decision.',
+        reviewedAt: expect.any(String),
+      },
+    ]);
+    const [firstAt, secondAt] = reviewed!.reviews.map((review) => Date.parse(review.reviewedAt));
+    expect(firstAt! <= secondAt!).toBe(true);
+    expect(Date.now() - secondAt!).toBeLessThan(60_000);
     expect((await flags('?status=open')).map((open) => open.flagId)).not.toContain(flag!.flagId);
+    expect((await flags('?status=unresolved')).map((open) => open.flagId)).not.toContain(flag!.flagId);
+    expect(await flags(`?patientRef=os2-yes&status=resolved`)).toEqual([reviewed]);
+    expect(await flags(`?patientRef=os2-yes&disposition=dismissed`)).toEqual([reviewed]);
+    // The disposition filter reads the latest review only.
+    expect(await flags(`?patientRef=os2-yes&disposition=needs-follow-up`)).toEqual([]);
+
+    // A later needs-follow-up puts a resolved flag back in the queue.
+    const again = await api.post(
+      path,
+      { disposition: 'needs-follow-up', note: 'New request came in.' },
+      QUALITY,
+    );
+    expect(again.body).toMatchObject({ status: 'needs-follow-up' });
+    await caughtUp();
+    const [reopened] = await flags(`?patientRef=os2-yes&status=unresolved`);
+    expect(reopened).toMatchObject({ flagId: flag!.flagId, status: 'needs-follow-up' });
+    expect(reopened!.reviews.map((review) => review.disposition)).toEqual([
+      'needs-follow-up',
+      'dismissed',
+      'needs-follow-up',
+    ]);
 
     // Each review is an event of the flag's stream, in the audit trail like every other.
     await caughtUp('audit-trail');
@@ -287,10 +358,54 @@ describe('opinion-shopping flags over HTTP', () => {
         }),
       }),
       expect.objectContaining({
+        actorId: 'qc-2',
+        data: expect.objectContaining({ disposition: 'dismissed', reviewedBy: 'qc-2' }),
+      }),
+      expect.objectContaining({
         actorId: 'qc-1',
-        data: expect.objectContaining({ disposition: 'dismissed' }),
+        data: expect.objectContaining({ disposition: 'needs-follow-up' }),
       }),
     ]);
+  });
+
+  it('lists the cases behind a flag with their status, requester and dates', async () => {
+    const [os1] = await flags('?patientRef=os1-yes&rule=OS-1');
+    expect(os1!.cases.map((known) => known.caseId)).toEqual(os1!.evidence.caseIds);
+    expect(os1!.cases).toEqual([
+      expect.objectContaining({
+        patientRef: 'os1-yes',
+        status: 'requested',
+        requester: { kind: 'insurer', id: 'ins-1', organisation: 'Acme Insurance' },
+        requestedAt: day(0),
+        studyDate: day(0).slice(0, 10),
+      }),
+      expect.objectContaining({
+        status: 'requested',
+        requester: { kind: 'legal-counsel', id: 'law-1', organisation: 'Smith LLP' },
+        requestedAt: day(10),
+      }),
+      expect.objectContaining({
+        status: 'requested',
+        requester: { kind: 'patient', id: 'pt' },
+        requestedAt: day(20),
+      }),
+    ]);
+    expect(os1!.cases[0]).not.toHaveProperty('consensusAt');
+    // OS-5: the case this engine read reached consensus; the flagged request did not.
+    const [os5] = await flags('?patientRef=os5-yes&rule=OS-5');
+    expect(os5!.cases).toEqual([
+      expect.objectContaining({
+        status: 'consensus',
+        studyInstanceUid: '1.2.826.0.9.55',
+        requestedAt: day(0),
+        consensusAt: day(1),
+        outcome: 'no-prior',
+      }),
+      expect.objectContaining({ status: 'requested', requestedAt: day(30) }),
+    ]);
+    // OS-4: the cases of both patients the study appeared under.
+    const [os4] = await flags('?rule=OS-4');
+    expect(os4!.cases.map((known) => known.patientRef)).toEqual(['os4-a', 'os4-b']);
   });
 
   it('replays a review sent again with the same Idempotency-Key, writing nothing', async () => {
@@ -359,6 +474,7 @@ describe('opinion-shopping flags over HTTP', () => {
 
   it.each([
     ['status=closed', 'status'],
+    ['disposition=ignored', 'disposition'],
     ['rule=OS-9', 'rule'],
     ['patientRef=has%20space', 'patientRef'],
     ['limit=0', 'limit'],
@@ -398,5 +514,28 @@ describe('opinion-shopping flags over HTTP', () => {
     const [flag] = await flags('?patientRef=os3-timer');
     expect(flag).toMatchObject({ rule: 'OS-3', raisedAt: new Date(end).toISOString() });
     expect(await timer.reevaluateDue(new Date(end + 120_000))).toBe(0);
+  });
+
+  it('gives a generation made before the review log existed that log at start, and keeps serving', async () => {
+    const client = new pg.Client({ connectionString: running.database.url });
+    await client.connect();
+    try {
+      await caughtUp();
+      const { schema } = (await activeGeneration(client, 'opinion-shopping'))!;
+      const [reviewedBefore] = await flags('?patientRef=os2-yes&rule=OS-2');
+      expect(reviewedBefore!.reviews.length).toBeGreaterThan(0);
+      // What an older engine's generation looks like: the latest review only, no log.
+      await client.query(`DROP TABLE "${schema}".flag_review_log`);
+      await running.app.get(OpinionShoppingUpgrade).onApplicationBootstrap();
+      const [upgraded] = await flags('?patientRef=os2-yes&rule=OS-2');
+      expect(upgraded).toMatchObject({ status: reviewedBefore!.status, reviews: [] });
+      // A rebuild fills the log in from the flag streams.
+      await running.app.get(ProjectionRunner).rebuild('opinion-shopping');
+      await caughtUp();
+      const [rebuilt] = await flags('?patientRef=os2-yes&rule=OS-2');
+      expect(rebuilt!.reviews).toEqual(reviewedBefore!.reviews);
+    } finally {
+      await client.end();
+    }
   });
 });

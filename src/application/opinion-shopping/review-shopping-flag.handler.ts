@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { flagStreamId } from '../../domain/opinion-shopping/flag-review.js';
+import { flagStatus, flagStreamId } from '../../domain/opinion-shopping/flag-review.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { CommandPath } from '../command-path/command-path.js';
 import { FlagReviewAggregate } from './flag-review.aggregate.js';
@@ -33,9 +33,11 @@ export class ReviewShoppingFlagHandler implements ICommandHandler<
       metadata: { actor: context.actor },
     }));
     const [review] = result.events;
+    const disposition = review?.data.disposition ?? data.disposition;
     return {
       flagId: data.flagId,
-      disposition: review?.data.disposition ?? data.disposition,
+      disposition,
+      status: flagStatus(disposition),
       revision: result.revision,
       replayed: result.replayed,
     };

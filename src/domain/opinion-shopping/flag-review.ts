@@ -4,12 +4,52 @@ import { DomainError } from '../shared/domain-error.js';
 /**
  * A quality-committee review of an opinion-shopping flag (docs/projections.md): an event of its own,
  * `ShoppingFlagReviewed`, in the stream `flag-<flagId>`. A flag may be reviewed again (the
- * committee changes its mind, or follows up); the flag shows its latest disposition. Whether the
- * flag exists is a fact of the read model, checked by the application before it decides.
+ * committee changes its mind, or follows up); it keeps every review, and its status and disposition
+ * are its latest review's. Whether the flag exists is a fact of the read model, checked by the
+ * application before it decides.
  */
 
 export const FLAG_DISPOSITIONS = ['dismissed', 'confirmed', 'needs-follow-up'] as const;
 export type FlagDisposition = (typeof FLAG_DISPOSITIONS)[number];
+
+/**
+ * Where a flag stands (docs/projections.md "Flag status"): `open` until its first review, then what
+ * its latest review's disposition says. Any status may be reviewed again, so a resolved flag goes
+ * back to the queue with a later `needs-follow-up`.
+ */
+export const FLAG_STATUSES = ['open', 'needs-follow-up', 'resolved'] as const;
+export type FlagStatus = (typeof FLAG_STATUSES)[number];
+
+/** The status each disposition leaves a flag in: only `needs-follow-up` keeps it in the queue. */
+export const FLAG_STATUS_AFTER: Readonly<Record<FlagDisposition, Exclude<FlagStatus, 'open'>>> = {
+  'needs-follow-up': 'needs-follow-up',
+  dismissed: 'resolved',
+  confirmed: 'resolved',
+};
+
+/** A flag's status from its latest review's disposition (none: never reviewed). */
+export const flagStatus = (latest: FlagDisposition | undefined): FlagStatus =>
+  latest === undefined ? 'open' : FLAG_STATUS_AFTER[latest];
+
+/**
+ * What a list can ask for: one status, or a view over several — `unresolved` is the committee's
+ * queue (open or needs-follow-up), `reviewed` every flag reviewed at least once.
+ */
+export const FLAG_STATUS_FILTERS = [...FLAG_STATUSES, 'unresolved', 'reviewed'] as const;
+export type FlagStatusFilter = (typeof FLAG_STATUS_FILTERS)[number];
+
+/** The statuses each filter value stands for. */
+export const STATUSES_OF: Readonly<Record<FlagStatusFilter, readonly FlagStatus[]>> = {
+  open: ['open'],
+  'needs-follow-up': ['needs-follow-up'],
+  resolved: ['resolved'],
+  unresolved: ['open', 'needs-follow-up'],
+  reviewed: ['needs-follow-up', 'resolved'],
+};
+
+/** The dispositions a latest review may have for a flag to be in `status` (none for `open`). */
+export const dispositionsLeavingIn = (status: FlagStatus): FlagDisposition[] =>
+  FLAG_DISPOSITIONS.filter((disposition) => FLAG_STATUS_AFTER[disposition] === status);
 
 /** `os<n>-` and 32 hex digits, as `flagIds` makes them. */
 export const FLAG_ID_PATTERN = /^os[1-5]-[0-9a-f]{32}$/;
@@ -33,6 +73,7 @@ export interface ReviewShoppingFlag {
 export interface FlagReviewState {
   readonly reviews: number;
   readonly disposition?: FlagDisposition;
+  readonly status: FlagStatus;
 }
 
 export const FLAG_REVIEWED_SCHEMA_VERSION = 1;
@@ -63,7 +104,11 @@ export function reviewShoppingFlag(command: ReviewShoppingFlag): [ShoppingFlagRe
 }
 
 export const flagReviewDecider: Decider<ReviewShoppingFlag, ShoppingFlagReviewed, FlagReviewState> = {
-  initialState: () => ({ reviews: 0 }),
+  initialState: () => ({ reviews: 0, status: 'open' }),
   decide: (command) => reviewShoppingFlag(command),
-  evolve: (state, event) => ({ reviews: state.reviews + 1, disposition: event.data.disposition }),
+  evolve: (state, event) => ({
+    reviews: state.reviews + 1,
+    disposition: event.data.disposition,
+    status: flagStatus(event.data.disposition),
+  }),
 };

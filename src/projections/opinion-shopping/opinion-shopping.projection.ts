@@ -8,11 +8,12 @@ import type { ShoppingPolicy } from '../../domain/opinion-shopping/opinion-shopp
 import { occurredAtOf } from '../audit-trail/audit-trail.projection.js';
 import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
 import type { Projection } from '../runner/projection.js';
-import { quoteIdentifier } from '../runner/projection-control.js';
+import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
+import { addReviewLog, OPINION_SHOPPING } from './opinion-shopping.upgrade.js';
 import { createShoppingTables, ShoppingWorkingSet } from './shopping-working-set.js';
 
-export const OPINION_SHOPPING = 'opinion-shopping';
+export { OPINION_SHOPPING };
 
 /** Nest token of the thresholds the rules read (configuration, see opinion-shopping-config.ts). */
 export const SHOPPING_POLICY = Symbol('ShoppingPolicy');
@@ -36,6 +37,11 @@ const REVIEW_COLUMNS: InsertColumn[] = [
   { name: 'reviewed_at', cast: '::timestamptz' },
   { name: 'event_id' },
 ];
+const REVIEW_LOG_COLUMNS: InsertColumn[] = [
+  { name: 'flag_id' },
+  { name: 'revision', cast: '::integer' },
+  ...REVIEW_COLUMNS.slice(1),
+];
 
 /**
  * Serialises the batches of the projection and the OS-3 timer on one generation: both read a
@@ -49,7 +55,7 @@ export async function lockGeneration(manager: EntityManager, schema: string): Pr
 }
 
 /**
- * Opinion-shopping detection (projections.md). Per case it keeps the request (patientRef, study,
+ * Opinion-shopping detection (docs/projections.md). Per case it keeps the request (patientRef, study,
  * requester, prior report), the readers of each round, the consensuses and the reports this engine
  * produced (OS-5), indexed by patient and by studyInstanceUid, and re-evaluates every patient an
  * event can affect (the requester's, and every patient with a request on the same study) with the
@@ -67,23 +73,30 @@ export async function lockGeneration(manager: EntityManager, schema: string): Pr
  *
  * A flag once raised is kept, with its status, even when history imported later would no longer
  * raise it: the committee may already have acted on it, and a flag is a prompt, not a verdict.
- * Reviews (`ShoppingFlagReviewed`) are kept apart, by flagId, latest in log order, so a review
- * applies whenever its flag is (re)raised.
+ * Reviews (`ShoppingFlagReviewed`) are kept apart, by flagId: every one in `flag_review_log`, in the
+ * order of the flag's stream, and the latest in log order in `flag_reviews`, so a review applies
+ * whenever its flag is (re)raised.
+ *
+ * Upgrades: before its first batch on a generation (and OpinionShoppingUpgrade at start) it adds
+ * the review log a generation of an older engine lacks; a rebuild fills in the reviews before.
  */
 @Injectable()
 @RegisteredProjection()
 export class OpinionShoppingProjection implements Projection {
   readonly name = OPINION_SHOPPING;
+  private readonly upgraded = new Set<string>();
 
   constructor(@Inject(SHOPPING_POLICY) private readonly policy: ShoppingPolicy) {}
 
-  createTables(manager: EntityManager, schema: string): Promise<void> {
-    return createShoppingTables(manager, schema);
+  async createTables(manager: EntityManager, schema: string): Promise<void> {
+    await createShoppingTables(manager, schema);
+    this.upgraded.add(schema);
   }
 
   async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     await lockGeneration(manager, schema);
+    await this.upgrade(manager, schema);
     const s = quoteIdentifier(schema);
     const times = events.map((event) => occurredAtOf(event));
     const latest = times.reduce((max, time) => (time > max ? time : max));
@@ -135,10 +148,13 @@ export class OpinionShoppingProjection implements Projection {
       }
       await work.save(manager);
     }
+    const log: unknown[][] = [];
     for (const [index, event] of events.entries()) {
       if (event.type !== SHOPPING_FLAG_REVIEWED || !event.streamId.startsWith(FLAG_STREAM_PREFIX)) continue;
       const { flagId, disposition, note, reviewedBy } = event.data as Record<string, string>;
-      reviews.set(flagId, [flagId, disposition, note, reviewedBy, times[index], event.eventId]);
+      const review = [disposition, note, reviewedBy, times[index], event.eventId];
+      reviews.set(flagId, [flagId, ...review]);
+      log.push([flagId, event.revision, ...review]);
     }
     await insertRows(
       manager,
@@ -148,5 +164,13 @@ export class OpinionShoppingProjection implements Projection {
       ` ON CONFLICT (flag_id) DO UPDATE SET disposition = EXCLUDED.disposition, note = EXCLUDED.note,
         reviewed_by = EXCLUDED.reviewed_by, reviewed_at = EXCLUDED.reviewed_at, event_id = EXCLUDED.event_id`,
     );
+    await insertRows(manager, `${s}.flag_review_log`, REVIEW_LOG_COLUMNS, log, ' ON CONFLICT DO NOTHING');
+  }
+
+  /** Once per generation and process: a look at the catalogue, not DDL per batch. */
+  private async upgrade(db: Queryable, schema: string): Promise<void> {
+    if (this.upgraded.has(schema)) return;
+    await addReviewLog(db, schema);
+    this.upgraded.add(schema);
   }
 }

@@ -1,17 +1,47 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { KnownShoppingFlags } from '../../application/opinion-shopping/known-shopping-flags.port.js';
-import type { FlagDisposition } from '../../domain/opinion-shopping/flag-review.js';
+import type { Requester } from '../../domain/case/case.events.js';
+import type { CaseStatus, Outcome } from '../../domain/case/case.values.js';
+import {
+  dispositionsLeavingIn,
+  type FlagDisposition,
+  type FlagStatus,
+  type FlagStatusFilter,
+  flagStatus,
+  STATUSES_OF,
+} from '../../domain/opinion-shopping/flag-review.js';
 import type { FlagSeverity, ShoppingRule } from '../../domain/opinion-shopping/opinion-shopping.policy.js';
-import type { FlagEvidence } from '../../domain/opinion-shopping/opinion-shopping.rules.js';
+import type { FlagEvidence, ShoppingRequest } from '../../domain/opinion-shopping/opinion-shopping.rules.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 import { quoteIdentifier } from '../runner/projection-control.js';
+import { WORKLIST } from '../worklist/worklist.upgrade.js';
+import { worklistCases } from '../worklist/worklist.query.js';
 import { OPINION_SHOPPING } from './opinion-shopping.projection.js';
 
-export const FLAG_STATUSES = ['open', 'reviewed'] as const;
-export type FlagStatus = (typeof FLAG_STATUSES)[number];
+/** One committee review, as the flag lists it. */
+export interface FlagReview {
+  reviewedBy: string;
+  disposition: FlagDisposition;
+  note: string;
+  reviewedAt: string;
+}
 
-/** A flag as api.md lists it. */
+/** A case of a flag's evidence: what the request said, and where the case stands (from the worklist). */
+export interface FlagCase {
+  caseId: string;
+  patientRef: string;
+  studyInstanceUid: string;
+  studyDate: string;
+  requester: Requester;
+  requestedAt: string;
+  /** Absent while the worklist has not seen the case yet. */
+  status?: CaseStatus;
+  consensusAt?: string;
+  outcome?: Outcome;
+}
+
+/** A flag as docs/api.md lists it. */
 export interface FlagItem {
   flagId: string;
   rule: ShoppingRule;
@@ -20,12 +50,19 @@ export interface FlagItem {
   bodyRegion: string;
   raisedAt: string;
   evidence: FlagEvidence;
+  /** The cases of `evidence.caseIds`, in that order. */
+  cases: FlagCase[];
   status: FlagStatus;
+  /** The latest review's. */
   disposition?: FlagDisposition;
+  /** Every review, oldest first. */
+  reviews: FlagReview[];
 }
 
 export interface FlagFilter {
-  status?: FlagStatus;
+  status?: FlagStatusFilter;
+  /** The latest review's disposition. */
+  disposition?: FlagDisposition;
   patientRef?: string;
   rule?: ShoppingRule;
 }
@@ -47,7 +84,18 @@ interface StoredFlag {
   disposition: FlagDisposition | null;
 }
 
-/** Flags from the serving generation of the opinion-shopping projection, with their latest review. */
+interface StoredReview {
+  flag_id: string;
+  disposition: FlagDisposition;
+  note: string;
+  reviewed_by: string;
+  reviewed_at: Date;
+}
+
+/**
+ * Flags from the serving generation of the opinion-shopping projection, with their reviews and the
+ * cases behind them (their status from the serving generation of the worklist).
+ */
 @Injectable()
 export class OpinionShoppingQueries implements KnownShoppingFlags {
   constructor(
@@ -73,49 +121,106 @@ export class OpinionShoppingQueries implements KnownShoppingFlags {
   ): Promise<{ items: FlagItem[]; next?: FlagPosition }> {
     const clauses: string[] = [];
     const parameters: unknown[] = [];
-    const add = (clause: (placeholder: string) => string, value: unknown): void => {
+    const parameter = (value: unknown): string => {
       parameters.push(value);
-      clauses.push(clause(`$${parameters.length}`));
+      return `$${parameters.length}`;
     };
-    if (filter.status === 'open') clauses.push('r.flag_id IS NULL');
-    if (filter.status === 'reviewed') clauses.push('r.flag_id IS NOT NULL');
-    if (filter.patientRef !== undefined) add((p) => `f.patient_ref = ${p}`, filter.patientRef);
-    if (filter.rule !== undefined) add((p) => `f.rule = ${p}`, filter.rule);
+    if (filter.status !== undefined) {
+      const statuses = STATUSES_OF[filter.status];
+      const dispositions = statuses.flatMap(dispositionsLeavingIn);
+      const either = [
+        ...(statuses.includes('open') ? ['r.flag_id IS NULL'] : []),
+        ...(dispositions.length > 0 ? [`r.disposition = ANY(${parameter(dispositions)}::text[])`] : []),
+      ];
+      clauses.push(`(${either.join(' OR ')})`);
+    }
+    if (filter.disposition !== undefined) clauses.push(`r.disposition = ${parameter(filter.disposition)}`);
+    if (filter.patientRef !== undefined) clauses.push(`f.patient_ref = ${parameter(filter.patientRef)}`);
+    if (filter.rule !== undefined) clauses.push(`f.rule = ${parameter(filter.rule)}`);
     if (page.after !== undefined) {
-      parameters.push(page.after.raisedAt, page.after.flagId);
       clauses.push(
-        `(f.raised_at, f.flag_id) > ($${parameters.length - 1}::timestamptz, $${parameters.length})`,
+        `(f.raised_at, f.flag_id) > (${parameter(page.after.raisedAt)}::timestamptz, ${parameter(page.after.flagId)})`,
       );
     }
-    parameters.push(page.limit + 1);
     const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
-    const rows = await this.schemas.withActiveSchema(OPINION_SHOPPING, (schema) => {
-      const s = quoteIdentifier(schema);
-      return this.dataSource.query(
-        `SELECT f.flag_id, f.rule, f.severity, f.patient_ref, f.body_region, f.raised_at, f.evidence, r.disposition
+    const limit = parameter(page.limit + 1);
+    const { rows, reviews, requests } = await this.schemas.withActiveSchema(
+      OPINION_SHOPPING,
+      async (schema) => {
+        const s = quoteIdentifier(schema);
+        const flags = (await this.dataSource.query(
+          `SELECT f.flag_id, f.rule, f.severity, f.patient_ref, f.body_region, f.raised_at, f.evidence, r.disposition
          FROM ${s}.flags f LEFT JOIN ${s}.flag_reviews r ON r.flag_id = f.flag_id
          ${where}
-         ORDER BY f.raised_at, f.flag_id LIMIT $${parameters.length}`,
-        parameters,
-      ) as Promise<StoredFlag[]>;
-    });
-    const items = rows.slice(0, page.limit).map(toItem);
+         ORDER BY f.raised_at, f.flag_id LIMIT ${limit}`,
+          parameters,
+        )) as StoredFlag[];
+        const listed = flags.slice(0, page.limit);
+        const flagIds = listed.map((flag) => flag.flag_id);
+        const caseIds = [...new Set(listed.flatMap((flag) => flag.evidence.caseIds))];
+        const storedReviews = (await this.dataSource.query(
+          `SELECT flag_id, disposition, note, reviewed_by, reviewed_at FROM ${s}.flag_review_log
+          WHERE flag_id = ANY($1::text[]) ORDER BY flag_id, revision`,
+          [flagIds],
+        )) as StoredReview[];
+        const storedRequests = (await this.dataSource.query(
+          `SELECT request FROM ${s}.cases WHERE case_id = ANY($1::uuid[])`,
+          [caseIds],
+        )) as Array<{ request: ShoppingRequest }>;
+        return { rows: flags, reviews: storedReviews, requests: storedRequests.map((row) => row.request) };
+      },
+    );
+    const listed = rows.slice(0, page.limit);
+    const caseIds = requests.map((request) => request.caseId);
+    const worklist = await this.schemas.withActiveSchema(WORKLIST, (schema) =>
+      worklistCases((sql, values) => this.dataSource.query(sql, values), schema, caseIds),
+    );
+    const reviewsOf = new Map<string, FlagReview[]>();
+    for (const review of reviews) {
+      const list = reviewsOf.get(review.flag_id) ?? [];
+      list.push({
+        reviewedBy: review.reviewed_by,
+        disposition: review.disposition,
+        note: review.note,
+        reviewedAt: review.reviewed_at.toISOString(),
+      });
+      reviewsOf.set(review.flag_id, list);
+    }
+    const cases = new Map(
+      requests.map((request): [string, FlagCase] => {
+        const known = worklist.get(request.caseId);
+        return [
+          request.caseId,
+          {
+            caseId: request.caseId,
+            patientRef: request.patientRef,
+            studyInstanceUid: request.study.studyInstanceUid,
+            studyDate: request.study.studyDate,
+            requester: request.requester,
+            // The projection stores occurredAt as the audit trail does: a UTC ISO instant.
+            requestedAt: request.occurredAt,
+            ...(known && { status: known.status }),
+            ...(known?.consensusAt && { consensusAt: known.consensusAt }),
+            ...(known?.outcome && { outcome: known.outcome }),
+          },
+        ];
+      }),
+    );
+    const items = listed.map((row): FlagItem => ({
+      flagId: row.flag_id,
+      rule: row.rule,
+      severity: row.severity,
+      patientRef: row.patient_ref,
+      bodyRegion: row.body_region,
+      raisedAt: row.raised_at.toISOString(),
+      evidence: row.evidence,
+      cases: row.evidence.caseIds.flatMap((caseId) => cases.get(caseId) ?? []),
+      status: flagStatus(row.disposition ?? undefined),
+      ...(row.disposition !== null && { disposition: row.disposition }),
+      reviews: reviewsOf.get(row.flag_id) ?? [],
+    }));
     if (rows.length <= page.limit) return { items };
     const last = items.at(-1)!;
     return { items, next: { raisedAt: last.raisedAt, flagId: last.flagId } };
   }
-}
-
-function toItem(row: StoredFlag): FlagItem {
-  return {
-    flagId: row.flag_id,
-    rule: row.rule,
-    severity: row.severity,
-    patientRef: row.patient_ref,
-    bodyRegion: row.body_region,
-    raisedAt: row.raised_at.toISOString(),
-    evidence: row.evidence,
-    status: row.disposition === null ? 'open' : 'reviewed',
-    ...(row.disposition !== null && { disposition: row.disposition }),
-  };
 }

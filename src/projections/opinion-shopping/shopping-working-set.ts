@@ -13,7 +13,7 @@ import {
 } from '../../domain/opinion-shopping/opinion-shopping.rules.js';
 import { parseInstant } from '../../domain/metrics/time.js';
 import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
-import { quoteIdentifier } from '../runner/projection-control.js';
+import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { sha256Hex } from './flag-id.js';
 
 /** What the projection remembers of a case: its request, and who read each round (a consensus's readers). */
@@ -127,6 +127,26 @@ export async function createShoppingTables(manager: EntityManager, schema: strin
       reviewed_by text        NOT NULL,
       reviewed_at timestamptz NOT NULL,
       event_id    text        NOT NULL
+    )`);
+  await createReviewLog(manager, schema);
+}
+
+/**
+ * Every review of every flag, in the order of its stream (`revision`), beside `flag_reviews`
+ * (the latest one, which the status filters read). Added after generations existed: created
+ * if missing, so that an older generation can take it (a rebuild fills in the reviews before).
+ */
+export async function createReviewLog(manager: Queryable, schema: string): Promise<void> {
+  await manager.query(`
+    CREATE TABLE IF NOT EXISTS ${quoteIdentifier(schema)}.flag_review_log (
+      flag_id     text        NOT NULL,
+      revision    int         NOT NULL,
+      disposition text        NOT NULL,
+      note        text        NOT NULL,
+      reviewed_by text        NOT NULL,
+      reviewed_at timestamptz NOT NULL,
+      event_id    text        NOT NULL,
+      PRIMARY KEY (flag_id, revision)
     )`);
 }
 

@@ -1,5 +1,5 @@
 import { assertNever } from '../../domain/shared/decider.js';
-import type { CaseEvent } from '../../domain/case/case.events.js';
+import type { CaseEvent, Requester } from '../../domain/case/case.events.js';
 import type { CaseStatus, Outcome, Priority, ReaderRole } from '../../domain/case/case.values.js';
 
 export interface WorklistReader {
@@ -20,6 +20,14 @@ export interface WorklistReader {
 export interface WorklistRow {
   caseId: string;
   status: CaseStatus;
+  /**
+   * What the request names. Null only in rows an engine without these columns wrote, until the
+   * worklist is rebuilt (docs/operations.md "Upgrades").
+   */
+  patientRef: string | null;
+  studyInstanceUid: string | null;
+  bodyRegion: string | null;
+  requester: Requester | null;
   priority: Priority;
   dueAt: string | null;
   round: number;
@@ -43,10 +51,14 @@ export function applyToWorklistRow(
   occurredAt: string,
 ): WorklistRow | undefined {
   if (event.type === 'SecondOpinionRequested') {
-    const { caseId, priority, dueAt } = event.data;
+    const { caseId, patientRef, study, requester, priority, dueAt } = event.data;
     return {
       caseId,
       status: 'requested',
+      patientRef,
+      studyInstanceUid: study.studyInstanceUid,
+      bodyRegion: study.bodyRegion,
+      requester,
       priority,
       dueAt,
       round: 1,

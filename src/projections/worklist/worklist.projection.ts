@@ -4,12 +4,18 @@ import { isCaseEventType } from '../../domain/case/case.events.js';
 import type { RecordedEvent } from '../../application/ports/event-store.port.js';
 import { CaseAggregate } from '../../application/case/case.aggregate.js';
 import type { Projection } from '../runner/projection.js';
+import type { Queryable } from '../runner/projection-control.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
 import { applyToWorklistRow, type WorklistRow } from './worklist-row.js';
+import { addSearchColumns, createSearchIndexes, WORKLIST } from './worklist.upgrade.js';
 
 interface StoredRow {
   case_id: string;
   status: WorklistRow['status'];
+  patient_ref: string | null;
+  study_uid: string | null;
+  body_region: string | null;
+  requester: WorklistRow['requester'];
   priority: WorklistRow['priority'];
   due_at: Date | null;
   round: number;
@@ -26,6 +32,10 @@ function fromStored(row: StoredRow): WorklistRow {
   return {
     caseId: row.case_id,
     status: row.status,
+    patientRef: row.patient_ref,
+    studyInstanceUid: row.study_uid,
+    bodyRegion: row.body_region,
+    requester: row.requester,
     priority: row.priority,
     dueAt: iso(row.due_at),
     round: row.round,
@@ -40,11 +50,16 @@ function fromStored(row: StoredRow): WorklistRow {
 /**
  * The case worklist: one row per case. A batch loads the rows it touches, folds its events in
  * memory and writes each changed row once (one upsert per batch, not per event).
+ *
+ * Upgrades: before its first batch on a generation (and WorklistUpgrade at start) it adds the
+ * search columns a generation of an older engine lacks, so the worklist keeps serving; a rebuild
+ * fills them in for the rows written before (docs/operations.md "Upgrades").
  */
 @Injectable()
 @RegisteredProjection()
 export class WorklistProjection implements Projection {
-  readonly name = 'worklist';
+  readonly name = WORKLIST;
+  private readonly upgraded = new Set<string>();
 
   constructor(private readonly aggregate: CaseAggregate) {}
 
@@ -53,6 +68,10 @@ export class WorklistProjection implements Projection {
       CREATE TABLE "${schema}".worklist (
         case_id         uuid PRIMARY KEY,
         status          text        NOT NULL,
+        patient_ref     text,
+        study_uid       text,
+        body_region     text,
+        requester       jsonb,
         priority        text        NOT NULL,
         due_at          timestamptz,
         round           int         NOT NULL,
@@ -67,6 +86,8 @@ export class WorklistProjection implements Projection {
     await manager.query(
       `CREATE INDEX ON "${schema}".worklist (due_at) WHERE status NOT IN ('consensus', 'closed', 'withdrawn')`,
     );
+    await createSearchIndexes(manager, schema);
+    this.upgraded.add(schema);
   }
 
   async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
@@ -74,6 +95,7 @@ export class WorklistProjection implements Projection {
       (event) => event.streamId.startsWith('case-') && isCaseEventType(event.type),
     );
     if (caseEvents.length === 0) return;
+    await this.upgrade(manager, schema);
     const caseIds = [...new Set(caseEvents.map((event) => event.streamId.slice('case-'.length)))];
     const stored: StoredRow[] = await manager.query(
       `SELECT * FROM "${schema}".worklist WHERE case_id = ANY($1::uuid[])`,
@@ -96,15 +118,27 @@ export class WorklistProjection implements Projection {
     const updates = [...changed].map((caseId) => rows.get(caseId)!);
     await manager.query(
       `INSERT INTO "${schema}".worklist
-         (case_id, status, priority, due_at, round, readers, requested_at, consensus_at, outcome, sla_breached_at)
-       SELECT r."caseId", r.status, r.priority, r."dueAt", r.round, r.readers, r."requestedAt", r."consensusAt", r.outcome, r."slaBreachedAt"
-         FROM jsonb_to_recordset($1::jsonb) AS r("caseId" uuid, status text, priority text, "dueAt" timestamptz, round int,
-              readers jsonb, "requestedAt" timestamptz, "consensusAt" timestamptz, outcome text, "slaBreachedAt" timestamptz)
+         (case_id, status, patient_ref, study_uid, body_region, requester, priority, due_at, round, readers,
+          requested_at, consensus_at, outcome, sla_breached_at)
+       SELECT r."caseId", r.status, r."patientRef", r."studyInstanceUid", r."bodyRegion", r.requester, r.priority,
+              r."dueAt", r.round, r.readers, r."requestedAt", r."consensusAt", r.outcome, r."slaBreachedAt"
+         FROM jsonb_to_recordset($1::jsonb) AS r("caseId" uuid, status text, "patientRef" text,
+              "studyInstanceUid" text, "bodyRegion" text, requester jsonb, priority text, "dueAt" timestamptz,
+              round int, readers jsonb, "requestedAt" timestamptz, "consensusAt" timestamptz, outcome text,
+              "slaBreachedAt" timestamptz)
        ON CONFLICT (case_id) DO UPDATE SET
-         status = EXCLUDED.status, priority = EXCLUDED.priority, due_at = EXCLUDED.due_at, round = EXCLUDED.round,
-         readers = EXCLUDED.readers, consensus_at = EXCLUDED.consensus_at, outcome = EXCLUDED.outcome,
-         sla_breached_at = EXCLUDED.sla_breached_at`,
+         status = EXCLUDED.status, patient_ref = EXCLUDED.patient_ref, study_uid = EXCLUDED.study_uid,
+         body_region = EXCLUDED.body_region, requester = EXCLUDED.requester, priority = EXCLUDED.priority,
+         due_at = EXCLUDED.due_at, round = EXCLUDED.round, readers = EXCLUDED.readers,
+         consensus_at = EXCLUDED.consensus_at, outcome = EXCLUDED.outcome, sla_breached_at = EXCLUDED.sla_breached_at`,
       [JSON.stringify(updates)],
     );
+  }
+
+  /** Once per generation and process: a check of the catalogue, not an ALTER per batch. */
+  private async upgrade(db: Queryable, schema: string): Promise<void> {
+    if (this.upgraded.has(schema)) return;
+    await addSearchColumns(db, schema);
+    this.upgraded.add(schema);
   }
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  FLAG_STATUS_FILTERS,
   flagReviewDecider,
+  flagStatus,
   flagStreamId,
+  STATUSES_OF,
   type ReviewShoppingFlag,
   type ShoppingFlagReviewed,
 } from '../../../src/domain/opinion-shopping/flag-review.js';
 import { flagIdFor } from '../../../src/projections/opinion-shopping/flag-id.js';
 import { deciderSpecification } from '../domain/decider-specification.js';
 
-const { given } = deciderSpecification(flagReviewDecider);
+const { given, fold } = deciderSpecification(flagReviewDecider);
 const FLAG = flagIdFor('OS-2', 'pt-1', 'wrist', 'evt-5');
 
 const review = (data: Partial<ReviewShoppingFlag['data']> = {}, actor = 'qc-1'): ReviewShoppingFlag => ({
@@ -37,7 +40,24 @@ describe('ReviewShoppingFlag', () => {
     const state = given([reviewed({ disposition: 'needs-follow-up' })])
       .when(review({ disposition: 'dismissed', note: 'Explained by the surgeon.' }, 'qc-2'))
       .state();
-    expect(state).toEqual({ reviews: 2, disposition: 'dismissed' });
+    expect(state).toEqual({ reviews: 2, disposition: 'dismissed', status: 'resolved' });
+  });
+
+  it('keeps a flag in the queue while its latest review asks for follow-up', () => {
+    expect(fold([])).toEqual({ reviews: 0, status: 'open' });
+    expect(
+      fold([reviewed({ disposition: 'confirmed' }), reviewed({ disposition: 'needs-follow-up' })]),
+    ).toEqual({ reviews: 2, disposition: 'needs-follow-up', status: 'needs-follow-up' });
+    expect(flagStatus(undefined)).toBe('open');
+    expect(flagStatus('needs-follow-up')).toBe('needs-follow-up');
+    expect(flagStatus('dismissed')).toBe('resolved');
+    expect(flagStatus('confirmed')).toBe('resolved');
+  });
+
+  it('names the statuses each list filter stands for', () => {
+    expect(Object.keys(STATUSES_OF).sort()).toEqual([...FLAG_STATUS_FILTERS].sort());
+    expect(STATUSES_OF.unresolved).toEqual(['open', 'needs-follow-up']);
+    expect(STATUSES_OF.reviewed).toEqual(['needs-follow-up', 'resolved']);
   });
 
   it('refuses a disposition outside dismissed / confirmed / needs-follow-up', () => {

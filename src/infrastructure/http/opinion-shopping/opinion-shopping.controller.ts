@@ -57,7 +57,11 @@ export class OpinionShoppingController {
 
   @Get()
   @Allow('read-shopping-flags')
-  @ApiOperation({ summary: 'Opinion-shopping flags in raisedAt order, with their latest review' })
+  @ApiOperation({
+    summary: 'Opinion-shopping flags in raisedAt order, with their reviews and the cases behind them',
+    description:
+      'Filters: status (open, needs-follow-up, resolved; unresolved = the queue, reviewed = reviewed at least once), the latest disposition, rule and patientRef. The access log records the read, never its parameters.',
+  })
   @ApiOkResponse({ type: ShoppingFlagPageDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   async list(
@@ -84,7 +88,7 @@ export class OpinionShoppingController {
   @Allow('review-shopping-flag')
   @ApiOperation({
     summary:
-      'Record a committee review of a flag (ShoppingFlagReviewed); the flag shows its latest disposition',
+      'Record a committee review of a flag (ShoppingFlagReviewed); the flag keeps every review and takes its status from the latest (needs-follow-up keeps it in the queue, dismissed and confirmed resolve it)',
   })
   @ApiParam({ name: 'flagId', example: 'os1-3f0c9a1b2d4e5f60718293a4b5c6d7e8' })
   @ApiHeader({
@@ -122,7 +126,7 @@ export class OpinionShoppingController {
         this.commands.execute(new ReviewShoppingFlagCommand({ flagId, ...data }, context)),
       );
       void reply.header('etag', etag(outcome.revision));
-      return { flagId: outcome.flagId, disposition: outcome.disposition };
+      return { flagId: outcome.flagId, disposition: outcome.disposition, status: outcome.status };
     });
   }
 }

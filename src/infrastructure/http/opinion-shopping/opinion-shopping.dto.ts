@@ -1,8 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { FLAG_DISPOSITIONS, type FlagDisposition } from '../../../domain/opinion-shopping/flag-review.js';
+import { CASE_STATUSES, OUTCOMES, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
+import {
+  FLAG_DISPOSITIONS,
+  FLAG_STATUSES,
+  type FlagDisposition,
+} from '../../../domain/opinion-shopping/flag-review.js';
 import { FLAG_SEVERITIES, SHOPPING_RULES } from '../../../domain/opinion-shopping/opinion-shopping.policy.js';
-import { FLAG_STATUSES } from '../../../projections/opinion-shopping/opinion-shopping.queries.js';
 import { CommandBodyDto } from '../case/dto/common.dto.js';
 import { IsSafeText, SHORT_TEXT_MAX } from '../validation/text.validators.js';
 
@@ -25,6 +29,45 @@ export class FlagReviewedDto {
 
   @ApiProperty({ enum: FLAG_DISPOSITIONS })
   disposition!: string;
+
+  @ApiProperty({
+    enum: FLAG_STATUSES,
+    description:
+      'Where the review leaves the flag: needs-follow-up keeps it in the queue, the others resolve it',
+  })
+  status!: string;
+}
+
+export class FlagReviewDto {
+  @ApiProperty({ example: 'qc-1' }) reviewedBy!: string;
+  @ApiProperty({ enum: FLAG_DISPOSITIONS }) disposition!: string;
+  @ApiProperty({ example: 'Ask the requester for the clinical reason.' }) note!: string;
+  @ApiProperty({ example: '2026-04-03T10:00:00.000Z' }) reviewedAt!: string;
+}
+
+export class FlagRequesterDto {
+  @ApiProperty({ enum: REQUESTER_KINDS }) kind!: string;
+  @ApiProperty({ example: 'ins-1' }) id!: string;
+  @ApiPropertyOptional({ example: 'Acme Insurance' }) organisation?: string;
+}
+
+export class FlagCaseDto {
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ example: 'pt-3f9a' }) patientRef!: string;
+  @ApiProperty({ example: '1.2.840.113619.2.55.3.7' }) studyInstanceUid!: string;
+  @ApiProperty({ example: '2026-01-09' }) studyDate!: string;
+  @ApiProperty({ type: FlagRequesterDto }) requester!: FlagRequesterDto;
+  @ApiProperty({ example: '2026-01-10T09:00:00.000Z', description: "The request's occurredAt" })
+  requestedAt!: string;
+
+  @ApiPropertyOptional({
+    enum: CASE_STATUSES,
+    description: 'As the worklist has it (absent until it has seen the case)',
+  })
+  status?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-12T15:00:00.000Z' }) consensusAt?: string;
+  @ApiPropertyOptional({ enum: OUTCOMES }) outcome?: string;
 }
 
 export class FlagWindowDto {
@@ -61,10 +104,20 @@ export class ShoppingFlagDto {
   @ApiProperty({ example: 'wrist' }) bodyRegion!: string;
   @ApiProperty({ example: '2026-04-02T09:00:00.000Z' }) raisedAt!: string;
   @ApiProperty({ type: FlagEvidenceDto }) evidence!: FlagEvidenceDto;
-  @ApiProperty({ enum: FLAG_STATUSES }) status!: string;
+  @ApiProperty({ type: [FlagCaseDto], description: 'The cases of evidence.caseIds, in that order' })
+  cases!: FlagCaseDto[];
 
-  @ApiPropertyOptional({ enum: FLAG_DISPOSITIONS, description: 'The latest review, once reviewed' })
+  @ApiProperty({
+    enum: FLAG_STATUSES,
+    description: 'open until the first review, then needs-follow-up or resolved as the latest review says',
+  })
+  status!: string;
+
+  @ApiPropertyOptional({ enum: FLAG_DISPOSITIONS, description: "The latest review's, once reviewed" })
   disposition?: string;
+
+  @ApiProperty({ type: [FlagReviewDto], description: 'Every review, oldest first' })
+  reviews!: FlagReviewDto[];
 }
 
 export class ShoppingFlagPageDto {

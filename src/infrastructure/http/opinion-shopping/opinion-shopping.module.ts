@@ -11,13 +11,14 @@ import {
   OpinionShoppingTimer,
   SHOPPING_REEVALUATION_INTERVAL_MS,
 } from '../../../projections/opinion-shopping/opinion-shopping.timer.js';
+import { OpinionShoppingUpgrade } from '../../../projections/opinion-shopping/opinion-shopping.upgrade.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { CaseModule } from '../case/case.module.js';
 import { OpinionShoppingController } from './opinion-shopping.controller.js';
 
 /**
  * Opinion-shopping detection: the `opinion-shopping` projection (registered with the runner through
- * @RegisteredProjection), its OS-3 timer, the flag queries and the committee's review command.
+ * @RegisteredProjection), the start-up upgrade of its older generations, its OS-3 timer, the flag queries and the committee's review command.
  * Thresholds and the timer's interval come from the runtime configuration (OPINION_SHOPPING_*, with
  * the significance of findings from the case policy). CommandPath comes from CaseModule;
  * PROJECTION_SCHEMAS and AccessRecorder from the global ProjectionsModule.
@@ -37,6 +38,7 @@ import { OpinionShoppingController } from './opinion-shopping.controller.js';
       useFactory: (config: RuntimeConfig) => config.opinionShopping.reevaluationIntervalMs,
     },
     OpinionShoppingProjection,
+    OpinionShoppingUpgrade,
     OpinionShoppingQueries,
     OpinionShoppingTimer,
     { provide: KNOWN_SHOPPING_FLAGS, useExisting: OpinionShoppingQueries },

@@ -1,13 +1,17 @@
-import { FLAG_ID_PATTERN } from '../../../domain/opinion-shopping/flag-review.js';
+import {
+  FLAG_DISPOSITIONS,
+  FLAG_ID_PATTERN,
+  FLAG_STATUS_FILTERS,
+  type FlagDisposition,
+  type FlagStatusFilter,
+} from '../../../domain/opinion-shopping/flag-review.js';
 import {
   SHOPPING_RULES,
   type ShoppingRule,
 } from '../../../domain/opinion-shopping/opinion-shopping.policy.js';
-import {
-  FLAG_STATUSES,
-  type FlagFilter,
-  type FlagPosition,
-  type FlagStatus,
+import type {
+  FlagFilter,
+  FlagPosition,
 } from '../../../projections/opinion-shopping/opinion-shopping.queries.js';
 import {
   CursorParameter,
@@ -40,8 +44,14 @@ export function decodeFlagCursor(cursor: string): FlagPosition | undefined {
 
 /** `GET /api/v1/opinion-shopping/flags`: filters and page. */
 export class ShoppingFlagsQueryDto implements FlagFilter {
-  @OneOfParameter(FLAG_STATUSES, { description: 'open: not reviewed yet' })
-  status?: FlagStatus;
+  @OneOfParameter(FLAG_STATUS_FILTERS, {
+    description:
+      'open: never reviewed; needs-follow-up / resolved: what the latest review left it in; unresolved: the queue (open or needs-follow-up); reviewed: needs-follow-up or resolved',
+  })
+  status?: FlagStatusFilter;
+
+  @OneOfParameter(FLAG_DISPOSITIONS, { description: "The latest review's disposition" })
+  disposition?: FlagDisposition;
 
   @PatternParameter(PATIENT_REF, `a patient reference (${PATIENT_REF.source})`, {
     description: 'A pseudonymous patient reference (never logged)',

@@ -30,7 +30,7 @@ export class WorklistController {
   @ApiOperation({
     summary: 'The case worklist',
     description:
-      'Rows `{caseId, status, priority, dueAt, overdue, readers, requestedAt, consensusAt?, outcome?}`; a radiologist sees only the cases it is assigned to.',
+      'Rows `{caseId, status, patientRef, studyInstanceUid, bodyRegion, requester?, priority, dueAt, overdue, readers, requestedAt, consensusAt?, outcome?}` in `requestedAt` order; a radiologist sees only the cases it is assigned to. Where the caller is a blinded reader (it held an assignment and did not submit) its row has no requester, consensusAt or outcome, and the requester and outcome filters never match it. The access log records the read, never its parameters (patient references are personal data).',
   })
   @ApiOkResponse({ description: '{items, nextCursor?}' })
   @ApiBadRequestResponse({ type: ProblemDto })

@@ -2,16 +2,18 @@ import { Module } from '@nestjs/common';
 import { SLA_WATCH_INTERVAL_MS, SlaWatchProcess } from '../../../projections/sla-watch/sla-watch.process.js';
 import { SlaWatchProjection } from '../../../projections/sla-watch/sla-watch.projection.js';
 import { WorklistProjection } from '../../../projections/worklist/worklist.projection.js';
+import { WorklistUpgrade } from '../../../projections/worklist/worklist.upgrade.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { CaseModule } from '../case/case.module.js';
 import { WorklistController } from './worklist.controller.js';
 
-/** The worklist read model with GET /api/v1/cases, and the SLA process manager. */
+/** The worklist read model (and the start-up upgrade of its older generations) with GET /api/v1/cases, and the SLA process manager. */
 @Module({
   imports: [CaseModule],
   controllers: [WorklistController],
   providers: [
     WorklistProjection,
+    WorklistUpgrade,
     SlaWatchProjection,
     SlaWatchProcess,
     {

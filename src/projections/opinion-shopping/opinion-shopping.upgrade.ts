@@ -1,0 +1,43 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type Queryable, quoteIdentifier, readControl } from '../runner/projection-control.js';
+import { createReviewLog } from './shopping-working-set.js';
+
+export const OPINION_SHOPPING = 'opinion-shopping';
+
+/**
+ * Gives a generation made by an older engine the review log (a no-op when it has one), inside
+ * `db`'s transaction, under a lock so that instances starting together take turns.
+ */
+export async function addReviewLog(db: Queryable, schema: string): Promise<void> {
+  const exists = async (): Promise<boolean> => {
+    const [row] = (await db.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+      `${quoteIdentifier(schema)}.flag_review_log`,
+    ])) as Array<{ present: boolean }>;
+    return row?.present === true;
+  };
+  const [generation] = (await db.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    `${quoteIdentifier(schema)}.flags`,
+  ])) as Array<{ present: boolean }>;
+  if (generation?.present !== true || (await exists())) return;
+  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+    `${OPINION_SHOPPING}-upgrade:${schema}`,
+  ]);
+  await createReviewLog(db, schema);
+}
+
+/**
+ * At start, before the server listens: every existing generation of opinion-shopping gets the
+ * review log, so that the flag list can read it from the first request after an upgrade.
+ */
+@Injectable()
+export class OpinionShoppingUpgrade implements OnApplicationBootstrap {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const control = (await readControl(this.dataSource, [OPINION_SHOPPING])).get(OPINION_SHOPPING);
+    for (const { schema } of control?.generations.values() ?? []) {
+      await this.dataSource.transaction((manager) => addReviewLog(manager, schema));
+    }
+  }
+}
