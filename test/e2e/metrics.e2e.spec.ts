@@ -168,6 +168,7 @@ describe('reader metrics over HTTP', () => {
         'sensitivity',
         'specificity',
         'kappa',
+        'cases',
       ].sort(),
     );
     expect(truth!.agreement.value).toBeCloseTo(22 / 30, 4);
@@ -180,7 +181,14 @@ describe('reader metrics over HTTP', () => {
     }
     // A single read without a prior report reaches consensus with the reader's own findings.
     expect(consensus).toMatchObject({ tp: 25, fp: 0, fn: 0, tn: 5, n: 30, kappa: 1 });
-    expect(radA.turnaround).toMatchObject({ unit: 'seconds', n: 30, median: { value: 660 } });
+    // Imported history (occurredAt in 2025, recorded now): its 11-minute spans are stated, not observed.
+    expect(radA.turnaround).toMatchObject({
+      unit: 'seconds',
+      n: 0,
+      excluded: 30,
+      backfilled: 30,
+      median: { value: null },
+    });
   });
 
   it('marks a reader with fewer than 30 compared reads as insufficient data, never an outlier', async () => {
@@ -196,14 +204,21 @@ describe('reader metrics over HTTP', () => {
   });
 
   it('gives a reader with nothing in scope the empty figures', async () => {
-    const response = await api.get<ReaderItem>('/api/v1/metrics/readers/rad-nobody', QUALITY);
+    const response = await api.get<ReaderItem>('/api/v1/metrics/readers/rad-a?bodyRegion=knee', QUALITY);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
-      readerId: 'rad-nobody',
+      readerId: 'rad-a',
       reads: 0,
       insufficientData: true,
       byFinding: [],
     });
+  });
+
+  it('answers 404 reader-not-found for an id no case ever assigned', async () => {
+    const response = await api.get<Json>('/api/v1/metrics/readers/rad-nobody', QUALITY);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 404, code: 'reader-not-found' });
   });
 
   it('filters by body region, period (from and to inclusive, a date to its whole day) and finding', async () => {

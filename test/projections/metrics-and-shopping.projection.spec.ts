@@ -327,6 +327,7 @@ describe('reader-metrics and opinion-shopping projections applied directly', () 
           events.map((event) => ({
             event: upcastCaseEvent(event),
             occurredAt: event.metadata.occurredAt as string,
+            recordedAt: event.recordedAt.toISOString(),
           })),
         ),
       }));

@@ -6,7 +6,7 @@ import {
   runReaderStudyImport,
 } from '../../src/infrastructure/reader-study/import-reader-study.js';
 import type { TestDatabase } from '../support/database.js';
-import { disagreeingStudies, type Labels, readLabels } from './independent-labels.js';
+import { disagreeingStudies, type Labels, matchingStudies, readLabels } from './independent-labels.js';
 import { expectMetricsMatchLabels, importDatabase } from './support.js';
 
 /**
@@ -70,6 +70,40 @@ suite(title, () => {
       expect(summary.metrics.find((item) => item.readerId === readerId)).toMatchObject({
         insufficientData: false,
       });
+    }
+  });
+
+  it("gives bc8 its adjudications and how often they matched groundtruth.csv, and the primaries' agreement with bc8 per code and on significant codes", () => {
+    const [bc4, bc6, bc8] = [...PRIMARIES, ADJUDICATOR].map((readerId) => readLabels(readerFile(readerId)));
+    const reference = readLabels(join(DIRECTORY, 'groundtruth.csv'));
+    const adjudicated = disagreeingStudies(bc4!, bc6!);
+    const figures = (readerId: string) => summary.metrics.find((item) => item.readerId === readerId)!;
+    expect(figures(ADJUDICATOR).asAdjudicator).toMatchObject({
+      decisions: adjudicated.length,
+      referenceStandard: {
+        matched: { matched: matchingStudies(bc8!, reference, adjudicated), n: adjudicated.length },
+        matchedOnSignificantCodes: {
+          matched: matchingStudies(bc8!, reference, adjudicated, true),
+          n: adjudicated.length,
+        },
+      },
+      // The import's one-second spacing is synthetic history: not a turnaround.
+      turnaround: { n: 0, backfilled: adjudicated.length },
+    });
+    for (const [readerId, labels] of [
+      ['bc4', bc4!],
+      ['bc6', bc6!],
+    ] as const) {
+      const primary = figures(readerId);
+      expect({ readerId, agreement: primary.adjudicatorAgreementRate }).toMatchObject({
+        readerId,
+        agreement: { agreed: matchingStudies(labels, bc8!, adjudicated), n: adjudicated.length },
+      });
+      expect({ readerId, agreement: primary.adjudicatorAgreement.significantCodes }).toMatchObject({
+        readerId,
+        agreement: { agreed: matchingStudies(labels, bc8!, adjudicated, true), n: adjudicated.length },
+      });
+      expect(primary.turnaround).toMatchObject({ n: 0, backfilled: 500 });
     }
   });
 });

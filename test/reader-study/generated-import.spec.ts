@@ -9,7 +9,7 @@ import {
 import { metricsTable } from '../../src/infrastructure/reader-study/metrics-table.js';
 import type { TestDatabase } from '../support/database.js';
 import { generateReaderStudy, type GeneratedStudy } from './generated-study.js';
-import { disagreeingStudies, type Labels, readLabels } from './independent-labels.js';
+import { disagreeingStudies, type Labels, matchingStudies, readLabels } from './independent-labels.js';
 import { expectMetricsMatchLabels, importDatabase } from './support.js';
 
 /**
@@ -74,6 +74,18 @@ describe('reader-study import of a generated study', () => {
         labels('groundtruth'),
       );
       expect(metricsTable(summary.metrics).split('\n')).toHaveLength(1 + 2 * 15);
+      const adjudicator = summary.metrics.find((item) => item.readerId === 'r3')!.asAdjudicator;
+      expect(adjudicator).toMatchObject({
+        decisions: disagreements.length,
+        referenceStandard: {
+          matched: { matched: matchingStudies(labels('r3'), labels('groundtruth'), disagreements) },
+          matchedOnSignificantCodes: {
+            matched: matchingStudies(labels('r3'), labels('groundtruth'), disagreements, true),
+            n: disagreements.length,
+          },
+        },
+        turnaround: { n: 0, backfilled: disagreements.length },
+      });
     }, 120_000);
 
     it('writes nothing when run again: the same event count and the same last position', async () => {

@@ -100,3 +100,21 @@ export function disagreeingStudies(first: Labels, second: Labels): string[] {
     }),
   );
 }
+
+/**
+ * How many of `studies` the reader labelled exactly as the reference on every observation, or on
+ * every significant one when `significantOnly`: a decision that "matched".
+ */
+export function matchingStudies(
+  reader: Labels,
+  reference: Labels,
+  studies: readonly string[],
+  significantOnly = false,
+): number {
+  const names = OBSERVATIONS.filter(([, code]) => !significantOnly || SIGNIFICANT.has(code)).map(
+    ([name]) => name,
+  );
+  return studies.filter((study) =>
+    names.every((name) => (reader.get(study)![name] === '1') === (reference.get(study)![name] === '1')),
+  ).length;
+}

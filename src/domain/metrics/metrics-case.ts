@@ -15,6 +15,8 @@ export interface MetricsAssignment {
   readonly round: number;
   readonly blinded: boolean;
   readonly assignedAt: string;
+  /** recordedAt of the ReaderAssigned: with assignedAt, tells live from backfilled history. */
+  readonly assignedRecordedAt?: string;
 }
 
 export interface MetricsCaseRecord {
@@ -24,10 +26,11 @@ export interface MetricsCaseRecord {
   readonly assignments: Readonly<Record<string, MetricsAssignment>>;
 }
 
-/** A case event with the occurredAt of its metadata. */
+/** A case event with the occurredAt of its metadata and, from a store, when it was recorded. */
 export interface TimedCaseEvent {
   readonly event: CaseEvent;
   readonly occurredAt: string;
+  readonly recordedAt?: string;
 }
 
 function assignmentOf(record: MetricsCaseRecord, assignmentId: string): MetricsAssignment {
@@ -42,10 +45,29 @@ const withCase = (record: MetricsCaseRecord, change: Partial<MetricsCase>): Metr
   metricsCase: { ...record.metricsCase, ...change },
 });
 
+/** The adjudicator's assignment a decision was made on: its latest of the round (the decision names no assignment). */
+function adjudicatorAssignment(
+  record: MetricsCaseRecord,
+  adjudicatorId: string,
+): MetricsAssignment | undefined {
+  return Object.values(record.assignments)
+    .filter(
+      ({ readerId, role, round }) =>
+        readerId === adjudicatorId && role === 'adjudicator' && round === record.round,
+    )
+    .at(-1);
+}
+
+/**
+ * `recordedAt` (the store's commit time) is kept beside each time the metrics measure spans with,
+ * so that a query can tell imported history from live events; without it (a fold of bare events)
+ * the times are taken as live.
+ */
 export function evolveMetricsCase(
   record: MetricsCaseRecord | undefined,
   event: CaseEvent,
   occurredAt: string,
+  recordedAt?: string,
 ): MetricsCaseRecord {
   if (event.type === 'SecondOpinionRequested') {
     const { caseId, study, priorReport } = event.data;
@@ -78,7 +100,14 @@ export function evolveMetricsCase(
         ...record,
         assignments: {
           ...record.assignments,
-          [assignmentId]: { readerId, role, round, blinded, assignedAt: occurredAt },
+          [assignmentId]: {
+            readerId,
+            role,
+            round,
+            blinded,
+            assignedAt: occurredAt,
+            ...(recordedAt !== undefined && { assignedRecordedAt: recordedAt }),
+          },
         },
       };
     }
@@ -96,7 +125,11 @@ export function evolveMetricsCase(
             blinded: assignment.blinded,
             findings,
             assignedAt: assignment.assignedAt,
+            ...(assignment.assignedRecordedAt !== undefined && {
+              assignedRecordedAt: assignment.assignedRecordedAt,
+            }),
             submittedAt: occurredAt,
+            ...(recordedAt !== undefined && { submittedRecordedAt: recordedAt }),
           },
         ],
         priorReportScores: priorReportReview
@@ -118,6 +151,7 @@ export function evolveMetricsCase(
       return withCase(record, { wentToAdjudication: [...metricsCase.wentToAdjudication, record.round] });
     case 'AdjudicationDecided': {
       const { adjudicatorId, selectedOpinionId, findings } = event.data;
+      const assignment = adjudicatorAssignment(record, adjudicatorId);
       return withCase(record, {
         adjudications: [
           ...metricsCase.adjudications,
@@ -126,6 +160,12 @@ export function evolveMetricsCase(
             adjudicatorId,
             ...(selectedOpinionId !== undefined && { selectedOpinionId }),
             findings,
+            ...(assignment && { assignedAt: assignment.assignedAt }),
+            ...(assignment?.assignedRecordedAt !== undefined && {
+              assignedRecordedAt: assignment.assignedRecordedAt,
+            }),
+            decidedAt: occurredAt,
+            ...(recordedAt !== undefined && { decidedRecordedAt: recordedAt }),
           },
         ],
       });
@@ -157,6 +197,8 @@ export function evolveMetricsCase(
 /** The facts of one case from its whole stream, in order; undefined for an empty stream. */
 export function metricsCaseFrom(events: readonly TimedCaseEvent[]): MetricsCase | undefined {
   let record: MetricsCaseRecord | undefined;
-  for (const { event, occurredAt } of events) record = evolveMetricsCase(record, event, occurredAt);
+  for (const { event, occurredAt, recordedAt } of events) {
+    record = evolveMetricsCase(record, event, occurredAt, recordedAt);
+  }
   return record?.metricsCase;
 }

@@ -14,6 +14,14 @@ import {
   type FindingVocabulary,
 } from '../case/findings.js';
 import {
+  type CaseMeasure,
+  type CaseSelector,
+  type Counted,
+  countKey,
+  type DecidingRole,
+  type Reference,
+} from './case-selector.js';
+import {
   cohensKappa,
   funnelLimits,
   quantileInterval,
@@ -25,10 +33,13 @@ import {
 } from './statistics.js';
 import { instantOf, periodOf } from './time.js';
 
+export type { Reference } from './case-selector.js';
+
 /**
- * Per-reader accuracy metrics (docs/projections.md "Radiologist accuracy metrics"), computed from the
- * facts of each case. A projection keeps one `MetricsCase` per case (see metrics-case.ts, which
- * folds them from the case's events) and calls `computeReaderMetrics` when asked.
+ * Per-reader accuracy metrics (docs/domain.md "Reader metrics"), computed from the facts of each
+ * case. A projection keeps one `MetricsCase` per case (see metrics-case.ts, which folds them from
+ * the case's events) and calls `computeReaderMetrics` when asked; `readerCasesFor` lists the units
+ * behind any one count of the response, by the same tally, so a count and its list cannot differ.
  *
  * Conventions where the spec is silent, each chosen so that a figure means one thing:
  * - Unit of accuracy: one (opinion, finding code) pair that the reader and the reference both
@@ -37,6 +48,9 @@ import { instantOf, periodOf } from './time.js';
  * - References: the current (latest-round) consensus, and the latest reference standard where one
  *   exists (also on cases without consensus: the truth does not need one). Opinions of earlier
  *   rounds count against the current consensus too: the question is whether the reader was right.
+ *   A primary opinion is also compared with the adjudication of its own round (`adjudicator`).
+ * - Significant: the same figures on the codes the case policy marks significant, those whose
+ *   disagreement escalates a case.
  * - Accuracy and major discordance use blinded opinions only unless `includeUnblinded`; unblinded
  *   opinions (unblinded primaries, panelists) are reported apart in `unblinded`. Reads, turnaround,
  *   the adjudication figures and RADPEER count every opinion.
@@ -46,20 +60,28 @@ import { instantOf, periodOf } from './time.js';
  * - Adjudication rate: over R's primary reads in rounds already decided (escalated, or a consensus
  *   of that round or a later one); a round still being read has not had the chance to escalate.
  * - Adjudicator agreement: the adjudicator selected R's opinion, or its findings equal R's on every
- *   code both assessed (at least one). Disagreement (RDI): not selected and present against absent
- *   on at least one code both assessed. RDI is per 100 cases R read as primary (`scale: 100`).
+ *   code both assessed (at least one); on significant codes: equal on every significant code both
+ *   assessed (at least one). Disagreement (RDI): not selected and present against absent on at
+ *   least one code both assessed. RDI is per 100 cases R read as primary (`scale: 100`).
+ * - Deciding roles: an adjudicator's decisions (its AdjudicationDecided) and a panelist's votes (its
+ *   opinions as panelist) against the reference standard; a decision matches it when equal on every
+ *   code both assessed (at least one), or on every significant one.
  * - RADPEER received: a score in `radpeerScoresNeedingArbitration` (ACR: 2b, 3a, 3b) counts only
  *   once its round went to adjudication and reached consensus; until then it is `pendingArbitration`.
- * - Turnaround: seconds from ReaderAssigned to OpinionSubmitted; median and 90th percentile by
- *   type-7 interpolation with distribution-free 95% order-statistic intervals. A missing or
- *   negative span (inconsistent imported times) is left out and counted in `excluded`.
+ * - Turnaround: seconds from ReaderAssigned to OpinionSubmitted (to AdjudicationDecided for an
+ *   adjudicator); median and 90th percentile by type-7 interpolation with distribution-free 95%
+ *   order-statistic intervals. Left out and counted in `excluded`: a missing or negative span, and
+ *   a span with an end that is imported history (`backfilled`: recorded more than the backfill
+ *   threshold after it occurred, so its time is the sender's statement, not an observed one).
  * - Period: the UTC year-month of the request's occurredAt. `from` is inclusive, `to` exclusive.
  * - Funnel: group mean = all major discordances / all opinions compared, over every reader with
  *   data; readers with insufficient data get limits but are never marked (they are not ranked).
+ * - Readers: whoever has an opinion or an adjudication in scope. A prior report's author is scored,
+ *   not a reader: its RADPEER figures are listed apart (`priorReportAuthors`).
  */
 
+/** The references a reader's opinions are compared against, reference standard first. */
 export const REFERENCES = ['reference-standard', 'consensus'] as const;
-export type Reference = (typeof REFERENCES)[number];
 
 // Input: the facts of one case
 
@@ -72,8 +94,12 @@ export interface MetricsOpinion {
   readonly findings: readonly Finding[];
   /** occurredAt of the assignment's ReaderAssigned. */
   readonly assignedAt?: string;
+  /** recordedAt of the assignment's ReaderAssigned (absent: taken as live). */
+  readonly assignedRecordedAt?: string;
   /** occurredAt of the OpinionSubmitted. */
   readonly submittedAt: string;
+  /** recordedAt of the OpinionSubmitted (absent: taken as live). */
+  readonly submittedRecordedAt?: string;
 }
 
 export interface MetricsConsensus {
@@ -94,6 +120,12 @@ export interface MetricsAdjudication {
   /** A primary opinion of the round, `prior-report`, or absent (the adjudicator's own findings). */
   readonly selectedOpinionId?: string;
   readonly findings: readonly Finding[];
+  /** occurredAt and recordedAt of the adjudicator's ReaderAssigned. */
+  readonly assignedAt?: string;
+  readonly assignedRecordedAt?: string;
+  /** occurredAt and recordedAt of the AdjudicationDecided. */
+  readonly decidedAt?: string;
+  readonly decidedRecordedAt?: string;
 }
 
 export interface MetricsPriorReportScore {
@@ -129,17 +161,35 @@ export interface ReaderMetricsOptions {
   readonly bodyRegion?: string;
   /** Restricts accuracy and discordance to one code. */
   readonly finding?: string;
+  /** One UTC year-month (YYYY-MM) of the request's occurredAt. */
+  readonly period?: string;
   /** Fewer compared reads → `insufficientData`, not ranked, never marked an outlier. Default 30. */
   readonly minComparedReads?: number;
   /** Pool unblinded opinions into accuracy too (they are always reported apart). Default false. */
   readonly includeUnblinded?: boolean;
   readonly vocabulary?: FindingVocabulary;
   readonly radpeerScoresNeedingArbitration?: readonly RadpeerScore[];
+  /**
+   * An event recorded more than this many hours after it occurred is imported history: its time
+   * does not measure turnaround. Default: the case policy's importedHistoryThresholdHours.
+   */
+  readonly backfillThresholdHours?: number;
+  /** The `cases` link of a count (subject: the reader or prior-report author); without it, no links. */
+  readonly link?: (subjectId: string, selector: CaseSelector) => string;
 }
 
-// Output: the response shape of docs/projections.md
+// Output: the response shape of docs/domain.md "Reader metrics"
 
-export interface AccuracyFigures {
+/** Where to list the units behind each count of a figure. */
+export type CaseLinks<Count extends string> = Readonly<Record<Count, string>>;
+
+interface Linked<Count extends string> {
+  readonly cases?: CaseLinks<Count>;
+}
+
+export type AccuracyCount = 'tp' | 'fp' | 'fn' | 'tn' | 'uncertain' | 'n';
+
+export interface AccuracyFigures extends Linked<AccuracyCount> {
   readonly reference: Reference;
   readonly tp: number;
   readonly fp: number;
@@ -165,52 +215,70 @@ export interface PeriodFigures extends AccuracyFigures {
   readonly period: string;
 }
 
-export interface DiscordanceRate extends Interval {
+export interface DiscordanceRate extends Interval, Linked<'discordant' | 'n'> {
   readonly discordant: number;
   readonly n: number;
+  readonly reference: 'consensus';
 }
-export interface AdjudicationRate extends Interval {
+/** Escalations over decided reads: a rate of the reader's rounds, compared with no reference. */
+export interface AdjudicationRate extends Interval, Linked<'adjudicated' | 'n'> {
   readonly adjudicated: number;
   readonly n: number;
+  readonly reference: null;
 }
-export interface AdjudicatorAgreementRate extends Interval {
+export interface AdjudicatorAgreementRate extends Interval, Linked<'agreed' | 'n'> {
   readonly agreed: number;
   readonly n: number;
+  readonly reference: 'adjudicator';
+  /** `all`: every code both assessed must agree; `significant`: every significant one. */
+  readonly codes: 'all' | 'significant';
 }
 /** value, low and high are per 100 cases. */
-export interface ReaderDisagreementIndex extends Interval {
+export interface ReaderDisagreementIndex extends Interval, Linked<'disagreed' | 'n'> {
   readonly disagreed: number;
   readonly n: number;
   readonly scale: 100;
+  readonly reference: 'adjudicator';
 }
 
-export interface Turnaround {
+export interface Turnaround extends Linked<'n' | 'excluded' | 'backfilled'> {
   readonly unit: 'seconds';
   readonly n: number;
+  /** Spans left out: missing, negative, or backfilled. */
   readonly excluded: number;
+  /** Of `excluded`, the spans with an end that is imported history. */
+  readonly backfilled: number;
   readonly median: Interval;
   readonly p90: Interval;
 }
 
 export type RadpeerCounts = Record<RadpeerScore, number>;
 
-export interface RadpeerReceived {
+export interface RadpeerGiven extends Linked<RadpeerScore | 'n'> {
+  readonly counts: RadpeerCounts;
+  readonly n: number;
+}
+
+export interface RadpeerReceived extends Linked<RadpeerScore | 'n' | 'pendingArbitration'> {
   readonly counts: RadpeerCounts;
   readonly n: number;
   readonly pendingArbitration: number;
 }
 
+export type RadpeerReceivedFigures = RadpeerReceived & {
+  readonly byInstitution: readonly (RadpeerReceived & { readonly institution: string | null })[];
+};
+
 export interface RadpeerFigures {
-  readonly given: { readonly counts: RadpeerCounts; readonly n: number };
-  readonly received: RadpeerReceived & {
-    readonly byInstitution: readonly (RadpeerReceived & { readonly institution: string | null })[];
-  };
+  readonly given: RadpeerGiven;
+  readonly received: RadpeerReceivedFigures;
 }
 
 export type FunnelOutlier = 'above-99.8' | 'above-95' | 'below-95' | 'below-99.8' | null;
 
-export interface Funnel {
+export interface Funnel extends Linked<'n'> {
   readonly metric: 'major-discordance-rate';
+  readonly reference: 'consensus';
   readonly value: number | null;
   readonly n: number;
   readonly groupMean: number | null;
@@ -221,14 +289,45 @@ export interface Funnel {
   readonly outlier: FunnelOutlier;
 }
 
-export interface UnblindedFigures {
+export interface UnblindedFigures extends Linked<'reads'> {
   readonly reads: number;
   readonly overall: readonly AccuracyFigures[];
   readonly byFinding: readonly FindingFigures[];
   readonly majorDiscordanceRate: DiscordanceRate;
 }
 
-export interface ReaderMetrics {
+/** The reader's primary opinions against the adjudication of their round, finding by finding. */
+export interface AdjudicatorAgreementFigures {
+  readonly reference: 'adjudicator';
+  readonly significantCodes: AdjudicatorAgreementRate;
+  readonly overall: AccuracyFigures;
+  readonly significant: AccuracyFigures;
+  readonly byFinding: readonly FindingFigures[];
+}
+
+export interface DecisionMatchRate extends Interval, Linked<'matched' | 'n'> {
+  readonly matched: number;
+  readonly n: number;
+  readonly reference: 'reference-standard';
+  readonly codes: 'all' | 'significant';
+}
+
+/** An adjudicator's decisions, or a panelist's votes, and how they fared against the reference standard. */
+export interface DecidingRoleFigures extends Linked<'decisions'> {
+  readonly role: DecidingRole;
+  /** Adjudications decided, or votes cast as panelist. */
+  readonly decisions: number;
+  readonly turnaround: Turnaround;
+  readonly referenceStandard: {
+    readonly overall: AccuracyFigures;
+    readonly significant: AccuracyFigures;
+    readonly byFinding: readonly FindingFigures[];
+    readonly matched: DecisionMatchRate;
+    readonly matchedOnSignificantCodes: DecisionMatchRate;
+  };
+}
+
+export interface ReaderMetrics extends Linked<'reads' | 'comparedReads'> {
   readonly readerId: string;
   readonly reads: number;
   readonly comparedReads: number;
@@ -246,6 +345,52 @@ export interface ReaderMetrics {
   readonly radpeer: RadpeerFigures;
   readonly funnel: Funnel;
   readonly unblinded: UnblindedFigures;
+  /** `overall` on the significant codes only, one entry per reference. */
+  readonly significant: readonly AccuracyFigures[];
+  readonly adjudicatorAgreement: AdjudicatorAgreementFigures;
+  readonly asAdjudicator: DecidingRoleFigures;
+  readonly asPanelist: DecidingRoleFigures;
+}
+
+export interface PriorReportAuthorFigures {
+  readonly author: string;
+  readonly radpeer: { readonly received: RadpeerReceivedFigures };
+}
+
+export interface ReaderMetricsList {
+  /** Every reader with an opinion or an adjudication in scope, by readerId. */
+  readonly items: ReaderMetrics[];
+  /** Every prior-report author scored in scope, by author. */
+  readonly priorReportAuthors: PriorReportAuthorFigures[];
+}
+
+/** One unit behind a count: the case, and what in it was counted. */
+export interface ReaderCase {
+  readonly caseId: string;
+  /** occurredAt of the request. */
+  readonly requestedAt: string;
+  readonly bodyRegion: string;
+  readonly round?: number;
+  readonly opinionId?: string;
+  readonly code?: string;
+  readonly score?: RadpeerScore;
+  /** When the counted fact occurred: the opinion submitted, the adjudication decided. */
+  readonly occurredAt?: string;
+}
+
+/** Where a page of units ends: units are ordered by request time, case id, then unit. */
+export interface ReaderCasePosition {
+  readonly requestedAt: string;
+  readonly caseId: string;
+  readonly unit: string;
+}
+
+export interface ReaderCasesPage {
+  /** Every unit behind the count: equal to the count in the metrics of the same scope. */
+  readonly total: number;
+  readonly items: ReaderCase[];
+  /** Absent on the last page. */
+  readonly next?: ReaderCasePosition;
 }
 
 // Accumulation
@@ -259,6 +404,14 @@ interface Counts {
 }
 
 type Outcome2x2 = keyof Counts;
+
+const PAIR_MEASURE: Readonly<Record<Outcome2x2, CaseMeasure>> = {
+  tp: 'true-positive',
+  fp: 'false-positive',
+  fn: 'false-negative',
+  tn: 'true-negative',
+  uncertain: 'uncertain',
+};
 
 const zeroCounts = (): Counts => ({ tp: 0, fp: 0, fn: 0, tn: 0, uncertain: 0 });
 
@@ -275,10 +428,38 @@ function bump(breakdown: Breakdown, group: string, reference: Reference, outcome
   counts[outcome] += 1;
 }
 
+/** A unit being counted, with the key that orders it within its case. */
+interface Unit extends ReaderCase {
+  readonly key: string;
+}
+
+/** Receives each unit as it is counted; only set while listing one reader's units. */
+type Collect = (counted: Counted, unit: Unit) => void;
+
+/** The case being tallied. */
+interface CaseContext {
+  readonly metricsCase: MetricsCase;
+  readonly period: string;
+}
+
+const unitOf = (context: CaseContext, key: string, detail: Omit<ReaderCase, keyof CaseFields>): Unit => ({
+  caseId: context.metricsCase.caseId,
+  requestedAt: context.metricsCase.occurredAt,
+  bodyRegion: context.metricsCase.bodyRegion,
+  ...detail,
+  key,
+});
+
+type CaseFields = Pick<ReaderCase, 'caseId' | 'requestedAt' | 'bodyRegion'>;
+
+/** A pool of compared findings: the opinions of a blinding, or the decisions of a role. */
 interface AccuracyTally {
+  /** What every count of this pool is counted as, besides its measure and reference. */
+  readonly context: Pick<Counted, 'blinding' | 'role'>;
   opinions: number;
   comparedOpinionIds: Set<string>;
   overall: Breakdown;
+  significant: Breakdown;
   byFinding: Breakdown;
   byBodyRegion: Breakdown;
   byPeriod: Breakdown;
@@ -286,15 +467,47 @@ interface AccuracyTally {
   comparedWithConsensus: number;
 }
 
-const emptyAccuracyTally = (): AccuracyTally => ({
+const emptyAccuracyTally = (context: AccuracyTally['context']): AccuracyTally => ({
+  context,
   opinions: 0,
   comparedOpinionIds: new Set(),
   overall: new Map(),
+  significant: new Map(),
   byFinding: new Map(),
   byBodyRegion: new Map(),
   byPeriod: new Map(),
   discordant: 0,
   comparedWithConsensus: 0,
+});
+
+interface TurnaroundTally {
+  seconds: number[];
+  excluded: number;
+  backfilled: number;
+}
+
+const emptyTurnaround = (): TurnaroundTally => ({ seconds: [], excluded: 0, backfilled: 0 });
+
+interface DecidingTally {
+  readonly role: DecidingRole;
+  decisions: number;
+  accuracy: AccuracyTally;
+  matched: number;
+  compared: number;
+  matchedSignificant: number;
+  comparedSignificant: number;
+  turnaround: TurnaroundTally;
+}
+
+const emptyDecidingTally = (role: DecidingRole): DecidingTally => ({
+  role,
+  decisions: 0,
+  accuracy: emptyAccuracyTally({ role }),
+  matched: 0,
+  compared: 0,
+  matchedSignificant: 0,
+  comparedSignificant: 0,
+  turnaround: emptyTurnaround(),
 });
 
 interface ReceivedTally {
@@ -303,20 +516,27 @@ interface ReceivedTally {
 }
 
 interface ReaderTally {
+  /** Has an opinion or an adjudication in scope: one of the readers listed. */
+  isReader: boolean;
   reads: number;
   accuracy: AccuracyTally;
   unblinded: AccuracyTally;
+  againstAdjudicator: AccuracyTally;
   primaryReadsDecided: number;
   primaryReadsAdjudicated: number;
   adjudicationsInvolving: number;
   adjudicationsAgreeing: number;
+  significantInvolving: number;
+  significantAgreeing: number;
   primaryCases: Set<string>;
   disagreedCases: Set<string>;
-  turnaroundSeconds: number[];
-  turnaroundExcluded: number;
+  turnaround: TurnaroundTally;
+  asAdjudicator: DecidingTally;
+  asPanelist: DecidingTally;
   given: RadpeerCounts;
   received: ReceivedTally;
   receivedByInstitution: Map<string | null, ReceivedTally>;
+  readonly collect?: Collect;
 }
 
 const zeroRadpeer = (): RadpeerCounts =>
@@ -324,21 +544,27 @@ const zeroRadpeer = (): RadpeerCounts =>
 
 const emptyReceived = (): ReceivedTally => ({ counts: zeroRadpeer(), pendingArbitration: 0 });
 
-const emptyReaderTally = (): ReaderTally => ({
+const emptyReaderTally = (collect?: Collect): ReaderTally => ({
+  isReader: false,
   reads: 0,
-  accuracy: emptyAccuracyTally(),
-  unblinded: emptyAccuracyTally(),
+  accuracy: emptyAccuracyTally({}),
+  unblinded: emptyAccuracyTally({ blinding: 'unblinded' }),
+  againstAdjudicator: emptyAccuracyTally({}),
   primaryReadsDecided: 0,
   primaryReadsAdjudicated: 0,
   adjudicationsInvolving: 0,
   adjudicationsAgreeing: 0,
+  significantInvolving: 0,
+  significantAgreeing: 0,
   primaryCases: new Set(),
   disagreedCases: new Set(),
-  turnaroundSeconds: [],
-  turnaroundExcluded: 0,
+  turnaround: emptyTurnaround(),
+  asAdjudicator: emptyDecidingTally('adjudicator'),
+  asPanelist: emptyDecidingTally('panelist'),
   given: zeroRadpeer(),
   received: emptyReceived(),
   receivedByInstitution: new Map(),
+  ...(collect && { collect }),
 });
 
 const classify = (reader: Finding['presence'], reference: Finding['presence']): Outcome2x2 => {
@@ -353,74 +579,123 @@ interface Settings {
   readonly includeUnblinded: boolean;
   readonly vocabulary: FindingVocabulary;
   readonly needsArbitration: readonly RadpeerScore[];
+  readonly backfillThresholdMs: number;
+  readonly link?: (subjectId: string, selector: CaseSelector) => string;
 }
 
-/** Compares one opinion with one reference; true when at least one code counted in n. */
-function tallyAgainst(
+/** Findings being compared, and the unit each of their pairs extends. */
+interface Compared {
+  readonly findings: readonly Finding[];
+  readonly unit: () => Unit;
+}
+
+/** Compares findings with one reference, pair by pair; true when at least one pair counted in n. */
+function tallyPairs(
   tally: AccuracyTally,
-  opinion: MetricsOpinion,
+  collect: Collect | undefined,
+  subject: Compared,
   reference: Reference,
   referenceFindings: readonly Finding[],
-  groups: { bodyRegion: string; period: string },
+  context: CaseContext,
   settings: Settings,
 ): boolean {
   let compared = false;
-  for (const finding of opinion.findings) {
+  for (const finding of subject.findings) {
     if (settings.finding !== undefined && finding.code !== settings.finding) continue;
     const truth = findingFor(referenceFindings, finding.code);
     if (!truth) continue;
     const outcome = classify(finding.presence, truth.presence);
+    const significant = isSignificant(settings.vocabulary, finding.code);
     if (outcome !== 'uncertain') compared = true;
     bump(tally.overall, OVERALL, reference, outcome);
+    if (significant) bump(tally.significant, OVERALL, reference, outcome);
     bump(tally.byFinding, finding.code, reference, outcome);
-    bump(tally.byBodyRegion, groups.bodyRegion, reference, outcome);
-    bump(tally.byPeriod, groups.period, reference, outcome);
+    bump(tally.byBodyRegion, context.metricsCase.bodyRegion, reference, outcome);
+    bump(tally.byPeriod, context.period, reference, outcome);
+    if (collect) {
+      const base = subject.unit();
+      const unit: Unit = { ...base, key: `${base.key}/${finding.code}`, code: finding.code };
+      const measures =
+        outcome === 'uncertain'
+          ? [PAIR_MEASURE[outcome]]
+          : [PAIR_MEASURE[outcome], 'compared-pairs' as const];
+      for (const measure of measures) {
+        collect({ measure, reference, ...tally.context }, unit);
+        if (significant) collect({ measure, reference, ...tally.context, codes: 'significant' }, unit);
+      }
+    }
   }
   return compared;
 }
 
+const opinionUnit = (context: CaseContext, opinion: MetricsOpinion) => (): Unit =>
+  unitOf(context, opinion.opinionId, {
+    round: opinion.round,
+    opinionId: opinion.opinionId,
+    occurredAt: opinion.submittedAt,
+  });
+
 function tallyOpinionAccuracy(
   tally: AccuracyTally,
+  collect: Collect | undefined,
   opinion: MetricsOpinion,
-  metricsCase: MetricsCase,
-  period: string,
+  context: CaseContext,
   settings: Settings,
 ): void {
   tally.opinions += 1;
-  const groups = { bodyRegion: metricsCase.bodyRegion, period };
+  const { metricsCase } = context;
+  const subject: Compared = { findings: opinion.findings, unit: opinionUnit(context, opinion) };
+  let compared = false;
   if (metricsCase.referenceStandard) {
     const standard = metricsCase.referenceStandard.findings;
-    if (tallyAgainst(tally, opinion, 'reference-standard', standard, groups, settings)) {
-      tally.comparedOpinionIds.add(opinion.opinionId);
-    }
+    if (tallyPairs(tally, collect, subject, 'reference-standard', standard, context, settings))
+      compared = true;
   }
   if (metricsCase.consensus) {
     const consensus = metricsCase.consensus.findings;
-    if (tallyAgainst(tally, opinion, 'consensus', consensus, groups, settings)) {
-      tally.comparedOpinionIds.add(opinion.opinionId);
+    if (tallyPairs(tally, collect, subject, 'consensus', consensus, context, settings)) {
+      compared = true;
       tally.comparedWithConsensus += 1;
+      collect?.({ measure: 'compared-with-consensus', ...tally.context }, subject.unit());
       const discordant = opinion.findings.some((finding) => {
         if (settings.finding !== undefined && finding.code !== settings.finding) return false;
         if (!isSignificant(settings.vocabulary, finding.code)) return false;
         const final = findingFor(consensus, finding.code);
         return final !== undefined && disagree(finding.presence, final.presence);
       });
-      if (discordant) tally.discordant += 1;
+      if (discordant) {
+        tally.discordant += 1;
+        collect?.({ measure: 'major-discordance', ...tally.context }, subject.unit());
+      }
     }
+  }
+  if (compared) {
+    tally.comparedOpinionIds.add(opinion.opinionId);
+    collect?.({ measure: 'compared-reads', ...tally.context }, subject.unit());
   }
 }
 
-/** Equal presence on every code both assessed, and at least one such code. */
-function matchesOnCommonCodes(left: readonly Finding[], right: readonly Finding[]): boolean {
+/**
+ * Equal presence on every code both assessed (of those `include` keeps): `match`; a code that
+ * differs: `mismatch`; no such code: `none`.
+ */
+function comparison(
+  left: readonly Finding[],
+  right: readonly Finding[],
+  include: (code: string) => boolean,
+): 'match' | 'mismatch' | 'none' {
   let common = 0;
   for (const finding of left) {
+    if (!include(finding.code)) continue;
     const other = findingFor(right, finding.code);
     if (!other) continue;
-    if (other.presence !== finding.presence) return false;
+    if (other.presence !== finding.presence) return 'mismatch';
     common += 1;
   }
-  return common > 0;
+  return common > 0 ? 'match' : 'none';
 }
+
+const everyCode = (): boolean => true;
 
 const disagreesOnSomeCode = (left: readonly Finding[], right: readonly Finding[]): boolean =>
   left.some((finding) => {
@@ -431,38 +706,143 @@ const disagreesOnSomeCode = (left: readonly Finding[], right: readonly Finding[]
 function tallyAdjudicationFigures(
   tally: ReaderTally,
   opinion: MetricsOpinion,
-  metricsCase: MetricsCase,
+  context: CaseContext,
+  settings: Settings,
 ): void {
   if (opinion.role !== 'primary') return;
-  const { consensus, wentToAdjudication, adjudications } = metricsCase;
-  tally.primaryCases.add(metricsCase.caseId);
+  const { collect } = tally;
+  const { metricsCase } = context;
+  const { caseId, consensus, wentToAdjudication, adjudications } = metricsCase;
+  const opinionAsUnit = opinionUnit(context, opinion);
+  const caseUnit = (): Unit => unitOf(context, 'case', { round: opinion.round });
+  if (!tally.primaryCases.has(caseId)) {
+    tally.primaryCases.add(caseId);
+    collect?.({ measure: 'primary-case' }, caseUnit());
+  }
   const escalated = wentToAdjudication.includes(opinion.round);
   if (escalated || (consensus !== undefined && consensus.round >= opinion.round)) {
     tally.primaryReadsDecided += 1;
-    if (escalated) tally.primaryReadsAdjudicated += 1;
+    collect?.({ measure: 'decided-read' }, opinionAsUnit());
+    if (escalated) {
+      tally.primaryReadsAdjudicated += 1;
+      collect?.({ measure: 'adjudicated-read' }, opinionAsUnit());
+    }
   }
-  for (const adjudication of adjudications) {
+  const significant = (code: string): boolean => isSignificant(settings.vocabulary, code);
+  for (const [index, adjudication] of adjudications.entries()) {
     if (adjudication.round !== opinion.round) continue;
+    const unit = (): Unit => ({ ...opinionAsUnit(), key: `${opinion.opinionId}@adjudication-${index}` });
     tally.adjudicationsInvolving += 1;
+    collect?.({ measure: 'adjudicator-compared' }, unit());
     const selected = adjudication.selectedOpinionId === opinion.opinionId;
-    if (selected || matchesOnCommonCodes(opinion.findings, adjudication.findings)) {
+    if (selected || comparison(opinion.findings, adjudication.findings, everyCode) === 'match') {
       tally.adjudicationsAgreeing += 1;
+      collect?.({ measure: 'adjudicator-agreed' }, unit());
+    }
+    const onSignificant = comparison(opinion.findings, adjudication.findings, significant);
+    if (onSignificant !== 'none') {
+      tally.significantInvolving += 1;
+      collect?.({ measure: 'adjudicator-compared', codes: 'significant' }, unit());
+      if (selected || onSignificant === 'match') {
+        tally.significantAgreeing += 1;
+        collect?.({ measure: 'adjudicator-agreed', codes: 'significant' }, unit());
+      }
     }
     if (!selected && disagreesOnSomeCode(opinion.findings, adjudication.findings)) {
-      tally.disagreedCases.add(metricsCase.caseId);
+      if (!tally.disagreedCases.has(caseId)) {
+        tally.disagreedCases.add(caseId);
+        collect?.({ measure: 'adjudicator-disagreed' }, caseUnit());
+      }
     }
+    const subject: Compared = { findings: opinion.findings, unit };
+    tallyPairs(
+      tally.againstAdjudicator,
+      collect,
+      subject,
+      'adjudicator',
+      adjudication.findings,
+      context,
+      settings,
+    );
   }
 }
 
-function tallyTurnaround(tally: ReaderTally, opinion: MetricsOpinion): void {
-  if (opinion.assignedAt === undefined) {
-    tally.turnaroundExcluded += 1;
-    return;
+/** One end of a span: when it occurred and, when known, when the store recorded it. */
+interface SpanEnd {
+  readonly at: string;
+  readonly recordedAt?: string;
+}
+
+/** Recorded more than the threshold after it occurred: imported history, whose time was sent, not observed. */
+function isBackfilled(end: SpanEnd, settings: Settings): boolean {
+  if (end.recordedAt === undefined) return false;
+  const lag = instantOf(end.recordedAt, 'recordedAt') - instantOf(end.at, 'occurredAt');
+  return lag > settings.backfillThresholdMs;
+}
+
+function tallySpan(
+  turnaround: TurnaroundTally,
+  collect: Collect | undefined,
+  role: DecidingRole | undefined,
+  start: SpanEnd | undefined,
+  end: SpanEnd | undefined,
+  unit: () => Unit,
+  settings: Settings,
+): void {
+  const counted = role === undefined ? {} : { role };
+  const exclude = (backfilled: boolean): void => {
+    turnaround.excluded += 1;
+    collect?.({ measure: 'turnaround-excluded', ...counted }, unit());
+    if (backfilled) {
+      turnaround.backfilled += 1;
+      collect?.({ measure: 'turnaround-backfilled', ...counted }, unit());
+    }
+  };
+  if (start === undefined || end === undefined) return exclude(false);
+  if (isBackfilled(start, settings) || isBackfilled(end, settings)) return exclude(true);
+  const seconds = (instantOf(end.at, 'end of span') - instantOf(start.at, 'start of span')) / 1000;
+  if (seconds < 0) return exclude(false);
+  turnaround.seconds.push(seconds);
+  collect?.({ measure: 'turnaround-timed', ...counted }, unit());
+}
+
+const spanEnd = (at: string | undefined, recordedAt: string | undefined): SpanEnd | undefined =>
+  at === undefined ? undefined : { at, ...(recordedAt !== undefined && { recordedAt }) };
+
+/** A decision (an adjudication, a panel vote) against the reference standard. */
+function tallyDecision(
+  deciding: DecidingTally,
+  collect: Collect | undefined,
+  subject: Compared,
+  context: CaseContext,
+  settings: Settings,
+): void {
+  const { role } = deciding;
+  deciding.decisions += 1;
+  collect?.({ measure: 'decisions', role }, subject.unit());
+  const standard = context.metricsCase.referenceStandard?.findings;
+  if (standard === undefined) return;
+  tallyPairs(deciding.accuracy, collect, subject, 'reference-standard', standard, context, settings);
+  const all = comparison(subject.findings, standard, everyCode);
+  if (all !== 'none') {
+    deciding.compared += 1;
+    collect?.({ measure: 'decision-compared', role }, subject.unit());
+    if (all === 'match') {
+      deciding.matched += 1;
+      collect?.({ measure: 'decision-matched', role }, subject.unit());
+    }
   }
-  const seconds =
-    (instantOf(opinion.submittedAt, 'submittedAt') - instantOf(opinion.assignedAt, 'assignedAt')) / 1000;
-  if (seconds < 0) tally.turnaroundExcluded += 1;
-  else tally.turnaroundSeconds.push(seconds);
+  const onSignificant = comparison(subject.findings, standard, (code) =>
+    isSignificant(settings.vocabulary, code),
+  );
+  if (onSignificant !== 'none') {
+    deciding.comparedSignificant += 1;
+    collect?.({ measure: 'decision-compared', role, codes: 'significant' }, subject.unit());
+    if (onSignificant === 'match') {
+      deciding.matchedSignificant += 1;
+      collect?.({ measure: 'decision-matched', role, codes: 'significant' }, subject.unit());
+    }
+  }
 }
 
 /** A score needing arbitration counts once its round went to adjudication and reached consensus. */
@@ -478,6 +858,7 @@ function tallyReceived(tally: ReceivedTally, score: RadpeerScore, counts: boolea
 
 function inScope(metricsCase: MetricsCase, options: ReaderMetricsOptions): boolean {
   if (options.bodyRegion !== undefined && metricsCase.bodyRegion !== options.bodyRegion) return false;
+  if (options.period !== undefined && periodOf(metricsCase.occurredAt) !== options.period) return false;
   if (options.from === undefined && options.to === undefined) return true;
   const at = instantOf(metricsCase.occurredAt, `occurredAt of case ${metricsCase.caseId}`);
   if (options.from !== undefined && at < instantOf(options.from, 'from')) return false;
@@ -487,9 +868,37 @@ function inScope(metricsCase: MetricsCase, options: ReaderMetricsOptions): boole
 
 // Figures
 
-function figuresOf(reference: Reference, counts: Counts = zeroCounts()): AccuracyFigures {
+/** The `cases` links of one subject's counts, when the options give a link builder. */
+interface Linker {
+  of<Count extends string>(selectors: Readonly<Record<Count, CaseSelector>>): Linked<Count>;
+}
+
+function linkerFor(subjectId: string, settings: Settings): Linker {
+  const { link } = settings;
+  return {
+    of<Count extends string>(selectors: Readonly<Record<Count, CaseSelector>>): Linked<Count> {
+      if (!link) return {};
+      const entries = Object.entries<CaseSelector>(selectors).map(([count, selector]) => [
+        count,
+        link(subjectId, selector),
+      ]);
+      return { cases: Object.fromEntries(entries) as CaseLinks<Count> };
+    },
+  };
+}
+
+/** The selector of a figure's counts, less the measure: its pool and scope. */
+type FigureSelector = Omit<CaseSelector, 'measure' | 'reference'>;
+
+function figuresOf(
+  reference: Reference,
+  counts: Counts = zeroCounts(),
+  links: Linker,
+  selector: FigureSelector,
+): AccuracyFigures {
   const { tp, fp, fn, tn, uncertain } = counts;
   const n = tp + fp + fn + tn;
+  const pair = (measure: CaseMeasure): CaseSelector => ({ measure, reference, ...selector });
   return {
     reference,
     tp,
@@ -502,33 +911,67 @@ function figuresOf(reference: Reference, counts: Counts = zeroCounts()): Accurac
     sensitivity: wilsonInterval(tp, tp + fn),
     specificity: wilsonInterval(tn, tn + fp),
     kappa: cohensKappa({ tp, fp, fn, tn }),
+    ...links.of({
+      tp: pair('true-positive'),
+      fp: pair('false-positive'),
+      fn: pair('false-negative'),
+      tn: pair('true-negative'),
+      uncertain: pair('uncertain'),
+      n: pair('compared-pairs'),
+    }),
   };
 }
 
-const overallFigures = (tally: AccuracyTally): AccuracyFigures[] =>
-  REFERENCES.map((reference) => figuresOf(reference, tally.overall.get(OVERALL)?.get(reference)));
+const overallFigures = (
+  tally: AccuracyTally,
+  references: readonly Reference[],
+  links: Linker,
+  breakdown: 'overall' | 'significant' = 'overall',
+): AccuracyFigures[] =>
+  references.map((reference) =>
+    figuresOf(reference, tally[breakdown].get(OVERALL)?.get(reference), links, {
+      ...tally.context,
+      ...(breakdown === 'significant' && { codes: 'significant' }),
+    }),
+  );
+
+/** The scope parameter a breakdown's groups select. */
+const BREAKDOWN_SCOPE = { code: 'finding', bodyRegion: 'bodyRegion', period: 'period' } as const;
 
 /** Groups in code-point order of their value, each with the references it was compared against. */
-function breakdownFigures<Key extends string>(
+function breakdownFigures<Key extends keyof typeof BREAKDOWN_SCOPE>(
+  tally: AccuracyTally,
   breakdown: Breakdown,
   key: Key,
+  links: Linker,
 ): (AccuracyFigures & Record<Key, string>)[] {
   return [...breakdown.keys()]
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .flatMap((group) =>
-      REFERENCES.flatMap((reference) => {
+      REFERENCES_IN_ORDER.flatMap((reference) => {
         const counts = breakdown.get(group)!.get(reference);
-        return counts
-          ? [{ [key]: group, ...figuresOf(reference, counts) } as AccuracyFigures & Record<Key, string>]
-          : [];
+        if (!counts) return [];
+        const scope = { ...tally.context, [BREAKDOWN_SCOPE[key]]: group };
+        return [
+          { [key]: group, ...figuresOf(reference, counts, links, scope) } as AccuracyFigures &
+            Record<Key, string>,
+        ];
       }),
     );
 }
 
-const discordanceRate = (tally: AccuracyTally): DiscordanceRate => ({
+/** Every reference in the order breakdowns list them. */
+const REFERENCES_IN_ORDER: readonly Reference[] = [...REFERENCES, 'adjudicator'];
+
+const discordanceRate = (tally: AccuracyTally, links: Linker): DiscordanceRate => ({
   discordant: tally.discordant,
   n: tally.comparedWithConsensus,
+  reference: 'consensus',
   ...wilsonInterval(tally.discordant, tally.comparedWithConsensus),
+  ...links.of({
+    discordant: { measure: 'major-discordance', ...tally.context },
+    n: { measure: 'compared-with-consensus', ...tally.context },
+  }),
 });
 
 const scaled = (interval: Interval, scale: number): Interval => ({
@@ -537,16 +980,41 @@ const scaled = (interval: Interval, scale: number): Interval => ({
   high: interval.high === null ? null : interval.high * scale,
 });
 
-const receivedFigures = (tally: ReceivedTally): RadpeerReceived => ({
-  counts: { ...tally.counts },
-  n: RADPEER_SCORES.reduce((sum, score) => sum + tally.counts[score], 0),
-  pendingArbitration: tally.pendingArbitration,
-});
+const scoreLinks = (
+  measure: CaseMeasure,
+  selector: Omit<CaseSelector, 'measure'>,
+): Record<RadpeerScore, CaseSelector> =>
+  Object.fromEntries(RADPEER_SCORES.map((score) => [score, { measure, ...selector, score }])) as Record<
+    RadpeerScore,
+    CaseSelector
+  >;
+
+function receivedFigures(tally: ReceivedTally, links: Linker, institution?: string | null): RadpeerReceived {
+  const where = institution === undefined ? {} : { institution };
+  return {
+    counts: { ...tally.counts },
+    n: RADPEER_SCORES.reduce((sum, score) => sum + tally.counts[score], 0),
+    pendingArbitration: tally.pendingArbitration,
+    ...links.of({
+      ...scoreLinks('radpeer-received', where),
+      n: { measure: 'radpeer-received', ...where },
+      pendingArbitration: { measure: 'radpeer-pending', ...where },
+    }),
+  };
+}
+
+function receivedFiguresOf(tally: ReaderTally, links: Linker): RadpeerReceivedFigures {
+  const byInstitution = [...tally.receivedByInstitution.entries()]
+    .sort(([a], [b]) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1))
+    .map(([institution, received]) => ({ institution, ...receivedFigures(received, links, institution) }));
+  return { ...receivedFigures(tally.received, links), byInstitution };
+}
 
 function funnelFor(
   rate: DiscordanceRate,
   insufficientData: boolean,
   group: { x: number; n: number },
+  links: Linker,
 ): Funnel {
   const groupMean = group.n === 0 ? null : group.x / group.n;
   const limits95 = groupMean === null ? null : funnelLimits(groupMean, rate.n, Z_95);
@@ -560,6 +1028,7 @@ function funnelFor(
   }
   return {
     metric: 'major-discordance-rate',
+    reference: 'consensus',
     value: rate.value,
     n: rate.n,
     groupMean,
@@ -567,6 +1036,96 @@ function funnelFor(
     limits95,
     limits998,
     outlier,
+    ...links.of({ n: { measure: 'compared-with-consensus' } }),
+  };
+}
+
+function turnaroundFigures(tally: TurnaroundTally, links: Linker, role?: DecidingRole): Turnaround {
+  const counted = role === undefined ? {} : { role };
+  return {
+    unit: 'seconds',
+    n: tally.seconds.length,
+    excluded: tally.excluded,
+    backfilled: tally.backfilled,
+    median: quantileInterval(tally.seconds, 0.5),
+    p90: quantileInterval(tally.seconds, 0.9),
+    ...links.of({
+      n: { measure: 'turnaround-timed', ...counted },
+      excluded: { measure: 'turnaround-excluded', ...counted },
+      backfilled: { measure: 'turnaround-backfilled', ...counted },
+    }),
+  };
+}
+
+function decisionMatchRate(
+  matched: number,
+  n: number,
+  role: DecidingRole,
+  codes: 'all' | 'significant',
+  links: Linker,
+): DecisionMatchRate {
+  const selector = { role, ...(codes === 'significant' && { codes }) };
+  return {
+    matched,
+    n,
+    reference: 'reference-standard',
+    codes,
+    ...wilsonInterval(matched, n),
+    ...links.of({
+      matched: { measure: 'decision-matched', ...selector },
+      n: { measure: 'decision-compared', ...selector },
+    }),
+  };
+}
+
+function decidingFigures(tally: DecidingTally, links: Linker): DecidingRoleFigures {
+  const { role, accuracy } = tally;
+  return {
+    role,
+    decisions: tally.decisions,
+    turnaround: turnaroundFigures(tally.turnaround, links, role),
+    referenceStandard: {
+      overall: overallFigures(accuracy, ['reference-standard'], links)[0]!,
+      significant: overallFigures(accuracy, ['reference-standard'], links, 'significant')[0]!,
+      byFinding: breakdownFigures(accuracy, accuracy.byFinding, 'code', links),
+      matched: decisionMatchRate(tally.matched, tally.compared, role, 'all', links),
+      matchedOnSignificantCodes: decisionMatchRate(
+        tally.matchedSignificant,
+        tally.comparedSignificant,
+        role,
+        'significant',
+        links,
+      ),
+    },
+    ...links.of({ decisions: { measure: 'decisions', role } }),
+  };
+}
+
+function adjudicatorAgreementRate(
+  agreed: number,
+  n: number,
+  codes: 'all' | 'significant',
+  links: Linker,
+): AdjudicatorAgreementRate {
+  const selector = codes === 'significant' ? { codes } : {};
+  return {
+    agreed,
+    n,
+    reference: 'adjudicator',
+    codes,
+    ...wilsonInterval(agreed, n),
+    ...links.of({
+      agreed: { measure: 'adjudicator-agreed', ...selector },
+      n: { measure: 'adjudicator-compared', ...selector },
+    }),
+  };
+}
+
+function givenFigures(given: RadpeerCounts, links: Linker): RadpeerGiven {
+  return {
+    counts: { ...given },
+    n: RADPEER_SCORES.reduce((sum, score) => sum + given[score], 0),
+    ...links.of({ ...scoreLinks('radpeer-given', {}), n: { measure: 'radpeer-given' } }),
   };
 }
 
@@ -576,61 +1135,69 @@ function readerFigures(
   settings: Settings,
   group: { x: number; n: number },
 ): ReaderMetrics {
-  const { accuracy, unblinded } = tally;
+  const { accuracy, unblinded, againstAdjudicator } = tally;
+  const links = linkerFor(readerId, settings);
   const comparedReads = accuracy.comparedOpinionIds.size;
   const insufficientData = comparedReads < settings.minComparedReads;
-  const majorDiscordanceRate = discordanceRate(accuracy);
+  const majorDiscordanceRate = discordanceRate(accuracy, links);
   const disagreement = wilsonInterval(tally.disagreedCases.size, tally.primaryCases.size);
-  const byInstitution = [...tally.receivedByInstitution.entries()]
-    .sort(([a], [b]) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1))
-    .map(([institution, received]) => ({ institution, ...receivedFigures(received) }));
   return {
     readerId,
     reads: tally.reads,
     comparedReads,
     insufficientData,
-    overall: overallFigures(accuracy),
-    byFinding: breakdownFigures(accuracy.byFinding, 'code'),
-    byBodyRegion: breakdownFigures(accuracy.byBodyRegion, 'bodyRegion'),
-    byPeriod: breakdownFigures(accuracy.byPeriod, 'period'),
+    overall: overallFigures(accuracy, REFERENCES, links),
+    byFinding: breakdownFigures(accuracy, accuracy.byFinding, 'code', links),
+    byBodyRegion: breakdownFigures(accuracy, accuracy.byBodyRegion, 'bodyRegion', links),
+    byPeriod: breakdownFigures(accuracy, accuracy.byPeriod, 'period', links),
     majorDiscordanceRate,
     adjudicationRate: {
       adjudicated: tally.primaryReadsAdjudicated,
       n: tally.primaryReadsDecided,
+      reference: null,
       ...wilsonInterval(tally.primaryReadsAdjudicated, tally.primaryReadsDecided),
+      ...links.of({ adjudicated: { measure: 'adjudicated-read' }, n: { measure: 'decided-read' } }),
     },
-    adjudicatorAgreementRate: {
-      agreed: tally.adjudicationsAgreeing,
-      n: tally.adjudicationsInvolving,
-      ...wilsonInterval(tally.adjudicationsAgreeing, tally.adjudicationsInvolving),
-    },
+    adjudicatorAgreementRate: adjudicatorAgreementRate(
+      tally.adjudicationsAgreeing,
+      tally.adjudicationsInvolving,
+      'all',
+      links,
+    ),
     readerDisagreementIndex: {
       disagreed: tally.disagreedCases.size,
       n: tally.primaryCases.size,
       scale: 100,
+      reference: 'adjudicator',
       ...scaled(disagreement, 100),
+      ...links.of({ disagreed: { measure: 'adjudicator-disagreed' }, n: { measure: 'primary-case' } }),
     },
-    turnaround: {
-      unit: 'seconds',
-      n: tally.turnaroundSeconds.length,
-      excluded: tally.turnaroundExcluded,
-      median: quantileInterval(tally.turnaroundSeconds, 0.5),
-      p90: quantileInterval(tally.turnaroundSeconds, 0.9),
-    },
-    radpeer: {
-      given: {
-        counts: { ...tally.given },
-        n: RADPEER_SCORES.reduce((sum, score) => sum + tally.given[score], 0),
-      },
-      received: { ...receivedFigures(tally.received), byInstitution },
-    },
-    funnel: funnelFor(majorDiscordanceRate, insufficientData, group),
+    turnaround: turnaroundFigures(tally.turnaround, links),
+    radpeer: { given: givenFigures(tally.given, links), received: receivedFiguresOf(tally, links) },
+    funnel: funnelFor(majorDiscordanceRate, insufficientData, group, links),
     unblinded: {
       reads: unblinded.opinions,
-      overall: overallFigures(unblinded),
-      byFinding: breakdownFigures(unblinded.byFinding, 'code'),
-      majorDiscordanceRate: discordanceRate(unblinded),
+      overall: overallFigures(unblinded, REFERENCES, links),
+      byFinding: breakdownFigures(unblinded, unblinded.byFinding, 'code', links),
+      majorDiscordanceRate: discordanceRate(unblinded, links),
+      ...links.of({ reads: { measure: 'reads', blinding: 'unblinded' } }),
     },
+    significant: overallFigures(accuracy, REFERENCES, links, 'significant'),
+    adjudicatorAgreement: {
+      reference: 'adjudicator',
+      significantCodes: adjudicatorAgreementRate(
+        tally.significantAgreeing,
+        tally.significantInvolving,
+        'significant',
+        links,
+      ),
+      overall: overallFigures(againstAdjudicator, ['adjudicator'], links)[0]!,
+      significant: overallFigures(againstAdjudicator, ['adjudicator'], links, 'significant')[0]!,
+      byFinding: breakdownFigures(againstAdjudicator, againstAdjudicator.byFinding, 'code', links),
+    },
+    asAdjudicator: decidingFigures(tally.asAdjudicator, links),
+    asPanelist: decidingFigures(tally.asPanelist, links),
+    ...links.of({ reads: { measure: 'reads' }, comparedReads: { measure: 'compared-reads' } }),
   };
 }
 
@@ -639,6 +1206,13 @@ function settingsOf(options: ReaderMetricsOptions): Settings {
   if (!Number.isInteger(minComparedReads) || minComparedReads < 0) {
     throw new RangeError(`minComparedReads must be a non-negative integer, got ${minComparedReads}.`);
   }
+  const backfillThresholdHours =
+    options.backfillThresholdHours ?? defaultCasePolicy.importedHistoryThresholdHours;
+  if (!(backfillThresholdHours >= 0)) {
+    throw new RangeError(
+      `backfillThresholdHours must be a non-negative number, got ${backfillThresholdHours}.`,
+    );
+  }
   return {
     ...(options.finding !== undefined && { finding: options.finding }),
     minComparedReads,
@@ -646,45 +1220,127 @@ function settingsOf(options: ReaderMetricsOptions): Settings {
     vocabulary: options.vocabulary ?? defaultCasePolicy.findingVocabulary,
     needsArbitration:
       options.radpeerScoresNeedingArbitration ?? defaultCasePolicy.radpeerScoresForcingAdjudication,
+    backfillThresholdMs: backfillThresholdHours * 3_600_000,
+    ...(options.link && { link: options.link }),
   };
+}
+
+/** The units of one subject's count, gathered while tallying. */
+interface Collector {
+  readonly subjectId: string;
+  readonly key: string;
+  readonly units: Unit[];
+}
+
+function tallyOpinion(
+  tally: ReaderTally,
+  opinion: MetricsOpinion,
+  context: CaseContext,
+  settings: Settings,
+): void {
+  const { collect } = tally;
+  const unit = opinionUnit(context, opinion);
+  tally.isReader = true;
+  tally.reads += 1;
+  collect?.({ measure: 'reads' }, unit());
+  if (opinion.blinded || settings.includeUnblinded) {
+    tallyOpinionAccuracy(tally.accuracy, collect, opinion, context, settings);
+  }
+  if (!opinion.blinded) {
+    collect?.({ measure: 'reads', blinding: 'unblinded' }, unit());
+    tallyOpinionAccuracy(tally.unblinded, collect, opinion, context, settings);
+  }
+  tallyAdjudicationFigures(tally, opinion, context, settings);
+  const start = spanEnd(opinion.assignedAt, opinion.assignedRecordedAt);
+  const end = spanEnd(opinion.submittedAt, opinion.submittedRecordedAt);
+  tallySpan(tally.turnaround, collect, undefined, start, end, unit, settings);
+  if (opinion.role === 'panelist') {
+    tallySpan(tally.asPanelist.turnaround, collect, 'panelist', start, end, unit, settings);
+    tallyDecision(tally.asPanelist, collect, { findings: opinion.findings, unit }, context, settings);
+  }
+}
+
+function tallyAdjudication(
+  tally: ReaderTally,
+  adjudication: MetricsAdjudication,
+  index: number,
+  context: CaseContext,
+  settings: Settings,
+): void {
+  const { collect } = tally;
+  tally.isReader = true;
+  const unit = (): Unit =>
+    unitOf(context, `adjudication-${index}`, {
+      round: adjudication.round,
+      ...(adjudication.decidedAt !== undefined && { occurredAt: adjudication.decidedAt }),
+    });
+  const start = spanEnd(adjudication.assignedAt, adjudication.assignedRecordedAt);
+  const end = spanEnd(adjudication.decidedAt, adjudication.decidedRecordedAt);
+  tallySpan(tally.asAdjudicator.turnaround, collect, 'adjudicator', start, end, unit, settings);
+  tallyDecision(tally.asAdjudicator, collect, { findings: adjudication.findings, unit }, context, settings);
+}
+
+function tallyScores(
+  tallyOf: (subjectId: string) => ReaderTally,
+  context: CaseContext,
+  settings: Settings,
+): void {
+  const { metricsCase } = context;
+  for (const [index, { readerId, round, score }] of metricsCase.priorReportScores.entries()) {
+    const unit = (): Unit => unitOf(context, `score-${index}`, { round, score });
+    const giver = tallyOf(readerId);
+    giver.given[score] += 1;
+    giver.collect?.({ measure: 'radpeer-given' }, unit());
+    giver.collect?.({ measure: 'radpeer-given', score }, unit());
+    const author = metricsCase.priorReport?.author;
+    if (author === undefined) continue;
+    const counts = !settings.needsArbitration.includes(score) || isArbitrated(metricsCase, round);
+    const received = tallyOf(author);
+    tallyReceived(received.received, score, counts);
+    const institution = metricsCase.priorReport?.institution ?? null;
+    let byInstitution = received.receivedByInstitution.get(institution);
+    if (!byInstitution) received.receivedByInstitution.set(institution, (byInstitution = emptyReceived()));
+    tallyReceived(byInstitution, score, counts);
+    for (const where of [{}, { institution }]) {
+      if (counts) {
+        received.collect?.({ measure: 'radpeer-received', ...where }, unit());
+        received.collect?.({ measure: 'radpeer-received', ...where, score }, unit());
+      } else {
+        received.collect?.({ measure: 'radpeer-pending', ...where }, unit());
+      }
+    }
+  }
 }
 
 function tallyCases(
   cases: readonly MetricsCase[],
   options: ReaderMetricsOptions,
   settings: Settings,
+  collector?: Collector,
 ): Map<string, ReaderTally> {
   const tallies = new Map<string, ReaderTally>();
-  const tallyOf = (readerId: string): ReaderTally => {
-    let tally = tallies.get(readerId);
-    if (!tally) tallies.set(readerId, (tally = emptyReaderTally()));
+  const collect: Collect | undefined =
+    collector &&
+    ((counted, unit) => {
+      if (countKey(counted) === collector.key) collector.units.push(unit);
+    });
+  const tallyOf = (subjectId: string): ReaderTally => {
+    let tally = tallies.get(subjectId);
+    if (!tally) {
+      tally = emptyReaderTally(subjectId === collector?.subjectId ? collect : undefined);
+      tallies.set(subjectId, tally);
+    }
     return tally;
   };
   for (const metricsCase of cases) {
     if (!inScope(metricsCase, options)) continue;
-    const period = periodOf(metricsCase.occurredAt);
-    for (const opinion of metricsCase.opinions) {
-      const tally = tallyOf(opinion.readerId);
-      tally.reads += 1;
-      if (opinion.blinded || settings.includeUnblinded) {
-        tallyOpinionAccuracy(tally.accuracy, opinion, metricsCase, period, settings);
-      }
-      if (!opinion.blinded) tallyOpinionAccuracy(tally.unblinded, opinion, metricsCase, period, settings);
-      tallyAdjudicationFigures(tally, opinion, metricsCase);
-      tallyTurnaround(tally, opinion);
+    const context: CaseContext = { metricsCase, period: periodOf(metricsCase.occurredAt) };
+    for (const opinion of metricsCase.opinions)
+      tallyOpinion(tallyOf(opinion.readerId), opinion, context, settings);
+    for (const [index, adjudication] of metricsCase.adjudications.entries()) {
+      tallyAdjudication(tallyOf(adjudication.adjudicatorId), adjudication, index, context, settings);
     }
-    for (const { readerId, round, score } of metricsCase.priorReportScores) {
-      tallyOf(readerId).given[score] += 1;
-      const author = metricsCase.priorReport?.author;
-      if (author === undefined) continue;
-      const counts = !settings.needsArbitration.includes(score) || isArbitrated(metricsCase, round);
-      const received = tallyOf(author);
-      tallyReceived(received.received, score, counts);
-      const institution = metricsCase.priorReport?.institution ?? null;
-      let byInstitution = received.receivedByInstitution.get(institution);
-      if (!byInstitution) received.receivedByInstitution.set(institution, (byInstitution = emptyReceived()));
-      tallyReceived(byInstitution, score, counts);
-    }
+    tallyScores(tallyOf, context, settings);
   }
   return tallies;
 }
@@ -696,9 +1352,13 @@ interface Computed {
   readonly group: { x: number; n: number };
 }
 
-function compute(cases: readonly MetricsCase[], options: ReaderMetricsOptions): Computed {
+function compute(
+  cases: readonly MetricsCase[],
+  options: ReaderMetricsOptions,
+  collector?: Collector,
+): Computed {
   const settings = settingsOf(options);
-  const tallies = tallyCases(cases, options, settings);
+  const tallies = tallyCases(cases, options, settings, collector);
   const group = { x: 0, n: 0 };
   for (const tally of tallies.values()) {
     group.x += tally.accuracy.discordant;
@@ -707,18 +1367,32 @@ function compute(cases: readonly MetricsCase[], options: ReaderMetricsOptions): 
   return { settings, tallies, group };
 }
 
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Every reader with an opinion in scope, and every prior-report author scored in scope, sorted by
- * readerId. Figures keep full precision: round with `roundForResponse` when sending them.
+ * Every reader with an opinion or an adjudication in scope, sorted by readerId, and every
+ * prior-report author scored in scope. Figures keep full precision: round with
+ * `roundForResponse` when sending them.
  */
 export function computeReaderMetrics(
   cases: readonly MetricsCase[],
   options: ReaderMetricsOptions = {},
-): { items: ReaderMetrics[] } {
+): ReaderMetricsList {
   const { settings, tallies, group } = compute(cases, options);
-  const readerIds = [...tallies.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const subjects = [...tallies.keys()].sort(byCodePoint);
   return {
-    items: readerIds.map((readerId) => readerFigures(readerId, tallies.get(readerId)!, settings, group)),
+    items: subjects
+      .filter((subjectId) => tallies.get(subjectId)!.isReader)
+      .map((readerId) => readerFigures(readerId, tallies.get(readerId)!, settings, group)),
+    priorReportAuthors: subjects
+      .filter((subjectId) => {
+        const { received } = tallies.get(subjectId)!;
+        return received.pendingArbitration > 0 || RADPEER_SCORES.some((score) => received.counts[score] > 0);
+      })
+      .map((author) => ({
+        author,
+        radpeer: { received: receivedFiguresOf(tallies.get(author)!, linkerFor(author, settings)) },
+      })),
   };
 }
 
@@ -733,4 +1407,49 @@ export function readerMetricsFor(
 ): ReaderMetrics {
   const { settings, tallies, group } = compute(cases, options);
   return readerFigures(readerId, tallies.get(readerId) ?? emptyReaderTally(), settings, group);
+}
+
+const positionOf = (unit: Unit): ReaderCasePosition => ({
+  requestedAt: unit.requestedAt,
+  caseId: unit.caseId,
+  unit: unit.key,
+});
+
+function comparePositions(a: ReaderCasePosition, b: ReaderCasePosition): number {
+  return (
+    byCodePoint(a.requestedAt, b.requestedAt) ||
+    byCodePoint(a.caseId, b.caseId) ||
+    byCodePoint(a.unit, b.unit)
+  );
+}
+
+/**
+ * The units behind one count of a subject's metrics (a reader, or a prior-report author for the
+ * RADPEER scores it received) in the same scope: tallied exactly as `computeReaderMetrics` tallies
+ * them, ordered by request time, case and unit, one page after `after`.
+ */
+export function readerCasesFor(
+  subjectId: string,
+  cases: readonly MetricsCase[],
+  counted: Counted,
+  options: ReaderMetricsOptions = {},
+  page: { readonly after?: ReaderCasePosition; readonly limit: number } = { limit: 50 },
+): ReaderCasesPage {
+  if (!Number.isInteger(page.limit) || page.limit < 1) {
+    throw new RangeError(`limit must be a positive integer, got ${page.limit}.`);
+  }
+  const collector: Collector = { subjectId, key: countKey(counted), units: [] };
+  compute(cases, options, collector);
+  const units = collector.units.sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
+  const { after } = page;
+  const start =
+    after === undefined ? 0 : units.findIndex((unit) => comparePositions(positionOf(unit), after) > 0);
+  const remaining = start < 0 ? [] : units.slice(start);
+  const shown = remaining.slice(0, page.limit);
+  const last = shown.at(-1);
+  return {
+    total: units.length,
+    items: shown.map(({ key: _key, ...item }) => item),
+    ...(remaining.length > page.limit && last && { next: positionOf(last) }),
+  };
 }

@@ -26,7 +26,9 @@ const UPSERT = ` ON CONFLICT (case_id) DO UPDATE SET
 
 /**
  * Reader accuracy metrics (docs/projections.md): one row per case holding the facts the metrics need
- * (`MetricsCaseRecord`, folded event by event with `evolveMetricsCase`, plain JSON). A batch loads
+ * (`MetricsCaseRecord`, folded event by event with `evolveMetricsCase`, plain JSON, with each
+ * event's recordedAt beside its occurredAt so that queries can leave imported history out of
+ * turnaround). A batch loads
  * the rows it touches, folds its events in memory and upserts each changed row once. The figures
  * themselves are computed when asked (ReaderMetricsQueries), over the rows in scope.
  */
@@ -68,7 +70,12 @@ export class ReaderMetricsProjection implements Projection {
         schemaVersion: event.schemaVersion,
         data: event.data,
       });
-      const next = evolveMetricsCase(records.get(caseId), caseEvent, occurredAtOf(event));
+      const next = evolveMetricsCase(
+        records.get(caseId),
+        caseEvent,
+        occurredAtOf(event),
+        event.recordedAt.toISOString(),
+      );
       if (next !== records.get(caseId)) {
         records.set(caseId, next);
         changed.add(caseId);

@@ -1,14 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { FindingVocabulary } from '../../domain/case/findings.js';
+import type { Counted } from '../../domain/metrics/case-selector.js';
 import type { MetricsCaseRecord } from '../../domain/metrics/metrics-case.js';
 import {
   computeReaderMetrics,
   type MetricsCase,
+  type ReaderCasePosition,
+  type ReaderCasesPage,
   type ReaderMetrics,
+  type ReaderMetricsList,
+  type ReaderMetricsOptions,
+  readerCasesFor,
   readerMetricsFor,
 } from '../../domain/metrics/reader-metrics.js';
 import { roundForResponse } from '../../domain/metrics/statistics.js';
+import type { FindingVocabulary } from '../../domain/case/findings.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { READER_METRICS } from './reader-metrics.projection.js';
@@ -22,6 +28,20 @@ export interface ReaderMetricsFilter {
   bodyRegion?: string;
   /** Restricts accuracy and discordance to one finding code. */
   finding?: string;
+  /** One UTC year-month (YYYY-MM) of the request. */
+  period?: string;
+}
+
+/** What the site configures and the HTTP layer adds: vocabulary, backfill threshold, links. */
+export type ReaderMetricsSettings = Pick<
+  ReaderMetricsOptions,
+  'vocabulary' | 'backfillThresholdHours' | 'link'
+>;
+
+/** What the read model knows an id as: a reader (assigned in some case), a prior-report author, both or neither. */
+export interface KnownSubject {
+  readonly reader: boolean;
+  readonly author: boolean;
 }
 
 /** The metrics cases of one generation that a filter can concern (the pure functions filter again, exactly). */
@@ -49,7 +69,8 @@ export async function loadMetricsCases(
 
 /**
  * Reader metrics from the serving generation: the stored per-case facts in scope, through the
- * domain's `computeReaderMetrics` / `readerMetricsFor`, rounded for the response (4 decimals).
+ * domain's `computeReaderMetrics` / `readerMetricsFor` / `readerCasesFor`, rounded for the response
+ * (4 decimals).
  */
 @Injectable()
 export class ReaderMetricsQueries {
@@ -58,33 +79,49 @@ export class ReaderMetricsQueries {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** Every reader in scope, rounded for the response. */
-  async list(
-    filter: ReaderMetricsFilter,
-    vocabulary?: FindingVocabulary,
-  ): Promise<{ items: ReaderMetrics[] }> {
-    return roundForResponse(await this.compute(filter, vocabulary));
+  /** Every reader in scope, and every prior-report author scored in scope, rounded for the response. */
+  async list(filter: ReaderMetricsFilter, settings: ReaderMetricsSettings = {}): Promise<ReaderMetricsList> {
+    return roundForResponse(await this.computeWith(filter, settings));
   }
 
   /** Every reader in scope at full precision (the reader-study import compares them with its own counts). */
-  async compute(
-    filter: ReaderMetricsFilter,
-    vocabulary?: FindingVocabulary,
-  ): Promise<{ items: ReaderMetrics[] }> {
-    const cases = await this.cases(filter);
-    return computeReaderMetrics(cases, { ...filter, ...(vocabulary && { vocabulary }) });
+  compute(filter: ReaderMetricsFilter, vocabulary?: FindingVocabulary): Promise<ReaderMetricsList> {
+    return this.computeWith(filter, vocabulary ? { vocabulary } : {});
   }
 
-  /** One reader, rounded for the response; a reader with nothing in scope gets the empty figures. */
+  /**
+   * One reader, rounded for the response; a reader with nothing in scope gets the empty figures.
+   * Undefined when no case the read model holds ever assigned this reader.
+   */
   async reader(
     readerId: string,
     filter: ReaderMetricsFilter,
-    vocabulary?: FindingVocabulary,
-  ): Promise<ReaderMetrics> {
-    const cases = await this.cases(filter);
-    return roundForResponse(
-      readerMetricsFor(readerId, cases, { ...filter, ...(vocabulary && { vocabulary }) }),
-    );
+    settings: ReaderMetricsSettings = {},
+  ): Promise<ReaderMetrics | undefined> {
+    return this.schemas.withActiveSchema(READER_METRICS, async (schema) => {
+      if (!(await this.knownIn(schema, readerId)).reader) return undefined;
+      const cases = await loadMetricsCases(this.dataSource, schema, filter);
+      return roundForResponse(readerMetricsFor(readerId, cases, { ...filter, ...settings }));
+    });
+  }
+
+  /**
+   * The units behind one count of a reader's (or a prior-report author's) metrics, one page.
+   * Undefined when the read model knows the id as neither.
+   */
+  async cases(
+    subjectId: string,
+    counted: Counted,
+    filter: ReaderMetricsFilter,
+    page: { after?: ReaderCasePosition; limit: number },
+    settings: ReaderMetricsSettings = {},
+  ): Promise<ReaderCasesPage | undefined> {
+    return this.schemas.withActiveSchema(READER_METRICS, async (schema) => {
+      const known = await this.knownIn(schema, subjectId);
+      if (!known.reader && !known.author) return undefined;
+      const cases = await loadMetricsCases(this.dataSource, schema, filter);
+      return readerCasesFor(subjectId, cases, counted, { ...filter, ...settings }, page);
+    });
   }
 
   /** How many of these cases the serving generation holds with a reference standard recorded. */
@@ -99,9 +136,27 @@ export class ReaderMetricsQueries {
     });
   }
 
-  private cases(filter: ReaderMetricsFilter): Promise<MetricsCase[]> {
-    return this.schemas.withActiveSchema(READER_METRICS, (schema) =>
+  private async computeWith(
+    filter: ReaderMetricsFilter,
+    settings: ReaderMetricsSettings,
+  ): Promise<ReaderMetricsList> {
+    const cases = await this.schemas.withActiveSchema(READER_METRICS, (schema) =>
       loadMetricsCases(this.dataSource, schema, filter),
     );
+    return computeReaderMetrics(cases, { ...filter, ...settings });
+  }
+
+  /** A reader is whoever a case assigned; an author, whoever wrote a case's prior report. */
+  private async knownIn(schema: string, id: string): Promise<KnownSubject> {
+    const table = `${quoteIdentifier(schema)}.metrics_cases`;
+    const [row] = (await this.dataSource.query(
+      `SELECT
+         EXISTS (SELECT 1 FROM ${table} WHERE jsonb_path_exists(
+           record, '$.assignments.*.readerId ? (@ == $id)', jsonb_build_object('id', $1::text))) AS reader,
+         EXISTS (SELECT 1 FROM ${table}
+           WHERE record->'metricsCase'->'priorReport'->>'author' = $1::text) AS author`,
+      [id],
+    )) as Array<{ reader: boolean; author: boolean }>;
+    return { reader: row?.reader ?? false, author: row?.author ?? false };
   }
 }

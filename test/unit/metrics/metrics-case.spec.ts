@@ -165,6 +165,8 @@ describe('folding a case stream into metrics facts', () => {
           adjudicatorId: 'rad-adj',
           selectedOpinionId: 'op-rad-a',
           findings: [present('fracture')],
+          assignedAt: at(90),
+          decidedAt: at(100),
         },
       ],
       priorReport: { author: 'dr-prior', institution: 'Outside Imaging' },

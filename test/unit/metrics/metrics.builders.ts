@@ -27,7 +27,9 @@ export const opinion = (
   blinded: options.blinded ?? true,
   findings,
   ...(options.assignedAt !== undefined && { assignedAt: options.assignedAt }),
+  ...(options.assignedRecordedAt !== undefined && { assignedRecordedAt: options.assignedRecordedAt }),
   submittedAt: options.submittedAt ?? '2025-01-10T10:00:00.000Z',
+  ...(options.submittedRecordedAt !== undefined && { submittedRecordedAt: options.submittedRecordedAt }),
 });
 
 export const metricsCase = (data: Partial<MetricsCase> & Pick<MetricsCase, 'opinions'>): MetricsCase => ({

@@ -131,9 +131,10 @@ describe('a small hand-counted set of cases', () => {
   const cases: MetricsCase[] = [case1, case2, case3, case4];
   const items = byReader(computeReaderMetrics(cases, { minComparedReads: 1 }).items);
 
-  it('lists every reader once, by readerId', () => {
+  it('lists every reader once, by readerId, the adjudicator among them', () => {
     expect(computeReaderMetrics(cases).items.map((item) => item.readerId)).toEqual([
       'rad-a',
+      'rad-adj',
       'rad-b',
       'rad-c',
     ]);
@@ -279,6 +280,7 @@ describe('a small hand-counted set of cases', () => {
       unit: 'seconds',
       n: 2,
       excluded: 1,
+      backfilled: 0,
       // 2 values: too few for a 95% interval of the median; for the 90th percentile only the lower
       // side exists (P(both below it) = 0.01 ≤ 2.5%)
       median: { value: 5400, low: null, high: null },
@@ -474,7 +476,8 @@ describe('RADPEER', () => {
       priorReportScores: [{ readerId: 'rad-a', round: 1, score: '1' }],
     }),
   ];
-  const items = byReader(computeReaderMetrics(cases).items);
+  const { items: readers, priorReportAuthors } = computeReaderMetrics(cases);
+  const items = byReader(readers);
 
   it('counts the scores each reader gave', () => {
     expect(items['rad-a']!.radpeer.given).toEqual({
@@ -487,9 +490,14 @@ describe('RADPEER', () => {
     });
   });
 
+  it('lists a prior-report author apart from the readers', () => {
+    expect(readers.map((item) => item.readerId)).toEqual(['rad-a', 'rad-b']);
+    expect(priorReportAuthors.map((item) => item.author)).toEqual(['dr-prior']);
+  });
+
   it('counts the scores a prior-report author received, by institution, once arbitrated', () => {
-    const received = items['dr-prior']!.radpeer.received;
-    expect(items['dr-prior']!.reads).toBe(0);
+    const received = priorReportAuthors[0]!.radpeer.received;
+    expect(readerMetricsFor('dr-prior', cases).radpeer.received).toEqual(received);
     expect(received).toEqual({
       counts: { '1': 3, '2a': 1, '2b': 1, '3a': 0, '3b': 0 },
       n: 5,

@@ -1,26 +1,89 @@
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CaseAggregate } from '../../../application/case/case.aggregate.js';
-import type { ReaderMetrics } from '../../../domain/metrics/reader-metrics.js';
+import { type Counted, selectorProblems } from '../../../domain/metrics/case-selector.js';
+import type { ReaderCase, ReaderMetrics, ReaderMetricsList } from '../../../domain/metrics/reader-metrics.js';
 import { ACTOR_ID_PATTERN, isActorId } from '../../../domain/shared/identifiers.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
+import type {
+  ReaderMetricsFilter,
+  ReaderMetricsSettings,
+} from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { readModel } from '../audit/read-model.js';
 import { ProblemDto } from '../problem/problem.dto.js';
+import { ProblemException } from '../problem/problem-exception.js';
 import { invalidParameters, QueryValidationPipe } from '../validation/query-validation.pipe.js';
+import { DEFAULT_LIMIT } from '../validation/query.validators.js';
+import { countedOf, encodeReaderCasesCursor, ReaderCasesQueryDto } from './reader-cases-query.dto.js';
+import { readerCasesLinks } from './reader-cases.links.js';
 import { ReaderMetricsQueryDto } from './reader-metrics-query.dto.js';
-import { ReaderMetricsDto, ReaderMetricsListDto } from './reader-metrics.dto.js';
+import { ReaderCasesDto, ReaderMetricsDto, ReaderMetricsListDto } from './reader-metrics.dto.js';
 
 /** The access log's resource for these reads. */
 const READER_METRICS_RESOURCE: AccessedResource = 'reader-metrics';
 
+const READER_ID_PARAMETER = {
+  name: 'readerId',
+  example: 'rad-17',
+  schema: { type: 'string', pattern: ACTOR_ID_PATTERN.source },
+} as const;
+
+function readerNotFound(readerId: string): ProblemException {
+  return new ProblemException(
+    404,
+    'reader-not-found',
+    `No case has assigned ${readerId}: it is not a reader of this engine. ` +
+      'Authors of prior reports are listed under priorReportAuthors of GET /api/v1/metrics/readers.',
+  );
+}
+
+function assertReaderId(readerId: string): void {
+  if (!isActorId(readerId)) {
+    throw invalidParameters([
+      { field: 'readerId', message: `readerId must match ${ACTOR_ID_PATTERN.source}` },
+    ]);
+  }
+}
+
+/** The scope parameters of a metrics query, without the count and page of a drill-down. */
+const scopeOf = ({ from, to, bodyRegion, finding, period }: ReaderMetricsFilter): ReaderMetricsFilter => ({
+  ...(from !== undefined && { from }),
+  ...(to !== undefined && { to }),
+  ...(bodyRegion !== undefined && { bodyRegion }),
+  ...(finding !== undefined && { finding }),
+  ...(period !== undefined && { period }),
+});
+
+/** The count a drill-down names, or 400 naming what is missing or does not fit its measure. */
+function countOf(query: ReaderCasesQueryDto): Counted {
+  const counted = countedOf(query);
+  if (counted === undefined) {
+    throw invalidParameters([{ field: 'measure', message: 'measure is required: the count to list' }]);
+  }
+  const problems = selectorProblems(counted);
+  if (query.institution !== undefined && query.noInstitution === true) {
+    problems.push({ field: 'institution', message: 'give institution or noInstitution=true, not both' });
+  }
+  if (problems.length > 0) throw invalidParameters(problems);
+  return counted;
+}
+
 /**
- * Radiologist accuracy metrics (Q, A), computed from the reader-metrics read model. Every read is
- * recorded in the access log (cross-case: stream `access-search`).
+ * Radiologist accuracy metrics (Q, A), computed from the reader-metrics read model, and the cases
+ * behind each of their counts. Every read is recorded in the access log (cross-case: stream
+ * `access-search`).
  */
 @ApiTags('metrics')
 @Controller('api/v1/metrics/readers')
@@ -34,7 +97,8 @@ export class ReaderMetricsController {
   @Get()
   @Allow('read-reader-metrics')
   @ApiOperation({
-    summary: 'Accuracy metrics of every reader in scope (docs/projections.md "Response shapes")',
+    summary: 'Accuracy metrics of every reader in scope (docs/domain.md "Reader metrics")',
+    description: 'Readers with an opinion or adjudication in scope; prior-report authors apart.',
   })
   @ApiOkResponse({ type: ReaderMetricsListDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'An unknown or invalid query parameter' })
@@ -42,8 +106,8 @@ export class ReaderMetricsController {
     @Query(QueryValidationPipe) filter: ReaderMetricsQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
-  ): Promise<{ items: ReaderMetrics[] }> {
-    const result = await readModel(() => this.metrics.list(filter, this.cases.policy.findingVocabulary));
+  ): Promise<ReaderMetricsList> {
+    const result = await readModel(() => this.metrics.list(scopeOf(filter), this.settings(request)));
     await this.recordAccess(request, identity);
     return result;
   }
@@ -52,34 +116,94 @@ export class ReaderMetricsController {
   @Allow('read-reader-metrics')
   @ApiOperation({
     summary: "One reader's metrics, by finding, body region and period",
-    description: 'A reader with nothing in scope gets empty figures (reads 0, insufficientData true).',
+    description:
+      'A reader with nothing in scope gets empty figures (reads 0, insufficientData true); an id no case ' +
+      'ever assigned is 404 reader-not-found.',
   })
-  @ApiParam({
-    name: 'readerId',
-    example: 'rad-17',
-    schema: { type: 'string', pattern: ACTOR_ID_PATTERN.source },
-  })
+  @ApiParam(READER_ID_PARAMETER)
   @ApiOkResponse({ type: ReaderMetricsDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
     description: 'An unknown or invalid query parameter, or reader id',
   })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'reader-not-found: no case ever assigned this id' })
   async reader(
     @Param('readerId') readerId: string,
     @Query(QueryValidationPipe) filter: ReaderMetricsQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
   ): Promise<ReaderMetrics> {
-    if (!isActorId(readerId)) {
-      throw invalidParameters([
-        { field: 'readerId', message: `readerId must match ${ACTOR_ID_PATTERN.source}` },
-      ]);
-    }
+    assertReaderId(readerId);
     const result = await readModel(() =>
-      this.metrics.reader(readerId, filter, this.cases.policy.findingVocabulary),
+      this.metrics.reader(readerId, scopeOf(filter), this.settings(request)),
     );
+    if (result === undefined) throw readerNotFound(readerId);
     await this.recordAccess(request, identity);
     return result;
+  }
+
+  @Get(':readerId/cases')
+  @Allow('read-reader-cases')
+  @ApiOperation({
+    summary: 'The cases behind one count of the reader metrics, paged',
+    description:
+      "Every count of a metrics response carries this link in its figure's `cases`. The units are " +
+      'ordered by request time, case and unit; `total` equals the count. Prior-report authors answer ' +
+      'for the RADPEER scores they received.',
+  })
+  @ApiParam(READER_ID_PARAMETER)
+  @ApiOkResponse({ type: ReaderCasesDto })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'No measure, a parameter the measure does not take, or an invalid parameter',
+  })
+  @ApiNotFoundResponse({
+    type: ProblemDto,
+    description: 'reader-not-found: neither a reader nor a prior-report author',
+  })
+  async readerCases(
+    @Param('readerId') readerId: string,
+    @Query(QueryValidationPipe) query: ReaderCasesQueryDto,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+  ): Promise<{
+    readerId: string;
+    count: Record<string, unknown>;
+    total: number;
+    items: ReaderCase[];
+    nextCursor?: string;
+  }> {
+    assertReaderId(readerId);
+    const counted = countOf(query);
+    const scope = scopeOf(query);
+    const page = await readModel(() =>
+      this.metrics.cases(
+        readerId,
+        counted,
+        scope,
+        { ...(query.cursor && { after: query.cursor }), limit: query.limit ?? DEFAULT_LIMIT },
+        this.settings(request),
+      ),
+    );
+    if (page === undefined) throw readerNotFound(readerId);
+    await this.recordAccess(request, identity);
+    return {
+      readerId,
+      count: { ...counted, ...scope },
+      total: page.total,
+      items: page.items,
+      ...(page.next && { nextCursor: encodeReaderCasesCursor(page.next) }),
+    };
+  }
+
+  /** The case policy's vocabulary and imported-history threshold, and links in this query's scope. */
+  private settings(request: FastifyRequest): ReaderMetricsSettings {
+    const { policy } = this.cases;
+    return {
+      vocabulary: policy.findingVocabulary,
+      backfillThresholdHours: policy.importedHistoryThresholdHours,
+      link: readerCasesLinks(request.query as Record<string, unknown>),
+    };
   }
 
   private recordAccess(request: FastifyRequest, identity: Identity): Promise<void> {
