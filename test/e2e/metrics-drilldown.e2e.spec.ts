@@ -477,6 +477,20 @@ describe('reader metrics: deciding roles, agreement by finding, backfill, drill-
       expect(requested).toEqual([...requested].sort());
     });
 
+    it('is documented in OpenAPI, with measure required and the 404 of an unknown reader', async () => {
+      const document = (await (await fetch(`${running.baseUrl}/openapi.json`)).json()) as {
+        paths: Record<string, { get?: { parameters?: Json[]; responses?: Json } }>;
+      };
+      const operation = document.paths['/api/v1/metrics/readers/{readerId}/cases']?.get;
+      expect(operation?.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'measure', in: 'query', required: true })]),
+      );
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '404']));
+      expect(
+        Object.keys(document.paths['/api/v1/metrics/readers/{readerId}']?.get?.responses ?? {}),
+      ).toContain('404');
+    });
+
     it.each([
       ['', 'measure'],
       ['measure=everything', 'measure'],
