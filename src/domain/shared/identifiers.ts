@@ -11,6 +11,9 @@ export const ACTOR_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
 
 export const ACTOR_ID_MAX_LENGTH = 64;
 
+/** A patient reference as the requesting system knows it (never a name): `pt-3f9a`, `MRN:00123`. */
+export const PATIENT_REF_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+
 export const isUuid = (value: unknown): value is string =>
   typeof value === 'string' && UUID_PATTERN.test(value);
 

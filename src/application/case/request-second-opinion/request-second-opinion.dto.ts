@@ -1,3 +1,4 @@
+import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
@@ -111,7 +112,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
 
   @ApiProperty({ example: 'pt-3f9a', description: 'Pseudonymous patient reference (never a name or MRN)' })
   @IsString()
-  @Matches(/^[A-Za-z0-9._:@-]{1,128}$/, { message: 'patientRef must match ^[A-Za-z0-9._:@-]{1,128}$' })
+  @Matches(PATIENT_REF_PATTERN, { message: `patientRef must match ${PATIENT_REF_PATTERN.source}` })
   patientRef!: string;
 
   @ApiProperty({ type: StudyDto })

@@ -1,3 +1,4 @@
+import Negotiator from 'negotiator';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyRequest } from 'fastify';
 import type { AuditTrailItem } from '../../../projections/audit-trail/audit-trail.queries.js';
@@ -25,8 +26,8 @@ export const AUDIT_CSV_COLUMNS = [
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
 export function wantsCsv(request: FastifyRequest): boolean {
-  const accept = request.headers.accept;
-  return typeof accept === 'string' && /(^|,)\s*text\/csv\s*(;|,|$)/i.test(accept);
+  // CSV only when the client prefers it to JSON (`text/csv;q=0` is a refusal, not a request).
+  return new Negotiator(request).mediaType(['application/json', 'text/csv']) === 'text/csv';
 }
 
 export interface AuditCsvOptions {

@@ -1,3 +1,4 @@
+import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
 import {
   FLAG_DISPOSITIONS,
   FLAG_ID_PATTERN,
@@ -19,8 +20,6 @@ import {
   OneOfParameter,
   PatternParameter,
 } from '../validation/query.validators.js';
-
-const PATIENT_REF = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** Opaque and URL-safe: base64url of the last item's (raisedAt, flagId). */
 export function encodeFlagCursor(position: FlagPosition): string {
@@ -53,7 +52,7 @@ export class ShoppingFlagsQueryDto implements FlagFilter {
   @OneOfParameter(FLAG_DISPOSITIONS, { description: "The latest review's disposition" })
   disposition?: FlagDisposition;
 
-  @PatternParameter(PATIENT_REF, `a patient reference (${PATIENT_REF.source})`, {
+  @PatternParameter(PATIENT_REF_PATTERN, `a patient reference (${PATIENT_REF_PATTERN.source})`, {
     description: 'A pseudonymous patient reference (never logged)',
   })
   patientRef?: string;

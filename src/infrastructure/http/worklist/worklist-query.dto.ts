@@ -1,3 +1,4 @@
+import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
 import { CASE_STATUSES, OUTCOMES, PRIORITIES, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
 import type { CaseStatus, Outcome, Priority, RequesterKind } from '../../../domain/case/case.values.js';
 import { isUuid } from '../../../domain/shared/identifiers.js';
@@ -17,7 +18,6 @@ import {
 type WorklistPosition = NonNullable<WorklistFilter['after']>;
 
 /** The request body's patientRef shape. */
-const PATIENT_REF = /^[A-Za-z0-9._:@-]{1,128}$/;
 /** A DICOM UID: dotted numbers without leading zeros, at most 64 characters. */
 const STUDY_UID = /^(?=.{1,64}$)(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/;
 
@@ -51,7 +51,7 @@ export class WorklistQueryDto {
   @BooleanParameter({ description: 'Only cases past (true) or within (false) their due time' })
   overdue?: boolean;
 
-  @PatternParameter(PATIENT_REF, `a patient reference (${PATIENT_REF.source})`, {
+  @PatternParameter(PATIENT_REF_PATTERN, `a patient reference (${PATIENT_REF_PATTERN.source})`, {
     example: 'pt-3f9a',
     description: 'Cases of this pseudonymous patient reference (personal data: never logged)',
   })
