@@ -10,7 +10,7 @@ import { jsonObject, parseJsonDocument } from './json-document.js';
 
 /**
  * `OPINION_SHOPPING_POLICY` (README "Accuracy metrics and opinion shopping"): JSON overriding any
- * of the defaults of projections.md, e.g. `{"burst":{"minRequests":4},"severities":{"OS-5":"review"}}`.
+ * of the defaults of docs/projections.md, e.g. `{"burst":{"minRequests":4},"severities":{"OS-5":"review"}}`.
  * Unknown keys are refused; the significance of findings comes from the case policy, not from here.
  */
 const MAX_DAYS = 3650;
@@ -59,7 +59,7 @@ export const shoppingPolicyVariable = z.string().transform((text, context) => {
   return z.NEVER;
 });
 
-/** The defaults of projections.md with what `OPINION_SHOPPING_POLICY` overrides. */
+/** The defaults of docs/projections.md with what `OPINION_SHOPPING_POLICY` overrides. */
 export function shoppingPolicyFrom(
   overrides: ShoppingPolicyOverrides,
   findingVocabulary: FindingVocabulary,

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from './projection-metrics.js';
 
-/** Prometheus text format, without authentication (api.md "Conventions"). */
+/** Prometheus text format, without authentication (docs/api.md "Conventions"). */
 @ApiTags('operations')
 @Controller()
 export class MetricsController {

@@ -42,7 +42,7 @@ const validation = new ValidationPipe({
 /**
  * Keys no DTO declares but that class-transformer and Nest's ValidationPipe drop silently instead of
  * reporting (`constructor`, `prototype`, `toString`, `valueOf`, …: Nest strips the first ones,
- * class-transformer skips any key whose instance value is a function). api.md refuses every unknown
+ * class-transformer skips any key whose instance value is a function). docs/api.md refuses every unknown
  * field, so they are refused here, before the body reaches either.
  */
 const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);

@@ -5,13 +5,13 @@ import {
   registerDecorator,
 } from 'class-validator';
 
-/** api.md text limits. */
+/** docs/api.md text limits. */
 export const SHORT_TEXT_MAX = 4_000;
 export const LONG_TEXT_MAX = 20_000;
 
 /**
  * Text that round-trips through PostgreSQL jsonb and the hash chain unchanged: no NUL, no control
- * characters but tab and newlines (CR, LF, NEL), no lone surrogates (domain.md "Integrity").
+ * characters but tab and newlines (CR, LF, NEL), no lone surrogates (docs/domain.md "Integrity").
  */
 export function unsafeTextReason(value: string): string | undefined {
   for (let index = 0; index < value.length; index++) {
@@ -63,7 +63,7 @@ export function IsSafeText(
 }
 
 /**
- * An optional field: may be left out, but `null` is refused (api.md: "null is never accepted").
+ * An optional field: may be left out, but `null` is refused (docs/api.md: "null is never accepted").
  * class-validator's IsOptional would let null through.
  */
 export function Optional(): PropertyDecorator {
