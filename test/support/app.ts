@@ -17,9 +17,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The real application (same module and HTTP set-up as main.ts) on a fresh database, listening on a free port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  const database = await createTestDatabase('e2e');
+/**
+ * The real application (same module and HTTP set-up as main.ts) on a fresh database, listening on a
+ * free port. Given `database` (another app's), it shares that one instead, as a second instance
+ * would, and leaves dropping it to its owner.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<RunningApp> {
+  const database = options.database ?? (await createTestDatabase('e2e'));
   const config: RuntimeConfig = {
     ...loadConfig({
       LOG_LEVEL: 'silent',
@@ -43,7 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Ru
     config,
     async close() {
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

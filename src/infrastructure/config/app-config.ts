@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { casePolicyFileVariable, casePolicyFrom, hours, readsRequired } from './case-policy.config.js';
 import { ConfigurationError, type ConfigurationProblem } from './configuration-error.js';
@@ -81,6 +82,43 @@ const origins = variable(
     .default([]),
 );
 
+/** Ranges proxy-addr (fastify's `trustProxy`) knows by name, besides addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const MAX_PROXY_HOPS = 20;
+
+/** An IPv4 or IPv6 address, optionally with a prefix length of 1 or more (`10.0.0.0/8`), or a range name. */
+function isProxyRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return (
+    prefix === undefined || (/^[1-9]\d{0,2}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))
+  );
+}
+
+/**
+ * Which peers may tell the client's address in `X-Forwarded-For`: a number of proxy hops in front
+ * of the engine, or the proxies' addresses and CIDR ranges; unset (or 0), nobody.
+ */
+const trustedProxies = variable(
+  z
+    .string()
+    .transform((raw, context): number | string[] => {
+      if (/^\d+$/.test(raw) && Number(raw) <= MAX_PROXY_HOPS) return Number(raw);
+      const entries = raw.split(',').map((entry) => entry.trim());
+      if (!/^\d+$/.test(raw) && entries.every(isProxyRange)) return entries;
+      context.addIssue({
+        code: 'custom',
+        message:
+          `must be a number of proxy hops (0 to ${MAX_PROXY_HOPS}) or a comma-separated list of proxy addresses ` +
+          `and CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1), got ${got({ input: raw })}`,
+      });
+      return z.NEVER;
+    })
+    .optional(),
+);
+
 /** SLA hours as text (decimals allowed); unset, the case policy file's or the domain's value stands. */
 const slaHours = variable(
   z
@@ -126,6 +164,7 @@ const environment = z
     RATE_LIMIT_PER_IP_PER_MINUTE: wholeNumber(300, 0, 100_000_000),
     REQUEST_HANDLER_TIMEOUT_MS: wholeNumber(30_000, 0, 600_000),
     CORS_ORIGINS: origins,
+    TRUST_PROXY: trustedProxies,
     CASE_POLICY_FILE: variable(casePolicyFileVariable.optional()),
     SLA_HOURS_STAT: slaHours,
     SLA_HOURS_URGENT: slaHours,
@@ -211,6 +250,11 @@ const appConfig = environment.transform((env) => {
     requestHandlerTimeoutMs: env.REQUEST_HANDLER_TIMEOUT_MS,
     /** Browser origins allowed by CORS; empty: CORS stays closed (no Access-Control-Allow-Origin). */
     corsOrigins: env.CORS_ORIGINS,
+    /**
+     * Whom `X-Forwarded-For` is believed from (per-IP limits, access log, request log): that many
+     * proxy hops, or peers in these ranges; false: nobody, the socket's address is the client's.
+     */
+    trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === 0 ? (false as const) : env.TRUST_PROXY,
     /** Opinion-shopping thresholds (significance of findings from the case policy) and the OS-3 timer (0: off). */
     opinionShopping: {
       policy: shoppingPolicyFrom(env.OPINION_SHOPPING_POLICY ?? {}, casePolicy.findingVocabulary),

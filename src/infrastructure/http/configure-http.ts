@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyServerOptions } from 'fastify';
+import { DataSource } from 'typeorm';
 import { offeredMediaTypes, registerContentNegotiation } from './content-negotiation.js';
 import { correlationIdOf } from './correlation-id.js';
 import { registerAuthHook } from '../auth/auth.hook.js';
@@ -17,9 +18,22 @@ import { registerCors } from './security/cors.js';
 import { registerRateLimits } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 
-function fastifyOptions(config: Pick<AppConfig, 'requestHandlerTimeoutMs'>): FastifyServerOptions {
+/**
+ * fastify's `trustProxy` for TRUST_PROXY. fastify ignores a bare hop count (it cannot tell a proxy
+ * from a client that dials in directly), so hops are given as proxy-addr's hop rule: the socket peer
+ * and the next `hops - 1` forwarders are proxies.
+ */
+function trustProxyOption(trust: AppConfig['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
+function fastifyOptions(
+  config: Pick<AppConfig, 'requestHandlerTimeoutMs' | 'trustProxy'>,
+): FastifyServerOptions {
   return {
     bodyLimit: BODY_LIMIT_BYTES,
+    // request.ip (rate limits, access log, request log) believes X-Forwarded-For only from these.
+    trustProxy: trustProxyOption(config.trustProxy),
     // nestjs-pino logs requests; fastify's own logger stays off.
     logger: false,
     // A stalled client must not hold a connection forever.
@@ -93,7 +107,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
     void reply.header('x-correlation-id', request.id);
   });
   const verifier = new TokenVerifier(config.auth);
-  await registerRateLimits(fastify, config.rateLimits, verifier);
+  await registerRateLimits(fastify, config.rateLimits, verifier, () => app.get(DataSource));
   registerAuthHook(fastify, verifier);
   // Attempts on case data answered 401, 403 or 404 go to the access log, once answered.
   registerRefusedAccessLog(fastify, verifier, () => app.get(AccessRecorder));

@@ -33,12 +33,14 @@ export function loggerParams(config: Pick<AppConfig, 'logLevel'>): Params {
           url: string;
           headers: Record<string, unknown>;
           remoteAddress?: string;
+          raw?: { ip?: string };
         }) => ({
           id: req.id,
           method: req.method,
           url: pathWithoutQuery(req.url),
           userAgent: req.headers['user-agent'],
-          remoteAddress: req.remoteAddress,
+          // fastify's request.ip (copied by its middleware layer): a forwarded address only from a trusted proxy.
+          remoteAddress: req.raw?.ip ?? req.remoteAddress,
         }),
       },
       customProps: () => ({ service: 'xray-second-opinion-engine' }),

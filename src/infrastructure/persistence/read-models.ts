@@ -1,17 +1,20 @@
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import { ProjectionState1733000000000 } from '../../projections/runner/projection-state.migration.js';
 import { IdempotencyKeys1732800000000 } from './migrations/1732800000000-idempotency-keys.js';
+import { RateLimitCounters1767225600000 } from './migrations/1767225600000-rate-limit-counters.js';
 
 /** Read-model migrations, listed as classes (TypeORM path globs do not load under ESM). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const READ_MODEL_MIGRATIONS: MixedList<Function> = [
   IdempotencyKeys1732800000000,
   ProjectionState1733000000000,
+  RateLimitCounters1767225600000,
 ];
 
 /**
- * Connections of the process's one read-model pool: about ten for queries, timers and the
- * idempotency store, plus one that each projection this instance writes keeps (it holds the lock).
+ * Connections of the process's one read-model pool: about ten for queries, timers, the rate-limit
+ * counters and the idempotency store, plus one that each projection this instance writes keeps (it
+ * holds the lock).
  */
 const POOL_SIZE = 20;
 

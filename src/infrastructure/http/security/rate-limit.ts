@@ -1,22 +1,23 @@
 import fastifyRateLimit, { type RateLimitOptions, normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { bearerTokenOf, verifyRequestToken } from '../../auth/request-token.js';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { problem } from '../problem/problem-details.js';
 import { sendProblem } from '../problem/problem.filter.js';
+import { PostgresRateLimitStore } from './rate-limit.store.js';
 
 const WINDOW_MS = 60_000;
 /** Probes are polled by orchestrators and monitoring, never limited. */
 const PROBES = new Set(['/health', '/ready', '/metrics']);
-/** Buckets kept in memory (least recently used dropped first): subjects plus client addresses. */
-const BUCKETS = 100_000;
 
 const USER_KEY = 'sub:';
 const IP_KEY = 'ip:';
 
 /**
- * The bucket a request counts against: its verified token subject, else its client address. Only
+ * The bucket a request counts against: its verified token subject, else its client address
+ * (`request.ip`: the socket's, or the forwarded one from a proxy TRUST_PROXY trusts). Only
  * a token that verifies names a bucket, so a forged `sub` cannot escape the per-IP limit nor spend
  * somebody else's budget.
  */
@@ -35,23 +36,25 @@ async function bucketOf(request: FastifyRequest, verifier: TokenVerifier): Promi
 
 /**
  * Rate limits of docs/api.md: per authenticated `sub` and per IP for unauthenticated requests, over a
- * one-minute window, in this process's memory. The hook runs at onRequest, before the auth hook
- * and before the body is read, so floods of bad tokens or oversized bodies are cut off cheaply.
- * Exceeding answers 429 problem+json `rate-limited` with `Retry-After` (seconds).
+ * one-minute window, counted in the read-model database so that every instance on it shares them.
+ * The hook runs at onRequest, before the auth hook and before the body is read, so floods of bad
+ * tokens or oversized bodies are cut off cheaply. Exceeding answers 429 problem+json `rate-limited`
+ * with `Retry-After` (seconds).
  */
 export async function registerRateLimits(
   fastify: FastifyInstance,
   limits: AppConfig['rateLimits'],
   verifier: TokenVerifier,
+  counters: () => DataSource,
 ): Promise<void> {
   if (limits.perUserPerMinute === 0 && limits.perIpPerMinute === 0) return;
-  await fastify.register(fastifyRateLimit, { global: false });
+  await fastify.register(fastifyRateLimit, { global: false, store: PostgresRateLimitStore.over(counters) });
   const maxFor = (key: string): number =>
     key.startsWith(USER_KEY) ? limits.perUserPerMinute : limits.perIpPerMinute;
   const options: RateLimitOptions = {
     timeWindow: WINDOW_MS,
-    // The limiter's own store (not the plugin's) takes its size from here.
-    cache: BUCKETS,
+    // Unreachable counters must not turn every request into a 500: the request goes on unlimited.
+    skipOnError: true,
     keyGenerator: (request) => bucketOf(request, verifier),
     max: (_request, key) => maxFor(key),
     // 0 turns a limit off.
