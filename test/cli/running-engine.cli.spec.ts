@@ -5,7 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { findEmbeddedPostgres } from '../../src/infrastructure/persistence/embedded-postgres.js';
+import {
+  findEmbeddedPostgres,
+  isProcessAlive,
+} from '../../src/infrastructure/persistence/embedded-postgres.js';
 import { type EngineProcess, spawnEngine } from '../support/engine-process.js';
 import { generateReaderStudy } from '../reader-study/generated-study.js';
 
@@ -29,15 +32,6 @@ async function runTool(script: string, args: string[], env: Record<string, strin
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
   return { code, stdout, stderr };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Polls /ready for as long as `work` runs: every answer, so one 503 in the middle is seen. */
@@ -95,7 +89,7 @@ describe('command-line tools beside a running engine on the embedded database', 
   });
 
   const expectEngineUntouched = async (): Promise<void> => {
-    expect(isAlive(postmasterPid)).toBe(true);
+    expect(isProcessAlive(postmasterPid)).toBe(true);
     expect(Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])).toBe(
       postmasterPid,
     );
@@ -174,7 +168,7 @@ describe('command-line tools beside a running engine on the embedded database', 
   it('with the engine stopped, a tool starts the embedded database for its run and stops it again', async () => {
     engine.child.kill('SIGTERM');
     expect(await engine.exited).toBe(0);
-    expect(isAlive(postmasterPid)).toBe(false);
+    expect(isProcessAlive(postmasterPid)).toBe(false);
 
     const verify = await runTool('verify.js', ['--all'], { DATA_DIR: dataDir });
     expect(verify).toMatchObject({ code: 0 });

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../support/engine-process.js';
+import { isProcessAlive } from '../../src/infrastructure/persistence/embedded-postgres.js';
 
 interface JestRun {
   code: number | null;
@@ -36,15 +37,6 @@ async function runJest(config: string, env: Record<string, string>): Promise<Jes
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
   return { code, output };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What the probe saw of its server. */
@@ -90,7 +82,7 @@ describe('the test run without a PostgreSQL server', () => {
     const seen = probeReport(report);
     expect(new URL(seen.adminUrl).port).not.toBe(new URL(closedUrl).port);
     expect(seen.dataDirectory).toBe(join(folder, 'postgres'));
-    expect(isAlive(seen.postmasterPid)).toBe(false); // stopped
+    expect(isProcessAlive(seen.postmasterPid)).toBe(false); // stopped
     expect(existsSync(folder)).toBe(false); // and its folder removed
   }, 240_000);
 
@@ -106,7 +98,7 @@ describe('the test run without a PostgreSQL server', () => {
     const folder = announcedFolder(run);
     const seen = probeReport(report);
     expect(seen.dataDirectory).toBe(join(folder, 'postgres'));
-    expect(isAlive(seen.postmasterPid)).toBe(false);
+    expect(isProcessAlive(seen.postmasterPid)).toBe(false);
     expect(existsSync(folder)).toBe(false);
   }, 240_000);
 

@@ -4,15 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnEngine } from '../support/engine-process.js';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isProcessAlive } from '../../src/infrastructure/persistence/embedded-postgres.js';
 
 // `npm start` with no environment: embedded PostgreSQL, generated development secret.
 describe('the engine process on its embedded default', () => {
@@ -39,14 +31,14 @@ describe('the engine process on its embedded default', () => {
     const postmasterPid = Number(
       readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
     );
-    expect(isAlive(postmasterPid)).toBe(true);
+    expect(isProcessAlive(postmasterPid)).toBe(true);
 
     engine.child.kill('SIGTERM');
     expect(await engine.exited).toBe(0);
     expect(engine.output()).toMatch(/SIGTERM received/);
     expect(engine.output()).toMatch(/"url":"\/ready"/);
     expect(engine.output()).not.toMatch(/PATIENT-SECRET-42|TOKEN-SECRET-42/);
-    expect(isAlive(postmasterPid)).toBe(false); // the embedded database was stopped, not orphaned
+    expect(isProcessAlive(postmasterPid)).toBe(false); // the embedded database was stopped, not orphaned
   }, 120_000);
 
   it('after a SIGKILL, the next start stops the orphaned embedded database and serves again', async () => {
@@ -56,11 +48,11 @@ describe('the engine process on its embedded default', () => {
     );
     first.child.kill('SIGKILL');
     await first.exited;
-    expect(isAlive(orphanPid)).toBe(true); // SIGKILL leaves postgres behind
+    expect(isProcessAlive(orphanPid)).toBe(true); // SIGKILL leaves postgres behind
 
     const second = await spawnEngine({ DATA_DIR: dataDir });
     expect(second.output()).toMatch(/orphaned embedded PostgreSQL/);
-    expect(isAlive(orphanPid)).toBe(false);
+    expect(isProcessAlive(orphanPid)).toBe(false);
     expect((await fetch(`${second.baseUrl}/ready`)).status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -92,7 +92,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -137,7 +138,7 @@ async function livePostmaster(databaseDir: string): Promise<LivePostmaster | und
   if (!lines) return undefined;
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return undefined;
   const postmaster = await processInfo(pid);
   // A stale pid file whose pid now belongs to another program (even another postgres) names no server.
   if (
@@ -157,7 +158,7 @@ async function livePostmaster(databaseDir: string): Promise<LivePostmaster | und
 
 async function stopPostmaster(pid: number): Promise<void> {
   process.kill(pid, 'SIGINT'); // fast shutdown: aborts its sessions, keeps data consistent
-  for (let waited = 0; isAlive(pid); waited += 100) {
+  for (let waited = 0; isProcessAlive(pid); waited += 100) {
     if (waited > 15_000) process.kill(pid, 'SIGKILL');
     await new Promise((done) => setTimeout(done, 100));
   }
