@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AUDIT_TRAIL } from '../audit-trail/audit-trail.projection.js';
 import type { AskedHistoryPoint } from './case-data-accessed.event.js';
-import { Conditions, type Page, type PageRequest } from '../audit-trail/audit-trail.queries.js';
+import {
+  Conditions,
+  type Page,
+  type PageRequest,
+  readPositionPage,
+} from '../audit-trail/audit-trail.queries.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
-import { quoteIdentifier } from '../runner/projection-control.js';
 
 export interface AccessLogFilter {
   caseId?: string;
@@ -77,28 +80,23 @@ export class AccessLogQueries {
     private readonly dataSource: DataSource,
   ) {}
 
-  async list(filter: AccessLogFilter, page: PageRequest): Promise<Page<AccessLogItem>> {
+  list(filter: AccessLogFilter, page: PageRequest): Promise<Page<AccessLogItem>> {
     const conditions = new Conditions();
     if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
     if (filter.actorId !== undefined)
       conditions.add((p) => `(actor_id = ${p} OR on_behalf_of = ${p})`, filter.actorId);
     if (filter.from !== undefined) conditions.add((p) => `accessed_at >= ${p}`, filter.from.toISOString());
     if (filter.to !== undefined) conditions.add((p) => `accessed_at <= ${p}`, filter.to.toISOString());
-    if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
-    conditions.parameters.push(page.limit + 1);
-    const limit = `$${conditions.parameters.length}`;
-    const rows = await this.schemas.withActiveSchema(
-      AUDIT_TRAIL,
-      (schema) =>
-        this.dataSource.query(
-          `SELECT position, case_id, access_sequence, resource, actor_id, actor_role, on_behalf_of, ip, user_agent,
-                  accessed_at, status, problem_code, point
-           FROM ${quoteIdentifier(schema)}.access_log ${conditions.where()}
-           ORDER BY position LIMIT ${limit}`,
-          conditions.parameters,
-        ) as Promise<StoredAccessRow[]>,
+    return readPositionPage(
+      { schemas: this.schemas, dataSource: this.dataSource },
+      {
+        table: 'access_log',
+        columns: `position, case_id, access_sequence, resource, actor_id, actor_role, on_behalf_of, ip, user_agent,
+                  accessed_at, status, problem_code, point`,
+        toItem,
+      },
+      conditions,
+      page,
     );
-    const items = rows.slice(0, page.limit).map(toItem);
-    return rows.length > page.limit ? { items, nextAfter: BigInt(items.at(-1)!.position) } : { items };
   }
 }

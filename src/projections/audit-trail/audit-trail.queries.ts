@@ -109,6 +109,30 @@ export class Conditions {
   }
 }
 
+/** The audit trail's serving generation, read page by page in position order (audit trail and access log). */
+export async function readPositionPage<Row extends { position: string }, Item>(
+  read: { schemas: ProjectionSchemas; dataSource: DataSource },
+  source: { table: 'audit_trail' | 'access_log'; columns: string; toItem: (row: Row) => Item },
+  conditions: Conditions,
+  page: PageRequest,
+): Promise<Page<Item>> {
+  if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
+  conditions.parameters.push(page.limit + 1);
+  const limit = `$${conditions.parameters.length}`;
+  const rows = await read.schemas.withActiveSchema(
+    AUDIT_TRAIL,
+    (schema) =>
+      read.dataSource.query(
+        `SELECT ${source.columns} FROM ${quoteIdentifier(schema)}.${source.table} ${conditions.where()}
+         ORDER BY position LIMIT ${limit}`,
+        conditions.parameters,
+      ) as Promise<Row[]>,
+  );
+  const stored = rows.slice(0, page.limit);
+  const items = stored.map(source.toItem);
+  return rows.length > page.limit ? { items, nextAfter: BigInt(stored.at(-1)!.position) } : { items };
+}
+
 /** Reads the serving generation of the audit trail, page by page in position order. */
 @Injectable()
 export class AuditTrailQueries {
@@ -117,7 +141,7 @@ export class AuditTrailQueries {
     private readonly dataSource: DataSource,
   ) {}
 
-  async list(filter: AuditTrailFilter, page: PageRequest): Promise<Page<AuditTrailItem>> {
+  list(filter: AuditTrailFilter, page: PageRequest): Promise<Page<AuditTrailItem>> {
     const conditions = new Conditions();
     if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
     if (filter.actorId !== undefined)
@@ -125,21 +149,16 @@ export class AuditTrailQueries {
     if (filter.type !== undefined) conditions.add((p) => `type = ${p}`, filter.type);
     if (filter.from !== undefined) conditions.add((p) => `occurred_at >= ${p}`, filter.from.toISOString());
     if (filter.to !== undefined) conditions.add((p) => `occurred_at <= ${p}`, filter.to.toISOString());
-    if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
-    conditions.parameters.push(page.limit + 1);
-    const limit = `$${conditions.parameters.length}`;
-    const rows = await this.schemas.withActiveSchema(
-      AUDIT_TRAIL,
-      (schema) =>
-        this.dataSource.query(
-          `SELECT position, case_id, revision, access_sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_role,
-                  on_behalf_of, correlation_id, causation_id, hash, summary, data
-           FROM ${quoteIdentifier(schema)}.audit_trail ${conditions.where()}
-           ORDER BY position LIMIT ${limit}`,
-          conditions.parameters,
-        ) as Promise<StoredAuditRow[]>,
+    return readPositionPage(
+      { schemas: this.schemas, dataSource: this.dataSource },
+      {
+        table: 'audit_trail',
+        columns: `position, case_id, revision, access_sequence, event_id, type, occurred_at, recorded_at, actor_id,
+                  actor_role, on_behalf_of, correlation_id, causation_id, hash, summary, data`,
+        toItem,
+      },
+      conditions,
+      page,
     );
-    const items = rows.slice(0, page.limit).map(toItem);
-    return rows.length > page.limit ? { items, nextAfter: BigInt(items.at(-1)!.position) } : { items };
   }
 }
