@@ -1,5 +1,5 @@
 import type { RadpeerScore } from '../case/case.values.js';
-import { RADPEER_SCORES } from '../case/case.values.js';
+import { RADPEER_SCORES, isOneOf } from '../case/case.values.js';
 
 /**
  * Names every count of the reader metrics, so that the cases behind it can be listed
@@ -11,18 +11,23 @@ import { RADPEER_SCORES } from '../case/case.values.js';
 export const REFERENCES_COMPARED = ['reference-standard', 'consensus', 'adjudicator'] as const;
 export type Reference = (typeof REFERENCES_COMPARED)[number];
 
-/** The counts behind the figures, one unit each (an opinion, a finding pair, a decision, a case, a score). */
-export const CASE_MEASURES = [
-  // opinions
-  'reads',
-  'compared-reads',
-  // (opinion, finding code) pairs against a reference
+/** The (opinion, finding code) pair counts against a reference. */
+export const PAIR_MEASURES = [
   'true-positive',
   'false-positive',
   'false-negative',
   'true-negative',
   'uncertain',
   'compared-pairs',
+] as const;
+
+/** The counts behind the figures, one unit each (an opinion, a finding pair, a decision, a case, a score). */
+export const CASE_MEASURES = [
+  // opinions
+  'reads',
+  'compared-reads',
+  // (opinion, finding code) pairs against a reference
+  ...PAIR_MEASURES,
   // opinions against the consensus
   'major-discordance',
   'compared-with-consensus',
@@ -53,15 +58,6 @@ export type CaseMeasure = (typeof CASE_MEASURES)[number];
 /** The roles that decide rather than read: their own figures (`asAdjudicator`, `asPanelist`). */
 export const DECIDING_ROLES = ['adjudicator', 'panelist'] as const;
 export type DecidingRole = (typeof DECIDING_ROLES)[number];
-
-export const PAIR_MEASURES = [
-  'true-positive',
-  'false-positive',
-  'false-negative',
-  'true-negative',
-  'uncertain',
-  'compared-pairs',
-] as const satisfies readonly CaseMeasure[];
 
 /** The opinions an accuracy figure pools: blinded ones by default, or the unblinded ones reported apart. */
 export type Blinding = 'unblinded';
@@ -151,7 +147,7 @@ export function selectorProblems(selector: CaseSelector): SelectorProblem[] {
       problems.push({ field: dimension, message: `measure ${selector.measure} does not take ${dimension}` });
     }
   }
-  if (problems.length === 0 && (PAIR_MEASURES as readonly CaseMeasure[]).includes(selector.measure)) {
+  if (problems.length === 0 && isOneOf(PAIR_MEASURES, selector.measure)) {
     if (selector.role !== undefined && selector.reference !== 'reference-standard') {
       problems.push({
         field: 'reference',
@@ -189,5 +185,4 @@ export function countKey(counted: Counted): string {
   ]);
 }
 
-export const isRadpeerScore = (value: string): value is RadpeerScore =>
-  (RADPEER_SCORES as readonly string[]).includes(value);
+export const isRadpeerScore = (value: string): value is RadpeerScore => isOneOf(RADPEER_SCORES, value);
