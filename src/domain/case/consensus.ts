@@ -25,11 +25,20 @@ const sourced = (opinion: Opinion): SourcedFindings => ({
   findings: opinion.findings,
 });
 
+/** One opinion's value for a code. */
+interface Vote {
+  readonly opinionId: string;
+  readonly finding: Finding;
+}
+
 /**
- * Concordance: the agreed value; present against absent → `uncertain`, listed under dissent;
- * uncertain against a definite value → `uncertain`; a code only one assessed → its value.
+ * Merges code by code: `decide` gives a code's final value from the votes of the opinions that
+ * assessed it, or undefined when they settle nothing: then the code is `uncertain`, every vote in dissent.
  */
-export function concordantFindings(opinions: readonly Opinion[]): MergedFindings {
+function mergeByCode(
+  opinions: readonly Opinion[],
+  decide: (votes: readonly Vote[]) => Finding | undefined,
+): MergedFindings {
   const findings: Finding[] = [];
   const dissent: Dissent[] = [];
   for (const code of assessedCodes(opinions.map(sourced))) {
@@ -37,43 +46,43 @@ export function concordantFindings(opinions: readonly Opinion[]): MergedFindings
       const finding = findingFor(opinion.findings, code);
       return finding ? [{ opinionId: opinion.opinionId, finding }] : [];
     });
-    const conflicting = votes.some((a) =>
-      votes.some((b) => disagree(a.finding.presence, b.finding.presence)),
-    );
-    if (conflicting) {
+    const decided = decide(votes);
+    if (decided) {
+      findings.push(decided);
+    } else {
       findings.push({ code, presence: 'uncertain' });
       dissent.push({ code, opinionIds: votes.map((vote) => vote.opinionId) });
-      continue;
     }
-    const unanimous = votes.every((vote) => vote.finding.presence === votes[0]!.finding.presence);
-    findings.push(
-      unanimous ? votes[0]!.finding : votes.find((vote) => vote.finding.presence === 'uncertain')!.finding,
-    );
   }
   return { findings, dissent };
 }
 
+/**
+ * Concordance: the agreed value; present against absent → `uncertain`, listed under dissent;
+ * uncertain against a definite value → `uncertain`; a code only one assessed → its value.
+ */
+export function concordantFindings(opinions: readonly Opinion[]): MergedFindings {
+  return mergeByCode(opinions, (votes) => {
+    const conflicting = votes.some((a) =>
+      votes.some((b) => disagree(a.finding.presence, b.finding.presence)),
+    );
+    if (conflicting) return undefined;
+    const unanimous = votes.every((vote) => vote.finding.presence === votes[0]!.finding.presence);
+    return unanimous
+      ? votes[0]!.finding
+      : votes.find((vote) => vote.finding.presence === 'uncertain')!.finding;
+  });
+}
+
 /** Panel: a strict majority of the votes cast on a code decides it; without one it is `uncertain`, every vote in dissent. */
 export function panelMajorityFindings(votes: readonly Opinion[]): MergedFindings {
-  const findings: Finding[] = [];
-  const dissent: Dissent[] = [];
-  for (const code of assessedCodes(votes.map(sourced))) {
-    const cast = votes.flatMap((vote) => {
-      const finding = findingFor(vote.findings, code);
-      return finding ? [{ opinionId: vote.opinionId, finding }] : [];
-    });
+  return mergeByCode(votes, (cast) => {
     const majority = cast.find(
       (vote) =>
         cast.filter((other) => other.finding.presence === vote.finding.presence).length * 2 > cast.length,
     );
-    if (majority) {
-      findings.push(majority.finding);
-    } else {
-      findings.push({ code, presence: 'uncertain' });
-      dissent.push({ code, opinionIds: cast.map((vote) => vote.opinionId) });
-    }
-  }
-  return { findings, dissent };
+    return majority?.finding;
+  });
 }
 
 /** Opinions that disagree with the final value of a code (an adjudication's dissent). */
