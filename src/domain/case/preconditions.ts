@@ -5,7 +5,7 @@ import type { Assignment, Case, CaseState, Opinion } from './case.state.js';
 import type { CaseEvent } from './case.events.js';
 import type { CasePolicy } from './case.policy.js';
 import { isOneOf, RADPEER_SCORES, type SignatureMeaning } from './case.values.js';
-import { READING_ROLES } from './case.lifecycle.js';
+import { assertAccepts, READING_ROLES, type CaseCommandType } from './case.lifecycle.js';
 
 /** A decision about a case that must exist: 404 `not-found` before any other rule. */
 export function onExistingCase<Command>(
@@ -24,28 +24,39 @@ export function onExistingCase<Command>(
 
 /** Checks shared by the command decisions, in the order the API answers them: 404, then 403, then 422 (docs/api.md). */
 
-export function requireAssignment(state: Case, assignmentId: string): Assignment {
-  const assignment = state.assignments.get(assignmentId);
-  if (!assignment) {
-    throw caseError(
-      'not-found',
-      `Assignment ${assignmentId} does not exist on case ${state.caseId}; use the assignmentId that AssignReader returned.`,
-      { assignmentId },
-    );
-  }
-  return assignment;
+/** What a command names must exist on the case: else 404 `not-found`, saying where its id comes from. */
+function found<Entity>(entity: Entity | undefined, message: string, details: Record<string, string>): Entity {
+  if (entity === undefined) throw caseError('not-found', message, details);
+  return entity;
 }
 
-export function requireOpinion(state: Case, opinionId: string): Opinion {
-  const opinion = state.opinions.get(opinionId);
-  if (!opinion) {
-    throw caseError(
-      'not-found',
-      `Opinion ${opinionId} does not exist on case ${state.caseId}; use the opinionId that SubmitOpinion returned.`,
-      { opinionId },
-    );
-  }
-  return opinion;
+export const requireAssignment = (state: Case, assignmentId: string): Assignment =>
+  found(
+    state.assignments.get(assignmentId),
+    `Assignment ${assignmentId} does not exist on case ${state.caseId}; use the assignmentId that AssignReader returned.`,
+    { assignmentId },
+  );
+
+export const requireOpinion = (state: Case, opinionId: string): Opinion =>
+  found(
+    state.opinions.get(opinionId),
+    `Opinion ${opinionId} does not exist on case ${state.caseId}; use the opinionId that SubmitOpinion returned.`,
+    { opinionId },
+  );
+
+/**
+ * The checks every reader command opens with, in the API's order: the assignment exists (404), the
+ * caller is its reader or acts for it (403), the case's state accepts the command (422).
+ */
+export function readerAssignment(
+  state: Case,
+  { data, metadata }: { data: { assignmentId: string }; metadata: CommandMetadata },
+  type: CaseCommandType,
+): { assignment: Assignment; person: ActingPerson } {
+  const assignment = requireAssignment(state, data.assignmentId);
+  const person = assertActsAs(metadata, assignment.readerId, `Assignment ${assignment.assignmentId}`);
+  assertAccepts(state, type);
+  return { assignment, person };
 }
 
 /** The person a reader action is taken by (or for). */

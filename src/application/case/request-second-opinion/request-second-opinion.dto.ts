@@ -1,7 +1,6 @@
 import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsString, Matches } from 'class-validator';
 import { MODALITIES, PRIORITIES, READS_REQUIRED, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
 import type { Modality, Priority, RequesterKind } from '../../../domain/case/case.values.js';
 import {
@@ -17,6 +16,7 @@ import {
   FindingDto,
   FindingsProperty,
   IsUuid,
+  NestedObject,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
@@ -116,10 +116,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   patientRef!: string;
 
   @ApiProperty({ type: StudyDto })
-  // ValidateNested alone would let an array of studies through.
-  @IsObject()
-  @ValidateNested()
-  @Type(() => StudyDto)
+  @NestedObject(() => StudyDto)
   study!: StudyDto;
 
   @ApiProperty({ example: 'Scaphoid fracture? Persistent pain after a fall.' })
@@ -127,9 +124,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   clinicalQuestion!: string;
 
   @ApiProperty({ type: RequesterDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RequesterDto)
+  @NestedObject(() => RequesterDto)
   requester!: RequesterDto;
 
   @ApiProperty({ enum: PRIORITIES, example: 'routine' })
@@ -147,9 +142,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
 
   @ApiPropertyOptional({ type: PriorReportDto })
   @Optional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PriorReportDto)
+  @NestedObject(() => PriorReportDto)
   priorReport?: PriorReportDto;
 }
 

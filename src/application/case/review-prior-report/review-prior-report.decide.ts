@@ -2,15 +2,13 @@ import type { RadpeerScore } from '../../../domain/case/case.values.js';
 import { caseError } from '../../../domain/case/case.errors.js';
 import type { CaseEvent, PriorReportReviewed } from '../../../domain/case/case.events.js';
 import type { CaseCommandOf } from '../../../domain/case/case.commands.js';
-import { assertAccepts } from '../../../domain/case/case.lifecycle.js';
 import type { CasePolicy } from '../../../domain/case/case.policy.js';
 import { evolveCase, type Case } from '../../../domain/case/case.state.js';
 import { evaluatePrimaryRound } from '../../../domain/case/consensus.js';
 import {
-  assertActsAs,
   assertOpen,
   assertRadpeerScore,
-  requireAssignment,
+  readerAssignment,
   signatureOf,
 } from '../../../domain/case/preconditions.js';
 
@@ -25,9 +23,7 @@ export type ReviewPriorReport = CaseCommandOf<
  */
 export function reviewPriorReport(command: ReviewPriorReport, state: Case, policy: CasePolicy): CaseEvent[] {
   const { data, metadata } = command;
-  const assignment = requireAssignment(state, data.assignmentId);
-  const person = assertActsAs(metadata, assignment.readerId, `Assignment ${assignment.assignmentId}`);
-  assertAccepts(state, 'ReviewPriorReport');
+  const { assignment, person } = readerAssignment(state, command, 'ReviewPriorReport');
   if (assignment.role !== 'primary') {
     throw caseError(
       'invalid-assignment-role',

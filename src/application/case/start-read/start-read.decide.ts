@@ -1,15 +1,9 @@
 import { caseError } from '../../../domain/case/case.errors.js';
 import type { ReadStarted } from '../../../domain/case/case.events.js';
 import type { CaseCommandOf } from '../../../domain/case/case.commands.js';
-import { assertAccepts } from '../../../domain/case/case.lifecycle.js';
 import type { Case } from '../../../domain/case/case.state.js';
 import { shownFor } from '../../../domain/case/blinding.js';
-import {
-  assertActsAs,
-  assertOpen,
-  assertReadingRole,
-  requireAssignment,
-} from '../../../domain/case/preconditions.js';
+import { assertOpen, assertReadingRole, readerAssignment } from '../../../domain/case/preconditions.js';
 
 export type StartRead = CaseCommandOf<'StartRead', { assignmentId: string }>;
 
@@ -18,9 +12,7 @@ export type StartRead = CaseCommandOf<'StartRead', { assignmentId: string }>;
  * (reopening the viewer) until it submits; each ReadStarted records what that read showed.
  */
 export function startRead(command: StartRead, state: Case): [ReadStarted] {
-  const assignment = requireAssignment(state, command.data.assignmentId);
-  assertActsAs(command.metadata, assignment.readerId, `Assignment ${assignment.assignmentId}`);
-  assertAccepts(state, 'StartRead');
+  const { assignment } = readerAssignment(state, command, 'StartRead');
   assertOpen(assignment);
   assertReadingRole(state, assignment);
   if (assignment.opinionId) {

@@ -1,16 +1,14 @@
 import { caseError } from '../../../domain/case/case.errors.js';
 import type { AdjudicationDecided, CaseEvent } from '../../../domain/case/case.events.js';
 import type { CaseCommandOf } from '../../../domain/case/case.commands.js';
-import { assertAccepts } from '../../../domain/case/case.lifecycle.js';
 import type { CasePolicy } from '../../../domain/case/case.policy.js';
 import { evolveCase, roundOpinions, type Case } from '../../../domain/case/case.state.js';
 import { PRIOR_REPORT } from '../../../domain/case/case.values.js';
 import { consensusReached, dissentFrom } from '../../../domain/case/consensus.js';
 import { assertKnownFindings, type Finding } from '../../../domain/case/findings.js';
 import {
-  assertActsAs,
   assertOpen,
-  requireAssignment,
+  readerAssignment,
   requireOpinion,
   signatureOf,
 } from '../../../domain/case/preconditions.js';
@@ -80,9 +78,7 @@ export function submitAdjudication(
   policy: CasePolicy,
 ): CaseEvent[] {
   const { data, metadata } = command;
-  const assignment = requireAssignment(state, data.assignmentId);
-  const person = assertActsAs(metadata, assignment.readerId, `Assignment ${assignment.assignmentId}`);
-  assertAccepts(state, 'SubmitAdjudication');
+  const { assignment, person } = readerAssignment(state, command, 'SubmitAdjudication');
   if (assignment.role !== 'adjudicator') {
     throw caseError(
       'not-the-adjudicator',

@@ -2,17 +2,15 @@ import type { Finding } from '../../../domain/case/findings.js';
 import { caseError } from '../../../domain/case/case.errors.js';
 import type { CaseEvent, OpinionSubmitted, PriorReportScore } from '../../../domain/case/case.events.js';
 import type { CaseCommandOf } from '../../../domain/case/case.commands.js';
-import { assertAccepts } from '../../../domain/case/case.lifecycle.js';
 import type { CasePolicy } from '../../../domain/case/case.policy.js';
 import { evolveCase, type Assignment, type Case } from '../../../domain/case/case.state.js';
 import { evaluatePanel, evaluatePrimaryRound } from '../../../domain/case/consensus.js';
 import { assertKnownFindings } from '../../../domain/case/findings.js';
 import {
-  assertActsAs,
   assertOpen,
   assertRadpeerScore,
   assertReadingRole,
-  requireAssignment,
+  readerAssignment,
   requireNewId,
   signatureOf,
 } from '../../../domain/case/preconditions.js';
@@ -53,9 +51,7 @@ function assertMayScorePriorReport(state: Case, assignment: Assignment, review: 
 
 export function submitOpinion(command: SubmitOpinion, state: Case, policy: CasePolicy): CaseEvent[] {
   const { data, metadata } = command;
-  const assignment = requireAssignment(state, data.assignmentId);
-  const person = assertActsAs(metadata, assignment.readerId, `Assignment ${assignment.assignmentId}`);
-  assertAccepts(state, 'SubmitOpinion');
+  const { assignment, person } = readerAssignment(state, command, 'SubmitOpinion');
   if (assignment.role === 'adjudicator') {
     throw caseError(
       'invalid-assignment-role',

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import {
   IsSafeText,
   LONG_TEXT_MAX,
@@ -11,6 +10,7 @@ import {
   FindingDto,
   FindingsProperty,
   IsUuid,
+  NestedObject,
   RadpeerReviewDto,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
@@ -38,9 +38,7 @@ export class SubmitOpinionDto extends CommandBodyDto {
     description: 'Only from an unblinded primary who was shown the prior report',
   })
   @Optional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RadpeerReviewDto)
+  @NestedObject(() => RadpeerReviewDto)
   priorReportReview?: RadpeerReviewDto;
 }
 

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../../domain/shared/identifiers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -103,3 +104,10 @@ export class ReasonDto extends CommandBodyDto {
 
 /** A UUID of any version: the one pattern path ids, bodies and the event store share. */
 export const IsUuid = (): PropertyDecorator => Matches(UUID_PATTERN, { message: '$property must be a UUID' });
+
+/**
+ * A nested object validated by its own DTO. ValidateNested alone would let an array of them (or a
+ * string) through where one object belongs.
+ */
+export const NestedObject = (dto: () => new () => object): PropertyDecorator =>
+  applyDecorators(IsObject(), ValidateNested(), Type(dto));
