@@ -34,6 +34,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from '../validation/query.validators.js';
 import { AuditTrailQueryDto, CaseAuditTrailQueryDto, encodeCursor } from './audit-query.dto.js';
 import { AuditTrailPageDto } from './audit.dto.js';
 import { readModel } from './read-model.js';
+import { requestOrigin } from './request-origin.js';
 
 /** A CSV export without `limit` takes every row, up to this many (then `X-Next-Cursor` says where to go on). */
 const EXPORT_MAX_ROWS = 50_000;
@@ -145,9 +146,7 @@ export class AuditTrailController {
       caseId,
       resource,
       identity,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-      correlationId: request.id,
+      ...requestOrigin(request),
     });
   }
 

@@ -14,6 +14,7 @@ import {
 import { bearerTokenOf, verifyRequestToken } from '../../auth/request-token.js';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem-details.js';
+import { requestOrigin } from './request-origin.js';
 
 /**
  * The access actions that read case data, and what each reads (the same resources a successful read
@@ -129,9 +130,7 @@ export function registerRefusedAccessLog(
         caseId,
         resource,
         identity: await callerOf(request, verifier),
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-        correlationId: request.id,
+        ...requestOrigin(request),
         status,
         problemCode: problemCodes.get(request),
         point: askedPoints.get(request),
