@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type Queryable, quoteIdentifier, readControl } from '../runner/projection-control.js';
+import { lockGenerationUpgrade, upgradeEveryGeneration } from '../runner/generation-upgrade.js';
+import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { createReviewLog } from './shopping-working-set.js';
 
 export const OPINION_SHOPPING = 'opinion-shopping';
@@ -20,9 +21,7 @@ export async function addReviewLog(db: Queryable, schema: string): Promise<void>
     `${quoteIdentifier(schema)}.flags`,
   ])) as Array<{ present: boolean }>;
   if (generation?.present !== true || (await exists())) return;
-  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-    `${OPINION_SHOPPING}-upgrade:${schema}`,
-  ]);
+  await lockGenerationUpgrade(db, OPINION_SHOPPING, schema);
   await createReviewLog(db, schema);
 }
 
@@ -34,10 +33,7 @@ export async function addReviewLog(db: Queryable, schema: string): Promise<void>
 export class OpinionShoppingUpgrade implements OnApplicationBootstrap {
   constructor(private readonly dataSource: DataSource) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const control = (await readControl(this.dataSource, [OPINION_SHOPPING])).get(OPINION_SHOPPING);
-    for (const { schema } of control?.generations.values() ?? []) {
-      await this.dataSource.transaction((manager) => addReviewLog(manager, schema));
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return upgradeEveryGeneration(this.dataSource, OPINION_SHOPPING, addReviewLog);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type Queryable, quoteIdentifier, readControl } from '../runner/projection-control.js';
+import { lockGenerationUpgrade, upgradeEveryGeneration } from '../runner/generation-upgrade.js';
+import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 
 export const WORKLIST = 'worklist';
 
@@ -47,7 +48,7 @@ const missingSearchColumns = async (
  */
 export async function addSearchColumns(db: Queryable, schema: string): Promise<void> {
   if ((await missingSearchColumns(db, schema)).length === 0) return;
-  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`worklist-upgrade:${schema}`]);
+  await lockGenerationUpgrade(db, WORKLIST, schema);
   const missing = await missingSearchColumns(db, schema);
   if (missing.length === 0) return;
   await db.query(
@@ -64,10 +65,7 @@ export async function addSearchColumns(db: Queryable, schema: string): Promise<v
 export class WorklistUpgrade implements OnApplicationBootstrap {
   constructor(private readonly dataSource: DataSource) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const control = (await readControl(this.dataSource, [WORKLIST])).get(WORKLIST);
-    for (const { schema } of control?.generations.values() ?? []) {
-      await this.dataSource.transaction((manager) => addSearchColumns(manager, schema));
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return upgradeEveryGeneration(this.dataSource, WORKLIST, addSearchColumns);
   }
 }
