@@ -1,12 +1,6 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   GetCaseHistoryQuery,
@@ -15,19 +9,16 @@ import {
 import { GetCaseQuery } from '../../../application/case/queries/get-case.query.js';
 import type { CaseView } from '../../../domain/case/case-view.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import { CurrentIdentity } from '../../auth/allow.decorator.js';
 import { askedHistoryPoint, noteAskedHistoryPoint } from '../audit/refused-access.hook.js';
+import { requestOrigin } from '../audit/request-origin.js';
 import type { Identity } from '../../auth/identity.js';
-import { ProblemDto } from '../problem/problem.dto.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { CaseHistoryQueryDto, historyPoint } from './case-history-query.dto.js';
 import { CaseIdPipe } from './case-id.pipe.js';
 import { etag } from './command-context.js';
 import { CaseHistoryDto } from './dto/responses.dto.js';
-
-function requestOrigin(request: FastifyRequest) {
-  return { ip: request.ip, userAgent: request.headers['user-agent'], correlationId: request.id };
-}
+import { ReadRoute } from '../read-route.decorator.js';
 
 @ApiTags('cases')
 @Controller('api/v1/cases')
@@ -37,15 +28,15 @@ export class CaseQueriesController {
     private readonly access: AccessRecorder,
   ) {}
 
-  @Get(':caseId')
-  @Allow('read-case')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':caseId',
+    action: 'read-case',
     summary: 'Current state of a case, filtered by who asks',
     description:
       'A reader with a pending blinded read sees only its own assignment and the materials its read shows.',
+    ok: { description: 'The case view; ETag is the stream revision' },
+    notFound: true,
   })
-  @ApiOkResponse({ description: 'The case view; ETag is the stream revision' })
-  @ApiNotFoundResponse({ type: ProblemDto })
   async get(
     @Param('caseId', CaseIdPipe) caseId: string,
     @CurrentIdentity() identity: Identity,
@@ -61,16 +52,16 @@ export class CaseQueriesController {
     return view;
   }
 
-  @Get(':caseId/history')
-  @Allow('read-history')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':caseId/history',
+    action: 'read-history',
     summary: 'Replay a case from the event store, with its events and the hash-chain verdict',
     description:
       '`revision` (inclusive), `asOf` (what the record said at that time: recordedAt ≤ T) or `asOccurredBy` (what had happened by T: occurredAt ≤ T).',
+    ok: { type: CaseHistoryDto },
+    badRequest: true,
+    notFound: true,
   })
-  @ApiOkResponse({ type: CaseHistoryDto })
-  @ApiBadRequestResponse({ type: ProblemDto })
-  @ApiNotFoundResponse({ type: ProblemDto })
   async history(
     @Param('caseId', CaseIdPipe) caseId: string,
     @Query(QueryValidationPipe) query: CaseHistoryQueryDto,

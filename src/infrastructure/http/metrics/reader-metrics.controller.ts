@@ -1,12 +1,5 @@
-import { Controller, Get, Param, Query, Req } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Param, Query, Req } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CaseAggregate } from '../../../application/case/case.aggregate.js';
 import { type Counted, selectorProblems } from '../../../domain/metrics/case-selector.js';
@@ -19,10 +12,9 @@ import type {
   ReaderMetricsSettings,
 } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import { CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { readModel } from '../audit/read-model.js';
-import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { invalidParameters, QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
@@ -30,6 +22,8 @@ import { countedOf, encodeReaderCasesCursor, ReaderCasesQueryDto } from './reade
 import { readerCasesLinks } from './reader-cases.links.js';
 import { ReaderMetricsQueryDto } from './reader-metrics-query.dto.js';
 import { ReaderCasesDto, ReaderMetricsDto, ReaderMetricsListDto } from './reader-metrics.dto.js';
+import { requestOrigin } from '../audit/request-origin.js';
+import { ReadRoute } from '../read-route.decorator.js';
 
 /** The access log's resource for these reads. */
 const READER_METRICS_RESOURCE: AccessedResource = 'reader-metrics';
@@ -94,14 +88,13 @@ export class ReaderMetricsController {
     private readonly cases: CaseAggregate,
   ) {}
 
-  @Get()
-  @Allow('read-reader-metrics')
-  @ApiOperation({
+  @ReadRoute({
+    action: 'read-reader-metrics',
     summary: 'Accuracy metrics of every reader in scope (docs/domain.md "Reader metrics")',
     description: 'Readers with an opinion or adjudication in scope; prior-report authors apart.',
+    ok: { type: ReaderMetricsListDto },
+    badRequest: 'An unknown or invalid query parameter',
   })
-  @ApiOkResponse({ type: ReaderMetricsListDto })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'An unknown or invalid query parameter' })
   async list(
     @Query(QueryValidationPipe) filter: ReaderMetricsQueryDto,
     @CurrentIdentity() identity: Identity,
@@ -112,21 +105,18 @@ export class ReaderMetricsController {
     return result;
   }
 
-  @Get(':readerId')
-  @Allow('read-reader-metrics')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':readerId',
+    action: 'read-reader-metrics',
     summary: "One reader's metrics, by finding, body region and period",
     description:
       'A reader with nothing in scope gets empty figures (reads 0, insufficientData true); an id no case ' +
       'ever assigned is 404 reader-not-found.',
+    ok: { type: ReaderMetricsDto },
+    badRequest: 'An unknown or invalid query parameter, or reader id',
+    notFound: 'reader-not-found: no case ever assigned this id',
   })
   @ApiParam(READER_ID_PARAMETER)
-  @ApiOkResponse({ type: ReaderMetricsDto })
-  @ApiBadRequestResponse({
-    type: ProblemDto,
-    description: 'An unknown or invalid query parameter, or reader id',
-  })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'reader-not-found: no case ever assigned this id' })
   async reader(
     @Param('readerId') readerId: string,
     @Query(QueryValidationPipe) filter: ReaderMetricsQueryDto,
@@ -142,25 +132,19 @@ export class ReaderMetricsController {
     return result;
   }
 
-  @Get(':readerId/cases')
-  @Allow('read-reader-cases')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':readerId/cases',
+    action: 'read-reader-cases',
     summary: 'The cases behind one count of the reader metrics, paged',
     description:
       "Every count of a metrics response carries this link in its figure's `cases`. The units are " +
       'ordered by request time, case and unit; `total` equals the count. Prior-report authors answer ' +
       'for the RADPEER scores they received.',
+    ok: { type: ReaderCasesDto },
+    badRequest: 'No measure, a parameter the measure does not take, or an invalid parameter',
+    notFound: 'reader-not-found: neither a reader nor a prior-report author',
   })
   @ApiParam(READER_ID_PARAMETER)
-  @ApiOkResponse({ type: ReaderCasesDto })
-  @ApiBadRequestResponse({
-    type: ProblemDto,
-    description: 'No measure, a parameter the measure does not take, or an invalid parameter',
-  })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description: 'reader-not-found: neither a reader nor a prior-report author',
-  })
   async readerCases(
     @Param('readerId') readerId: string,
     @Query(QueryValidationPipe) query: ReaderCasesQueryDto,
@@ -210,9 +194,7 @@ export class ReaderMetricsController {
     return this.access.record({
       resource: READER_METRICS_RESOURCE,
       identity,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-      correlationId: request.id,
+      ...requestOrigin(request),
     });
   }
 }

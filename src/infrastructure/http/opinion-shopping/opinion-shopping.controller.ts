@@ -1,11 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiPreconditionFailedResponse,
@@ -36,6 +35,8 @@ import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { FlagReviewedDto, ReviewShoppingFlagDto, ShoppingFlagPageDto } from './opinion-shopping.dto.js';
 import { encodeFlagCursor, ShoppingFlagsQueryDto } from './shopping-flags-query.dto.js';
+import { requestOrigin } from '../audit/request-origin.js';
+import { ReadRoute } from '../read-route.decorator.js';
 
 /** The access log's resource for reads of the flag list (it names patients and cases). */
 const SHOPPING_FLAGS_RESOURCE: AccessedResource = 'shopping-flags';
@@ -55,15 +56,14 @@ export class OpinionShoppingController {
     private readonly access: AccessRecorder,
   ) {}
 
-  @Get()
-  @Allow('read-shopping-flags')
-  @ApiOperation({
+  @ReadRoute({
+    action: 'read-shopping-flags',
     summary: 'Opinion-shopping flags in raisedAt order, with their reviews and the cases behind them',
     description:
       'Filters: status (open, needs-follow-up, resolved; unresolved = the queue, reviewed = reviewed at least once), the latest disposition, rule and patientRef. The access log records the read, never its parameters.',
+    ok: { type: ShoppingFlagPageDto },
+    badRequest: true,
   })
-  @ApiOkResponse({ type: ShoppingFlagPageDto })
-  @ApiBadRequestResponse({ type: ProblemDto })
   async list(
     @Query(QueryValidationPipe) query: ShoppingFlagsQueryDto,
     @CurrentIdentity() identity: Identity,
@@ -74,9 +74,7 @@ export class OpinionShoppingController {
     await this.access.record({
       resource: SHOPPING_FLAGS_RESOURCE,
       identity,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-      correlationId: request.id,
+      ...requestOrigin(request),
     });
     return page.next === undefined
       ? { items: page.items }

@@ -1,12 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ProjectionRunner,
   type ProjectionsStatus,
@@ -18,17 +11,19 @@ import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { ProjectionsQueryDto, ProjectionsStatusDto, RebuildAcceptedDto } from './projections.dto.js';
+import { ReadRoute } from '../read-route.decorator.js';
 
 @ApiTags('projections')
 @Controller('api/v1/projections')
 export class ProjectionsController {
   constructor(private readonly runner: ProjectionRunner) {}
 
-  @Get()
-  @Allow('read-projection-status')
-  @ApiOperation({ summary: 'State, checkpoint and lag of every projection' })
-  @ApiOkResponse({ type: ProjectionsStatusDto })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'A query parameter (this route takes none)' })
+  @ReadRoute({
+    action: 'read-projection-status',
+    summary: 'State, checkpoint and lag of every projection',
+    ok: { type: ProjectionsStatusDto },
+    badRequest: 'A query parameter (this route takes none)',
+  })
   status(@Query(QueryValidationPipe) _query: ProjectionsQueryDto): Promise<ProjectionsStatus> {
     return this.runner.status();
   }

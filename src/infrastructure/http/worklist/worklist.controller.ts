@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Query, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
@@ -9,12 +9,13 @@ import {
   type WorklistItem,
   listWorklist,
 } from '../../../projections/worklist/worklist.query.js';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import { CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
-import { ProblemDto } from '../problem/problem.dto.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { encodeWorklistCursor, WorklistQueryDto } from './worklist-query.dto.js';
+import { requestOrigin } from '../audit/request-origin.js';
+import { ReadRoute } from '../read-route.decorator.js';
 
 @ApiTags('cases')
 @Controller('api/v1/cases')
@@ -25,15 +26,14 @@ export class WorklistController {
     private readonly access: AccessRecorder,
   ) {}
 
-  @Get()
-  @Allow('read-worklist')
-  @ApiOperation({
+  @ReadRoute({
+    action: 'read-worklist',
     summary: 'The case worklist',
     description:
       'Rows `{caseId, status, patientRef, studyInstanceUid, bodyRegion, requester?, priority, dueAt, overdue, readers, requestedAt, consensusAt?, outcome?}` in `requestedAt` order; a radiologist sees only the cases it is assigned to. Where the caller is a blinded reader (it held an assignment and did not submit) its row has no requester, consensusAt or outcome, and the requester and outcome filters never match it. The access log records the read, never its parameters (patient references are personal data).',
+    ok: { description: '{items, nextCursor?}' },
+    badRequest: true,
   })
-  @ApiOkResponse({ description: '{items, nextCursor?}' })
-  @ApiBadRequestResponse({ type: ProblemDto })
   async list(
     @Query(QueryValidationPipe) query: WorklistQueryDto,
     @CurrentIdentity() identity: Identity,
@@ -49,9 +49,7 @@ export class WorklistController {
     await this.access.record({
       resource: 'worklist',
       identity,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-      correlationId: request.id,
+      ...requestOrigin(request),
     });
     return { items: page.items, ...(page.last && { nextCursor: encodeWorklistCursor(page.last) }) };
   }

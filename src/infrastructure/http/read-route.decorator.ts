@@ -1,0 +1,44 @@
+import { applyDecorators, Get } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  type ApiResponseOptions,
+} from '@nestjs/swagger';
+import type { AccessAction } from '../../application/auth/access-policy.js';
+import { Allow } from '../auth/allow.decorator.js';
+import { ProblemDto } from './problem/problem.dto.js';
+
+/** A documented problem answer: `true` for the bare ProblemDto, or the description of when it happens. */
+type ProblemAnswer = true | string;
+
+export interface ReadRouteOptions {
+  /** Under the controller's prefix; none for the prefix itself. */
+  path?: string;
+  /** The access policy row guarding the route. */
+  action: AccessAction;
+  summary: string;
+  description?: string;
+  /** The 200 answer, as OpenAPI documents it. */
+  ok: ApiResponseOptions;
+  badRequest?: ProblemAnswer;
+  notFound?: ProblemAnswer;
+}
+
+function problem(answer: ProblemAnswer): { type: typeof ProblemDto; description?: string } {
+  return answer === true ? { type: ProblemDto } : { type: ProblemDto, description: answer };
+}
+
+/** A guarded GET route with its OpenAPI operation, 200 answer and problem answers, declared once. */
+export function ReadRoute(options: ReadRouteOptions): MethodDecorator {
+  const { path, action, summary, description, ok, badRequest, notFound } = options;
+  return applyDecorators(
+    path === undefined ? Get() : Get(path),
+    Allow(action),
+    ApiOperation(description === undefined ? { summary } : { summary, description }),
+    ApiOkResponse(ok),
+    ...(badRequest === undefined ? [] : [ApiBadRequestResponse(problem(badRequest))]),
+    ...(notFound === undefined ? [] : [ApiNotFoundResponse(problem(notFound))]),
+  );
+}
