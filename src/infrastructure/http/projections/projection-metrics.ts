@@ -19,6 +19,46 @@ const STATES: readonly ProjectionState[] = ['running', 'rebuilding', 'failed', '
 /** One scrape reads the status once (every gauge's collect asks for it, all at the same time). */
 const SNAPSHOT_TTL_MS = 200;
 
+/** One sample of a per-projection gauge: its labels and value. */
+type Sample = [labels: Partial<Record<'projection' | 'state', string>>, value: number];
+
+/** The gauges with a sample (or several) per projection, reset and refilled from the status at each scrape. */
+const PROJECTION_GAUGES: readonly {
+  name: string;
+  help: string;
+  labelNames: ('projection' | 'state')[];
+  samples(item: ProjectionsStatus['items'][number]): Sample[];
+}[] = [
+  {
+    name: 'projection_lag_events',
+    help: 'Events in the log after the checkpoint of the serving generation',
+    labelNames: ['projection'],
+    samples: (item) => [[{ projection: item.name }, item.lagEvents]],
+  },
+  {
+    name: 'projection_lag_seconds',
+    help: 'Age of the oldest event the serving generation has not applied (0 when caught up)',
+    labelNames: ['projection'],
+    samples: (item) => [[{ projection: item.name }, item.lagSeconds]],
+  },
+  {
+    name: 'projection_state',
+    help: 'Projection state: 1 for the current one of running, rebuilding, failed, stopped',
+    labelNames: ['projection', 'state'],
+    samples: (item) =>
+      STATES.map((candidate) => [
+        { projection: item.name, state: candidate },
+        item.state === candidate ? 1 : 0,
+      ]),
+  },
+  {
+    name: 'projection_generation',
+    help: 'Generation serving queries (blue-green rebuilds raise it)',
+    labelNames: ['projection'],
+    samples: (item) => (item.generation === null ? [] : [[{ projection: item.name }, item.generation]]),
+  },
+];
+
 /** Projection lag, state and the oldest open transaction, read from the runner when Prometheus scrapes. */
 @Injectable()
 export class ProjectionMetrics {
@@ -30,60 +70,22 @@ export class ProjectionMetrics {
     private readonly runner: ProjectionRunner,
   ) {
     const read = (): Promise<ProjectionsStatus | undefined> => this.status();
-    const lagEvents = new Gauge({
-      name: 'projection_lag_events',
-      help: 'Events in the log after the checkpoint of the serving generation',
-      labelNames: ['projection'],
-      registers: [registry],
-      async collect() {
-        const status = await read();
-        if (!status) return;
-        lagEvents.reset();
-        for (const item of status.items) lagEvents.set({ projection: item.name }, item.lagEvents);
-      },
-    });
-    const lagSeconds = new Gauge({
-      name: 'projection_lag_seconds',
-      help: 'Age of the oldest event the serving generation has not applied (0 when caught up)',
-      labelNames: ['projection'],
-      registers: [registry],
-      async collect() {
-        const status = await read();
-        if (!status) return;
-        lagSeconds.reset();
-        for (const item of status.items) lagSeconds.set({ projection: item.name }, item.lagSeconds);
-      },
-    });
-    const state = new Gauge({
-      name: 'projection_state',
-      help: 'Projection state: 1 for the current one of running, rebuilding, failed, stopped',
-      labelNames: ['projection', 'state'],
-      registers: [registry],
-      async collect() {
-        const status = await read();
-        if (!status) return;
-        state.reset();
-        for (const item of status.items) {
-          for (const candidate of STATES) {
-            state.set({ projection: item.name, state: candidate }, item.state === candidate ? 1 : 0);
+    for (const definition of PROJECTION_GAUGES) {
+      const gauge = new Gauge({
+        name: definition.name,
+        help: definition.help,
+        labelNames: definition.labelNames,
+        registers: [registry],
+        async collect() {
+          const status = await read();
+          if (!status) return;
+          gauge.reset();
+          for (const item of status.items) {
+            for (const [labels, value] of definition.samples(item)) gauge.set(labels, value);
           }
-        }
-      },
-    });
-    const generation = new Gauge({
-      name: 'projection_generation',
-      help: 'Generation serving queries (blue-green rebuilds raise it)',
-      labelNames: ['projection'],
-      registers: [registry],
-      async collect() {
-        const status = await read();
-        if (!status) return;
-        generation.reset();
-        for (const item of status.items) {
-          if (item.generation !== null) generation.set({ projection: item.name }, item.generation);
-        }
-      },
-    });
+        },
+      });
+    }
     const oldestTransaction = new Gauge({
       name: 'projection_oldest_open_transaction_seconds',
       help: 'Age of the oldest open transaction in the cluster holding back xmin (pauses readers of the log)',
