@@ -963,16 +963,47 @@ function breakdownFigures<Key extends keyof typeof BREAKDOWN_SCOPE>(
 /** Every reference in the order breakdowns list them. */
 const REFERENCES_IN_ORDER: readonly Reference[] = [...REFERENCES, 'adjudicator'];
 
-const discordanceRate = (tally: AccuracyTally, links: Linker): DiscordanceRate => ({
-  discordant: tally.discordant,
-  n: tally.comparedWithConsensus,
-  reference: 'consensus',
-  ...wilsonInterval(tally.discordant, tally.comparedWithConsensus),
-  ...links.of({
-    discordant: { measure: 'major-discordance', ...tally.context },
-    n: { measure: 'compared-with-consensus', ...tally.context },
-  }),
-});
+/** A proportion: `x` of `n`, counted as `measures` (x's, then n's), both with the same pool `selector`. */
+interface Proportion<Count extends string> {
+  readonly count: Count;
+  readonly x: number;
+  readonly n: number;
+  readonly measures: readonly [CaseMeasure, CaseMeasure];
+  readonly selector?: Omit<Counted, 'measure'>;
+}
+
+type Rate<Count extends string, Labels> = Readonly<Record<Count | 'n', number>> &
+  Labels &
+  Interval &
+  Linked<Count | 'n'>;
+
+/** A rate figure: the proportion's two counts, its labels, its Wilson interval and its counts' links. */
+function rate<Count extends string, const Labels extends object>(
+  proportion: Proportion<Count>,
+  labels: Labels,
+  links: Linker,
+): Rate<Count, Labels> {
+  const { count, x, n, measures, selector } = proportion;
+  const counted = { [count]: x } as Record<Count, number>;
+  const selectors = {
+    [count]: { measure: measures[0], ...selector },
+    n: { measure: measures[1], ...selector },
+  } as Record<Count | 'n', CaseSelector>;
+  return { ...counted, n, ...labels, ...wilsonInterval(x, n), ...links.of(selectors) };
+}
+
+const discordanceRate = (tally: AccuracyTally, links: Linker): DiscordanceRate =>
+  rate(
+    {
+      count: 'discordant',
+      x: tally.discordant,
+      n: tally.comparedWithConsensus,
+      measures: ['major-discordance', 'compared-with-consensus'],
+      selector: tally.context,
+    },
+    { reference: 'consensus' },
+    links,
+  );
 
 const scaled = (interval: Interval, scale: number): Interval => ({
   value: interval.value === null ? null : interval.value * scale,
@@ -1064,18 +1095,17 @@ function decisionMatchRate(
   codes: 'all' | 'significant',
   links: Linker,
 ): DecisionMatchRate {
-  const selector = { role, ...(codes === 'significant' && { codes }) };
-  return {
-    matched,
-    n,
-    reference: 'reference-standard',
-    codes,
-    ...wilsonInterval(matched, n),
-    ...links.of({
-      matched: { measure: 'decision-matched', ...selector },
-      n: { measure: 'decision-compared', ...selector },
-    }),
-  };
+  return rate(
+    {
+      count: 'matched',
+      x: matched,
+      n,
+      measures: ['decision-matched', 'decision-compared'],
+      selector: { role, ...(codes === 'significant' && { codes }) },
+    },
+    { reference: 'reference-standard', codes },
+    links,
+  );
 }
 
 function decidingFigures(tally: DecidingTally, links: Linker): DecidingRoleFigures {
@@ -1107,18 +1137,17 @@ function adjudicatorAgreementRate(
   codes: 'all' | 'significant',
   links: Linker,
 ): AdjudicatorAgreementRate {
-  const selector = codes === 'significant' ? { codes } : {};
-  return {
-    agreed,
-    n,
-    reference: 'adjudicator',
-    codes,
-    ...wilsonInterval(agreed, n),
-    ...links.of({
-      agreed: { measure: 'adjudicator-agreed', ...selector },
-      n: { measure: 'adjudicator-compared', ...selector },
-    }),
-  };
+  return rate(
+    {
+      count: 'agreed',
+      x: agreed,
+      n,
+      measures: ['adjudicator-agreed', 'adjudicator-compared'],
+      selector: codes === 'significant' ? { codes } : {},
+    },
+    { reference: 'adjudicator', codes },
+    links,
+  );
 }
 
 function givenFigures(given: RadpeerCounts, links: Linker): RadpeerGiven {
@@ -1151,13 +1180,16 @@ function readerFigures(
     byBodyRegion: breakdownFigures(accuracy, accuracy.byBodyRegion, 'bodyRegion', links),
     byPeriod: breakdownFigures(accuracy, accuracy.byPeriod, 'period', links),
     majorDiscordanceRate,
-    adjudicationRate: {
-      adjudicated: tally.primaryReadsAdjudicated,
-      n: tally.primaryReadsDecided,
-      reference: null,
-      ...wilsonInterval(tally.primaryReadsAdjudicated, tally.primaryReadsDecided),
-      ...links.of({ adjudicated: { measure: 'adjudicated-read' }, n: { measure: 'decided-read' } }),
-    },
+    adjudicationRate: rate(
+      {
+        count: 'adjudicated',
+        x: tally.primaryReadsAdjudicated,
+        n: tally.primaryReadsDecided,
+        measures: ['adjudicated-read', 'decided-read'],
+      },
+      { reference: null },
+      links,
+    ),
     adjudicatorAgreementRate: adjudicatorAgreementRate(
       tally.adjudicationsAgreeing,
       tally.adjudicationsInvolving,
