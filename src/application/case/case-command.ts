@@ -22,11 +22,26 @@ export interface CaseCommandResponse {
   location?: string;
 }
 
+/** The 201 body a command answers with: its documented DTO and how it is made from the result. */
+export interface CaseCommandAnswer {
+  readonly dto: Type<object>;
+  readonly description?: string;
+  respond(result: CaseCommandResult, ids: PathIds): CaseCommandResponse;
+}
+
+type BodyData<Body> = Omit<Body, 'occurredAt'>;
+
+/** A body that already is the command's data needs no mapping; any other must say how. */
+type DataMapping<Data, Body> =
+  BodyData<Body> extends Data
+    ? { toData?(body: BodyData<Body>, ids: PathIds): Data }
+    : { toData(body: BodyData<Body>, ids: PathIds): Data };
+
 /**
  * How one case command is reached over HTTP: POST `/api/v1/cases/<path>`, guarded by an access
- * policy row, its body validated by a DTO class, its result mapped to the response.
+ * policy row, its body validated by a DTO class, its result mapped to the answer.
  */
-export interface CaseCommandRoute<Data, Body extends { occurredAt?: string }> {
+export type CaseCommandRoute<Data, Body extends { occurredAt?: string }> = DataMapping<Data, Body> & {
   /** Relative to /api/v1/cases; path ids are UUIDs. A path without `:caseId` opens a new case. */
   readonly path: string;
   readonly action: AccessAction;
@@ -35,13 +50,8 @@ export interface CaseCommandRoute<Data, Body extends { occurredAt?: string }> {
   readonly body: Type<Body>;
   /** The body may be left out (an empty object is validated instead). */
   readonly optionalBody?: boolean;
-  /** The 201 response, documented. */
-  readonly response: Type<object>;
-  readonly responseDescription?: string;
-  /** The command's data: the body (less the transport field occurredAt) and the path's ids. */
-  toData(body: Omit<Body, 'occurredAt'>, ids: PathIds): Data;
-  respond(result: CaseCommandResult, ids: PathIds): CaseCommandResponse;
-}
+  readonly answer: CaseCommandAnswer;
+};
 
 /**
  * Everything about one case command, tied in by the registry (case-commands.registry.ts): the
@@ -76,13 +86,3 @@ export function caseAfter(result: CaseCommandResult): Case {
   if (!result.state.exists) throw new Error('The case does not exist after its command');
   return result.state;
 }
-
-/** The answer of most commands: the revision they left the case at. */
-export const revisionOnly = (result: CaseCommandResult): CaseCommandResponse => ({
-  body: { revision: result.revision },
-});
-
-/** The answer of commands that may move the case on: the revision and the status after. */
-export const revisionAndStatus = (result: CaseCommandResult): CaseCommandResponse => ({
-  body: { revision: result.revision, status: caseAfter(result).status },
-});

@@ -1,5 +1,5 @@
-import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
-import { type CaseCommandRoute, revisionOnly } from '../case-command.js';
+import { revisionOnly } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { AppendAddendum } from './append-addendum.decide.js';
 import { AppendAddendumDto } from './append-addendum.dto.js';
 
@@ -8,7 +8,6 @@ export const appendAddendumRoute: CaseCommandRoute<AppendAddendum['data'], Appen
   action: 'append-addendum',
   summary: 'Append a signed addendum to your own opinion (AppendAddendum)',
   body: AppendAddendumDto,
-  response: RevisionResponseDto,
   toData: (body, { opinionId }) => ({ ...body, opinionId: opinionId! }),
-  respond: revisionOnly,
+  answer: revisionOnly,
 };

@@ -7,12 +7,13 @@ export const assignReaderRoute: CaseCommandRoute<AssignReader['data'], AssignRea
   action: 'assign-reader',
   summary: 'Assign a reader (AssignReader)',
   body: AssignReaderDto,
-  response: AssignmentCreatedDto,
-  toData: (body) => body,
-  respond: (result) => ({
-    body: {
-      assignmentId: eventOf(result, 'ReaderAssigned').data.assignmentId,
-      revision: result.revision,
-    },
-  }),
+  answer: {
+    dto: AssignmentCreatedDto,
+    respond: (result) => ({
+      body: {
+        assignmentId: eventOf(result, 'ReaderAssigned').data.assignmentId,
+        revision: result.revision,
+      },
+    }),
+  },
 };

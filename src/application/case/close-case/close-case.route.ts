@@ -8,9 +8,10 @@ export const closeCaseRoute: CaseCommandRoute<CloseCase['data'], CloseCaseDto> =
   summary: 'Close a case that reached consensus (CloseCase)',
   body: CloseCaseDto,
   optionalBody: true,
-  response: CaseClosedDto,
-  toData: (body) => body,
-  respond: (result) => ({
-    body: { revision: result.revision, outcome: eventOf(result, 'CaseClosed').data.outcome },
-  }),
+  answer: {
+    dto: CaseClosedDto,
+    respond: (result) => ({
+      body: { revision: result.revision, outcome: eventOf(result, 'CaseClosed').data.outcome },
+    }),
+  },
 };

@@ -1,5 +1,5 @@
-import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
-import { type CaseCommandRoute, revisionAndStatus } from '../case-command.js';
+import { revisionAndStatus } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { EscalateCase } from './escalate-case.decide.js';
 import { EscalateCaseDto } from './escalate-case.dto.js';
 
@@ -8,7 +8,5 @@ export const escalateCaseRoute: CaseCommandRoute<EscalateCase['data'], EscalateC
   action: 'escalate-case',
   summary: 'Escalate to adjudication or to an expert panel (EscalateCase)',
   body: EscalateCaseDto,
-  response: CaseStatusResponseDto,
-  toData: (body) => body,
-  respond: revisionAndStatus,
+  answer: revisionAndStatus,
 };

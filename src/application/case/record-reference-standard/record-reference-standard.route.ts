@@ -1,5 +1,5 @@
-import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
-import { type CaseCommandRoute, revisionOnly } from '../case-command.js';
+import { revisionOnly } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { RecordReferenceStandard } from './record-reference-standard.decide.js';
 import { RecordReferenceStandardDto } from './record-reference-standard.dto.js';
 
@@ -11,7 +11,5 @@ export const recordReferenceStandardRoute: CaseCommandRoute<
   action: 'record-reference-standard',
   summary: 'Record the reference standard accuracy is measured against (RecordReferenceStandard)',
   body: RecordReferenceStandardDto,
-  response: RevisionResponseDto,
-  toData: (body) => body,
-  respond: revisionOnly,
+  answer: revisionOnly,
 };

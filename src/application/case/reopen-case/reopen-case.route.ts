@@ -7,9 +7,10 @@ export const reopenCaseRoute: CaseCommandRoute<ReopenCase['data'], ReopenCaseDto
   action: 'reopen-case',
   summary: 'Reopen a closed case for a new reading round (ReopenCase)',
   body: ReopenCaseDto,
-  response: CaseReopenedDto,
-  toData: (body) => body,
-  respond: (result) => ({
-    body: { revision: result.revision, round: eventOf(result, 'CaseReopened').data.round },
-  }),
+  answer: {
+    dto: CaseReopenedDto,
+    respond: (result) => ({
+      body: { revision: result.revision, round: eventOf(result, 'CaseReopened').data.round },
+    }),
+  },
 };

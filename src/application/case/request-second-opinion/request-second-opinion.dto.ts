@@ -115,16 +115,14 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   @Matches(PATIENT_REF_PATTERN, { message: `patientRef must match ${PATIENT_REF_PATTERN.source}` })
   patientRef!: string;
 
-  @ApiProperty({ type: StudyDto })
-  @NestedObject(() => StudyDto)
+  @NestedObject(StudyDto)
   study!: StudyDto;
 
   @ApiProperty({ example: 'Scaphoid fracture? Persistent pain after a fall.' })
   @IsSafeText(SHORT_TEXT_MAX)
   clinicalQuestion!: string;
 
-  @ApiProperty({ type: RequesterDto })
-  @NestedObject(() => RequesterDto)
+  @NestedObject(RequesterDto)
   requester!: RequesterDto;
 
   @ApiProperty({ enum: PRIORITIES, example: 'routine' })
@@ -140,9 +138,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   @IsIn(READS_REQUIRED)
   readsRequired?: 1 | 2;
 
-  @ApiPropertyOptional({ type: PriorReportDto })
-  @Optional()
-  @NestedObject(() => PriorReportDto)
+  @NestedObject(PriorReportDto, { optional: true })
   priorReport?: PriorReportDto;
 }
 

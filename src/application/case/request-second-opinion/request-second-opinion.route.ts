@@ -11,11 +11,13 @@ export const requestSecondOpinionRoute: CaseCommandRoute<
   action: 'request-case',
   summary: 'Request a second opinion (RequestSecondOpinion)',
   body: RequestSecondOpinionDto,
-  response: CaseCreatedDto,
-  responseDescription: 'Location names the new case',
   toData: (body, { caseId }) => ({ ...body, caseId }),
-  respond: (result, { caseId }) => ({
-    body: { caseId, revision: result.revision },
-    location: `/api/v1/cases/${caseId}`,
-  }),
+  answer: {
+    dto: CaseCreatedDto,
+    description: 'Location names the new case',
+    respond: (result, { caseId }) => ({
+      body: { caseId, revision: result.revision },
+      location: `/api/v1/cases/${caseId}`,
+    }),
+  },
 };

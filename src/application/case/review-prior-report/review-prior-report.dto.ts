@@ -1,13 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
-import { RADPEER_SCORES } from '../../../domain/case/case.values.js';
+import { ApiProperty } from '@nestjs/swagger';
 import type { RadpeerScore } from '../../../domain/case/case.values.js';
 import {
-  IsSafeText,
-  Optional,
-  SHORT_TEXT_MAX,
-} from '../../../infrastructure/http/validation/text.validators.js';
-import { CommandBodyDto, IsUuid } from '../../../infrastructure/http/case/dto/common.dto.js';
+  CommandBodyDto,
+  IsUuid,
+  RadpeerCommentProperty,
+  RadpeerScoreProperty,
+} from '../../../infrastructure/http/case/dto/common.dto.js';
 import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
 export class ReviewPriorReportDto extends CommandBodyDto {
@@ -15,13 +13,10 @@ export class ReviewPriorReportDto extends CommandBodyDto {
   @IsUuid()
   assignmentId!: string;
 
-  @ApiProperty({ enum: RADPEER_SCORES, example: '3b' })
-  @IsIn(RADPEER_SCORES)
+  @RadpeerScoreProperty()
   score!: RadpeerScore;
 
-  @ApiPropertyOptional({ example: 'Fracture visible on the scaphoid view.' })
-  @Optional()
-  @IsSafeText(SHORT_TEXT_MAX)
+  @RadpeerCommentProperty()
   comment?: string;
 }
 

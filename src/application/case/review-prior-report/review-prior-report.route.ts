@@ -7,12 +7,13 @@ export const reviewPriorReportRoute: CaseCommandRoute<ReviewPriorReport['data'],
   action: 'review-prior-report',
   summary: 'Score the prior report after your own opinion (ReviewPriorReport, sequential unblinding)',
   body: ReviewPriorReportDto,
-  response: PriorReportReviewedDto,
-  toData: (body) => body,
-  respond: (result) => {
-    const state = caseAfter(result);
-    return {
-      body: { revision: result.revision, status: state.status, priorReport: state.request.priorReport },
-    };
+  answer: {
+    dto: PriorReportReviewedDto,
+    respond: (result) => {
+      const state = caseAfter(result);
+      return {
+        body: { revision: result.revision, status: state.status, priorReport: state.request.priorReport },
+      };
+    },
   },
 };

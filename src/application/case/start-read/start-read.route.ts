@@ -8,12 +8,13 @@ export const startReadRoute: CaseCommandRoute<StartRead['data'], StartReadDto> =
   action: 'start-read',
   summary: 'Start a read; the engine decides which materials it shows (StartRead)',
   body: StartReadDto,
-  response: ReadStartedDto,
-  toData: (body) => body,
-  respond: (result) => {
-    const { shown } = eventOf(result, 'ReadStarted').data;
-    return {
-      body: { revision: result.revision, shown, materials: materialsShown(caseAfter(result), shown) },
-    };
+  answer: {
+    dto: ReadStartedDto,
+    respond: (result) => {
+      const { shown } = eventOf(result, 'ReadStarted').data;
+      return {
+        body: { revision: result.revision, shown, materials: materialsShown(caseAfter(result), shown) },
+      };
+    },
   },
 };

@@ -1,5 +1,5 @@
-import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
-import { type CaseCommandRoute, revisionAndStatus } from '../case-command.js';
+import { revisionAndStatus } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { SubmitAdjudication } from './submit-adjudication.decide.js';
 import { SubmitAdjudicationDto } from './submit-adjudication.dto.js';
 
@@ -8,7 +8,5 @@ export const submitAdjudicationRoute: CaseCommandRoute<SubmitAdjudication['data'
   action: 'submit-adjudication',
   summary: 'Decide as the adjudicator (SubmitAdjudication); consensus follows in the same append',
   body: SubmitAdjudicationDto,
-  response: CaseStatusResponseDto,
-  toData: (body) => body,
-  respond: revisionAndStatus,
+  answer: revisionAndStatus,
 };

@@ -1,10 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import {
-  IsSafeText,
-  LONG_TEXT_MAX,
-  Optional,
-} from '../../../infrastructure/http/validation/text.validators.js';
+import { IsSafeText, LONG_TEXT_MAX } from '../../../infrastructure/http/validation/text.validators.js';
 import {
   CommandBodyDto,
   FindingDto,
@@ -33,12 +29,10 @@ export class SubmitOpinionDto extends CommandBodyDto {
   @Max(5)
   confidence!: number;
 
-  @ApiPropertyOptional({
-    type: RadpeerReviewDto,
+  @NestedObject(RadpeerReviewDto, {
+    optional: true,
     description: 'Only from an unblinded primary who was shown the prior report',
   })
-  @Optional()
-  @NestedObject(() => RadpeerReviewDto)
   priorReportReview?: RadpeerReviewDto;
 }
 

@@ -7,13 +7,14 @@ export const submitOpinionRoute: CaseCommandRoute<SubmitOpinion['data'], SubmitO
   action: 'submit-opinion',
   summary: 'Submit a signed opinion (SubmitOpinion); may escalate or reach consensus in the same append',
   body: SubmitOpinionDto,
-  response: OpinionSubmittedDto,
-  toData: (body) => body,
-  respond: (result) => ({
-    body: {
-      opinionId: eventOf(result, 'OpinionSubmitted').data.opinionId,
-      revision: result.revision,
-      status: caseAfter(result).status,
-    },
-  }),
+  answer: {
+    dto: OpinionSubmittedDto,
+    respond: (result) => ({
+      body: {
+        opinionId: eventOf(result, 'OpinionSubmitted').data.opinionId,
+        revision: result.revision,
+        status: caseAfter(result).status,
+      },
+    }),
+  },
 };

@@ -1,5 +1,5 @@
-import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
-import { type CaseCommandRoute, revisionOnly } from '../case-command.js';
+import { revisionOnly } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { UnassignReader } from './unassign-reader.decide.js';
 import { UnassignReaderDto } from './unassign-reader.dto.js';
 
@@ -8,7 +8,6 @@ export const unassignReaderRoute: CaseCommandRoute<UnassignReader['data'], Unass
   action: 'unassign-reader',
   summary: 'Unassign a reader before its opinion (UnassignReader)',
   body: UnassignReaderDto,
-  response: RevisionResponseDto,
   toData: (body, { assignmentId }) => ({ ...body, assignmentId: assignmentId! }),
-  respond: revisionOnly,
+  answer: revisionOnly,
 };

@@ -1,5 +1,5 @@
-import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
-import { type CaseCommandRoute, revisionOnly } from '../case-command.js';
+import { revisionOnly } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { WithdrawCase } from './withdraw-case.decide.js';
 import { WithdrawCaseDto } from './withdraw-case.dto.js';
 
@@ -8,7 +8,5 @@ export const withdrawCaseRoute: CaseCommandRoute<WithdrawCase['data'], WithdrawC
   action: 'withdraw-case',
   summary: 'Withdraw a case before consensus (WithdrawCase)',
   body: WithdrawCaseDto,
-  response: RevisionResponseDto,
-  toData: (body) => body,
-  respond: revisionOnly,
+  answer: revisionOnly,
 };

@@ -90,10 +90,10 @@ export class CaseCommandsController {
     void reply.status(201);
     return this.idempotency.run(request, reply, async () => {
       const { result } = await this.commands.execute(
-        new RunCaseCommand(caseId, type, route.toData(bodyData, ids) as never, context),
+        new RunCaseCommand(caseId, type, (route.toData?.(bodyData, ids) ?? bodyData) as never, context),
       );
       void reply.header('etag', etag(result.revision));
-      const { body: answer, location } = route.respond(result, ids);
+      const { body: answer, location } = route.answer.respond(result, ids);
       if (location) void reply.header('location', location);
       return answer;
     });
@@ -126,7 +126,7 @@ function registerRoute(type: CaseCommandType, route: AnyRoute): void {
     COMMAND_RESPONSES,
     ApiOperation({ summary: route.summary }),
     ApiBody({ type: route.body, required: route.optionalBody !== true }),
-    ApiCreatedResponse({ type: route.response, description: route.responseDescription }),
+    ApiCreatedResponse({ type: route.answer.dto, description: route.answer.description }),
     ...names.map((id) => ApiParam({ name: id, format: 'uuid', type: String })),
   )(prototype, name, descriptor);
   Object.defineProperty(prototype, name, descriptor);

@@ -68,18 +68,28 @@ export function FindingsProperty(description: string, required = true): Property
   return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 }
 
+/** A RADPEER score of the prior report, and the optional comment beside it. */
+export const RadpeerScoreProperty = (): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({
+      enum: RADPEER_SCORES,
+      example: '2b',
+      description: 'ACR RADPEER (2016) score of the prior report',
+    }),
+    IsIn(RADPEER_SCORES),
+  );
+export const RadpeerCommentProperty = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ example: 'Subtle fracture missed on the lateral view.' }),
+    Optional(),
+    IsSafeText(SHORT_TEXT_MAX),
+  );
+
 export class RadpeerReviewDto {
-  @ApiProperty({
-    enum: RADPEER_SCORES,
-    example: '2b',
-    description: 'ACR RADPEER (2016) score of the prior report',
-  })
-  @IsIn(RADPEER_SCORES)
+  @RadpeerScoreProperty()
   score!: RadpeerScore;
 
-  @ApiPropertyOptional({ example: 'Subtle fracture missed on the lateral view.' })
-  @Optional()
-  @IsSafeText(SHORT_TEXT_MAX)
+  @RadpeerCommentProperty()
   comment?: string;
 }
 
@@ -106,8 +116,18 @@ export class ReasonDto extends CommandBodyDto {
 export const IsUuid = (): PropertyDecorator => Matches(UUID_PATTERN, { message: '$property must be a UUID' });
 
 /**
- * A nested object validated by its own DTO. ValidateNested alone would let an array of them (or a
- * string) through where one object belongs.
+ * A nested object validated by its own DTO, and documented as that DTO. ValidateNested alone would
+ * let an array of them (or a string) through where one object belongs.
  */
-export const NestedObject = (dto: () => new () => object): PropertyDecorator =>
-  applyDecorators(IsObject(), ValidateNested(), Type(dto));
+export function NestedObject(
+  dto: new () => object,
+  { optional = false, description }: { optional?: boolean; description?: string } = {},
+): PropertyDecorator {
+  const decorators = [
+    (optional ? ApiPropertyOptional : ApiProperty)({ type: dto, description }),
+    IsObject(),
+    ValidateNested(),
+    Type(() => dto),
+  ];
+  return applyDecorators(...(optional ? [Optional(), ...decorators] : decorators));
+}
