@@ -1,6 +1,5 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { lockGenerationUpgrade, upgradeEveryGeneration } from '../runner/generation-upgrade.js';
+import { Injectable } from '@nestjs/common';
+import { lockGenerationUpgrade, UpgradeAtStart } from '../runner/generation-upgrade.js';
 import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { createReviewLog } from './shopping-working-set.js';
 
@@ -25,15 +24,6 @@ export async function addReviewLog(db: Queryable, schema: string): Promise<void>
   await createReviewLog(db, schema);
 }
 
-/**
- * At start, before the server listens: every existing generation of opinion-shopping gets the
- * review log, so that the flag list can read it from the first request after an upgrade.
- */
+/** Every existing generation of opinion-shopping gets the review log, which the flag list reads. */
 @Injectable()
-export class OpinionShoppingUpgrade implements OnApplicationBootstrap {
-  constructor(private readonly dataSource: DataSource) {}
-
-  onApplicationBootstrap(): Promise<void> {
-    return upgradeEveryGeneration(this.dataSource, OPINION_SHOPPING, addReviewLog);
-  }
-}
+export class OpinionShoppingUpgrade extends UpgradeAtStart(OPINION_SHOPPING, addReviewLog) {}

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { type Queryable, readControl } from './projection-control.js';
 
 /** Adds to one generation what an older engine created it without; a no-op when it is there. */
@@ -15,10 +16,7 @@ export async function lockGenerationUpgrade(
   ]);
 }
 
-/**
- * At start, before the server listens: every existing generation of `projection` is upgraded, each
- * in its own transaction, so that its queries can read what the upgrade adds from the first request.
- */
+/** Every existing generation of `projection` is upgraded, each in its own transaction. */
 export async function upgradeEveryGeneration(
   dataSource: DataSource,
   projection: string,
@@ -28,4 +26,20 @@ export async function upgradeEveryGeneration(
   for (const { schema } of control?.generations.values() ?? []) {
     await dataSource.transaction((manager) => upgrade(manager, schema));
   }
+}
+
+/**
+ * The provider that, at start and before the server listens, upgrades every existing generation of
+ * `projection`, so that its queries can read what the upgrade adds from the first request.
+ */
+export function UpgradeAtStart(projection: string, upgrade: GenerationUpgrade): Type<OnApplicationBootstrap> {
+  @Injectable()
+  class GenerationsUpgrade implements OnApplicationBootstrap {
+    constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+    onApplicationBootstrap(): Promise<void> {
+      return upgradeEveryGeneration(this.dataSource, projection, upgrade);
+    }
+  }
+  return GenerationsUpgrade;
 }

@@ -1,6 +1,5 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { lockGenerationUpgrade, upgradeEveryGeneration } from '../runner/generation-upgrade.js';
+import { Injectable } from '@nestjs/common';
+import { lockGenerationUpgrade, UpgradeAtStart } from '../runner/generation-upgrade.js';
 import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 
 export const WORKLIST = 'worklist';
@@ -57,15 +56,6 @@ export async function addSearchColumns(db: Queryable, schema: string): Promise<v
   await createSearchIndexes(db, schema);
 }
 
-/**
- * At start, before the server listens: every existing generation of the worklist gets the search
- * columns, so that GET /api/v1/cases can read them from the first request after an upgrade.
- */
+/** Every existing generation of the worklist gets the search columns, which GET /api/v1/cases reads. */
 @Injectable()
-export class WorklistUpgrade implements OnApplicationBootstrap {
-  constructor(private readonly dataSource: DataSource) {}
-
-  onApplicationBootstrap(): Promise<void> {
-    return upgradeEveryGeneration(this.dataSource, WORKLIST, addSearchColumns);
-  }
-}
+export class WorklistUpgrade extends UpgradeAtStart(WORKLIST, addSearchColumns) {}
