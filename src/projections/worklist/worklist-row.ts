@@ -39,6 +39,45 @@ export interface WorklistRow {
   slaBreachedAt: string | null;
 }
 
+/** A worklist row as its table holds it (`SELECT *`). */
+export interface StoredWorklistRow {
+  case_id: string;
+  status: WorklistRow['status'];
+  patient_ref: string | null;
+  study_uid: string | null;
+  body_region: string | null;
+  requester: WorklistRow['requester'];
+  priority: WorklistRow['priority'];
+  due_at: Date | null;
+  round: number;
+  readers: WorklistRow['readers'];
+  requested_at: Date;
+  consensus_at: Date | null;
+  outcome: WorklistRow['outcome'];
+  sla_breached_at: Date | null;
+}
+
+const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+export function fromStoredWorklistRow(row: StoredWorklistRow): WorklistRow {
+  return {
+    caseId: row.case_id,
+    status: row.status,
+    patientRef: row.patient_ref,
+    studyInstanceUid: row.study_uid,
+    bodyRegion: row.body_region,
+    requester: row.requester,
+    priority: row.priority,
+    dueAt: iso(row.due_at),
+    round: row.round,
+    readers: row.readers,
+    requestedAt: row.requested_at.toISOString(),
+    consensusAt: iso(row.consensus_at),
+    outcome: row.outcome,
+    slaBreachedAt: iso(row.sla_breached_at),
+  };
+}
+
 const STATUS_AFTER_ESCALATION = { adjudication: 'awaiting-adjudication', panel: 'awaiting-panel' } as const;
 
 /**

@@ -6,46 +6,8 @@ import { CaseAggregate } from '../../application/case/case.aggregate.js';
 import type { Projection } from '../runner/projection.js';
 import type { Queryable } from '../runner/projection-control.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
-import { applyToWorklistRow, type WorklistRow } from './worklist-row.js';
+import { applyToWorklistRow, fromStoredWorklistRow, type StoredWorklistRow } from './worklist-row.js';
 import { addSearchColumns, createSearchIndexes, WORKLIST } from './worklist.upgrade.js';
-
-interface StoredRow {
-  case_id: string;
-  status: WorklistRow['status'];
-  patient_ref: string | null;
-  study_uid: string | null;
-  body_region: string | null;
-  requester: WorklistRow['requester'];
-  priority: WorklistRow['priority'];
-  due_at: Date | null;
-  round: number;
-  readers: WorklistRow['readers'];
-  requested_at: Date;
-  consensus_at: Date | null;
-  outcome: WorklistRow['outcome'];
-  sla_breached_at: Date | null;
-}
-
-const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
-
-function fromStored(row: StoredRow): WorklistRow {
-  return {
-    caseId: row.case_id,
-    status: row.status,
-    patientRef: row.patient_ref,
-    studyInstanceUid: row.study_uid,
-    bodyRegion: row.body_region,
-    requester: row.requester,
-    priority: row.priority,
-    dueAt: iso(row.due_at),
-    round: row.round,
-    readers: row.readers,
-    requestedAt: row.requested_at.toISOString(),
-    consensusAt: iso(row.consensus_at),
-    outcome: row.outcome,
-    slaBreachedAt: iso(row.sla_breached_at),
-  };
-}
 
 /**
  * The case worklist: one row per case. A batch loads the rows it touches, folds its events in
@@ -97,11 +59,11 @@ export class WorklistProjection implements Projection {
     if (caseEvents.length === 0) return;
     await this.upgrade(manager, schema);
     const caseIds = [...new Set(caseEvents.map((event) => event.streamId.slice('case-'.length)))];
-    const stored: StoredRow[] = await manager.query(
+    const stored: StoredWorklistRow[] = await manager.query(
       `SELECT * FROM "${schema}".worklist WHERE case_id = ANY($1::uuid[])`,
       [caseIds],
     );
-    const rows = new Map(stored.map((row) => [row.case_id, fromStored(row)]));
+    const rows = new Map(stored.map((row) => [row.case_id, fromStoredWorklistRow(row)]));
     const changed = new Set<string>();
     for (const event of caseEvents) {
       const caseId = event.streamId.slice('case-'.length);

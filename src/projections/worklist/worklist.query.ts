@@ -1,7 +1,7 @@
 import type { Requester } from '../../domain/case/case.events.js';
 import type { CaseStatus, Outcome, Priority, RequesterKind } from '../../domain/case/case.values.js';
 import { isBlindedViewer } from '../../domain/case/case-view.js';
-import type { WorklistReader } from './worklist-row.js';
+import { fromStoredWorklistRow, type StoredWorklistRow, type WorklistReader } from './worklist-row.js';
 
 export interface WorklistFilter {
   status?: CaseStatus;
@@ -43,21 +43,7 @@ export interface WorklistItem {
   outcome?: Outcome;
 }
 
-interface ListedRow {
-  case_id: string;
-  status: CaseStatus;
-  patient_ref: string | null;
-  study_uid: string | null;
-  body_region: string | null;
-  requester: Requester | null;
-  priority: Priority;
-  due_at: Date | null;
-  overdue: boolean;
-  readers: WorklistReader[];
-  requested_at: Date;
-  consensus_at: Date | null;
-  outcome: Outcome | null;
-}
+type ListedRow = StoredWorklistRow & { overdue: boolean };
 
 /**
  * isBlindedViewer in SQL, over a row's readers: `viewer` holds an unsubmitted entry and submitted
@@ -114,8 +100,7 @@ export async function listWorklist(
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const rows = await query(
-    `SELECT case_id, status, patient_ref, study_uid, body_region, requester, priority, due_at, ${overdue} AS overdue,
-            readers, requested_at, consensus_at, outcome
+    `SELECT *, ${overdue} AS overdue
        FROM "${schema}".worklist ${where}
       ORDER BY requested_at, case_id
       LIMIT ${parameter(filter.limit + 1)}`,
@@ -123,27 +108,29 @@ export async function listWorklist(
   );
   const page = rows.slice(0, filter.limit);
   const items = page.map((row): WorklistItem => {
-    const blinded = filter.viewerId !== undefined && isBlindedViewer(row.readers, filter.viewerId);
+    const {
+      requester,
+      readers,
+      consensusAt,
+      outcome,
+      round: _round,
+      slaBreachedAt: _sla,
+      ...listed
+    } = fromStoredWorklistRow(row);
+    const blinded = filter.viewerId !== undefined && isBlindedViewer(readers, filter.viewerId);
     // A radiologist, or a blinded reader, sees only itself among the readers.
     const only = blinded ? filter.viewerId : filter.assignedTo;
     return {
-      caseId: row.case_id,
-      status: row.status,
-      patientRef: row.patient_ref,
-      studyInstanceUid: row.study_uid,
-      bodyRegion: row.body_region,
+      ...listed,
       // Who asked for the opinion is no part of a blinded read (caseViewFor leaves it out too).
-      ...(!blinded && row.requester && { requester: row.requester }),
-      priority: row.priority,
-      dueAt: row.due_at?.toISOString() ?? null,
+      ...(!blinded && requester && { requester }),
       overdue: row.overdue,
-      readers: row.readers
+      readers: readers
         .filter((reader) => !reader.ended && (!only || reader.readerId === only))
         .map(({ readerId, role, blinded, submitted }) => ({ readerId, role, blinded, submitted })),
-      requestedAt: row.requested_at.toISOString(),
       // What the case came to is hidden from a reader that never submitted its read.
-      ...(!blinded && row.consensus_at && { consensusAt: row.consensus_at.toISOString() }),
-      ...(!blinded && row.outcome && { outcome: row.outcome }),
+      ...(!blinded && consensusAt && { consensusAt }),
+      ...(!blinded && outcome && { outcome }),
     };
   });
   const lastRow = rows.length > filter.limit ? page.at(-1) : undefined;
