@@ -1,13 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import type { AskedHistoryPoint } from './case-data-accessed.event.js';
 import {
   Conditions,
   type Page,
   type PageRequest,
-  readPositionPage,
+  PositionPageReader,
+  type PositionSource,
 } from '../audit-trail/audit-trail.queries.js';
-import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 
 export interface AccessLogFilter {
   caseId?: string;
@@ -72,31 +71,17 @@ function toItem(row: StoredAccessRow): AccessLogItem {
   };
 }
 
+const ACCESS_ROWS: PositionSource<StoredAccessRow, AccessLogItem> = {
+  table: 'access_log',
+  columns: `position, case_id, access_sequence, resource, actor_id, actor_role, on_behalf_of, ip, user_agent,
+            accessed_at, status, problem_code, point`,
+  toItem,
+};
+
 /** Reads the access log, which lives in the audit trail's serving generation. */
 @Injectable()
-export class AccessLogQueries {
-  constructor(
-    @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
-    private readonly dataSource: DataSource,
-  ) {}
-
+export class AccessLogQueries extends PositionPageReader {
   list(filter: AccessLogFilter, page: PageRequest): Promise<Page<AccessLogItem>> {
-    const conditions = new Conditions();
-    if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
-    if (filter.actorId !== undefined)
-      conditions.add((p) => `(actor_id = ${p} OR on_behalf_of = ${p})`, filter.actorId);
-    if (filter.from !== undefined) conditions.add((p) => `accessed_at >= ${p}`, filter.from.toISOString());
-    if (filter.to !== undefined) conditions.add((p) => `accessed_at <= ${p}`, filter.to.toISOString());
-    return readPositionPage(
-      { schemas: this.schemas, dataSource: this.dataSource },
-      {
-        table: 'access_log',
-        columns: `position, case_id, access_sequence, resource, actor_id, actor_role, on_behalf_of, ip, user_agent,
-                  accessed_at, status, problem_code, point`,
-        toItem,
-      },
-      conditions,
-      page,
-    );
+    return this.readPage(ACCESS_ROWS, Conditions.ofCaseActorTime(filter, 'accessed_at'), page);
   }
 }

@@ -94,6 +94,20 @@ function toItem(row: StoredAuditRow): AuditTrailItem {
   };
 }
 
+export interface CaseActorTimeFilter {
+  caseId?: string;
+  actorId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+const AUDIT_ROWS: PositionSource<StoredAuditRow, AuditTrailItem> = {
+  table: 'audit_trail',
+  columns: `position, case_id, revision, access_sequence, event_id, type, occurred_at, recorded_at, actor_id,
+            actor_role, on_behalf_of, correlation_id, causation_id, hash, summary, data`,
+  toItem,
+};
+
 /** WHERE clauses shared by the audit trail and the access log. */
 export class Conditions {
   readonly clauses: string[] = [];
@@ -104,61 +118,68 @@ export class Conditions {
     this.clauses.push(clause(`$${this.parameters.length}`));
   }
 
+  /** The filters both logs take: a case, an actor (or whom it acted for), a time range on `timeColumn`. */
+  static ofCaseActorTime(filter: CaseActorTimeFilter, timeColumn: 'occurred_at' | 'accessed_at'): Conditions {
+    const conditions = new Conditions();
+    if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
+    if (filter.actorId !== undefined)
+      conditions.add((p) => `(actor_id = ${p} OR on_behalf_of = ${p})`, filter.actorId);
+    if (filter.from !== undefined) conditions.add((p) => `${timeColumn} >= ${p}`, filter.from.toISOString());
+    if (filter.to !== undefined) conditions.add((p) => `${timeColumn} <= ${p}`, filter.to.toISOString());
+    return conditions;
+  }
+
   where(): string {
     return this.clauses.length === 0 ? '' : `WHERE ${this.clauses.join(' AND ')}`;
   }
 }
 
-/** The audit trail's serving generation, read page by page in position order (audit trail and access log). */
-export async function readPositionPage<Row extends { position: string }, Item>(
-  read: { schemas: ProjectionSchemas; dataSource: DataSource },
-  source: { table: 'audit_trail' | 'access_log'; columns: string; toItem: (row: Row) => Item },
-  conditions: Conditions,
-  page: PageRequest,
-): Promise<Page<Item>> {
-  if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
-  conditions.parameters.push(page.limit + 1);
-  const limit = `$${conditions.parameters.length}`;
-  const rows = await read.schemas.withActiveSchema(
-    AUDIT_TRAIL,
-    (schema) =>
-      read.dataSource.query(
-        `SELECT ${source.columns} FROM ${quoteIdentifier(schema)}.${source.table} ${conditions.where()}
-         ORDER BY position LIMIT ${limit}`,
-        conditions.parameters,
-      ) as Promise<Row[]>,
-  );
-  const stored = rows.slice(0, page.limit);
-  const items = stored.map(source.toItem);
-  return rows.length > page.limit ? { items, nextAfter: BigInt(stored.at(-1)!.position) } : { items };
+export interface PositionSource<Row, Item> {
+  table: 'audit_trail' | 'access_log';
+  columns: string;
+  toItem: (row: Row) => Item;
 }
 
-/** Reads the serving generation of the audit trail, page by page in position order. */
+/**
+ * Reads the audit trail's serving generation page by page in position order: the audit trail and
+ * the access log, which lives beside it.
+ */
 @Injectable()
-export class AuditTrailQueries {
+export abstract class PositionPageReader {
   constructor(
     @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
     private readonly dataSource: DataSource,
   ) {}
 
-  list(filter: AuditTrailFilter, page: PageRequest): Promise<Page<AuditTrailItem>> {
-    const conditions = new Conditions();
-    if (filter.caseId !== undefined) conditions.add((p) => `case_id = ${p}`, filter.caseId);
-    if (filter.actorId !== undefined)
-      conditions.add((p) => `(actor_id = ${p} OR on_behalf_of = ${p})`, filter.actorId);
-    if (filter.type !== undefined) conditions.add((p) => `type = ${p}`, filter.type);
-    if (filter.from !== undefined) conditions.add((p) => `occurred_at >= ${p}`, filter.from.toISOString());
-    if (filter.to !== undefined) conditions.add((p) => `occurred_at <= ${p}`, filter.to.toISOString());
-    return readPositionPage(
-      { schemas: this.schemas, dataSource: this.dataSource },
-      {
-        table: 'audit_trail',
-        columns: `position, case_id, revision, access_sequence, event_id, type, occurred_at, recorded_at, actor_id,
-                  actor_role, on_behalf_of, correlation_id, causation_id, hash, summary, data`,
-        toItem,
-      },
-      conditions,
-      page,
+  protected async readPage<Row extends { position: string }, Item>(
+    source: PositionSource<Row, Item>,
+    conditions: Conditions,
+    page: PageRequest,
+  ): Promise<Page<Item>> {
+    if (page.after !== undefined) conditions.add((p) => `position > ${p}::bigint`, page.after.toString());
+    conditions.parameters.push(page.limit + 1);
+    const limit = `$${conditions.parameters.length}`;
+    const rows = await this.schemas.withActiveSchema(
+      AUDIT_TRAIL,
+      (schema) =>
+        this.dataSource.query(
+          `SELECT ${source.columns} FROM ${quoteIdentifier(schema)}.${source.table} ${conditions.where()}
+           ORDER BY position LIMIT ${limit}`,
+          conditions.parameters,
+        ) as Promise<Row[]>,
     );
+    const stored = rows.slice(0, page.limit);
+    const items = stored.map(source.toItem);
+    return rows.length > page.limit ? { items, nextAfter: BigInt(stored.at(-1)!.position) } : { items };
+  }
+}
+
+/** Reads the serving generation of the audit trail. */
+@Injectable()
+export class AuditTrailQueries extends PositionPageReader {
+  list(filter: AuditTrailFilter, page: PageRequest): Promise<Page<AuditTrailItem>> {
+    const conditions = Conditions.ofCaseActorTime(filter, 'occurred_at');
+    if (filter.type !== undefined) conditions.add((p) => `type = ${p}`, filter.type);
+    return this.readPage(AUDIT_ROWS, conditions, page);
   }
 }
