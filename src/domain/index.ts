@@ -47,15 +47,9 @@ export {
 } from './case/case.events.js';
 export { EventSchemaError, upcastCaseEvent, type CaseEventUpcasters } from './case/case.upcasters.js';
 export { currentConsensus, currentReferenceStandard, type Case } from './case/case.state.js';
-export {
-  ACCEPTED_COMMANDS,
-  CASE_COMMAND_TYPES,
-  ASSIGNABLE_ROLE,
-  ESCALATION_LEVEL,
-} from './case/case.lifecycle.js';
+export { ACCEPTED_COMMANDS, ASSIGNABLE_ROLE, ESCALATION_LEVEL } from './case/case.lifecycle.js';
 export { caseStreamId } from './case/case.stream.js';
-export { personActedFor, type ReaderRef } from './case/acting-for.js';
 export { materialsFor, shownFor } from './case/blinding.js';
-export { caseStatusSummary, caseViewFor, isAssignedReader } from './case/case-view.js';
+export { caseStatusSummary, caseViewFor } from './case/case-view.js';
 export { type Finding, type FindingDisagreement } from './case/findings.js';
 export { outcomeOf } from './case/outcome.js';

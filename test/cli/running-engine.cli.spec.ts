@@ -1,38 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import {
   findEmbeddedPostgres,
   isProcessAlive,
 } from '../../src/infrastructure/persistence/embedded-postgres.js';
-import { type EngineProcess, spawnEngine } from '../support/engine-process.js';
+import { type EngineProcess, runTool, spawnEngine } from '../support/engine-process.js';
 import { generateReaderStudy } from '../reader-study/generated-study.js';
-
-interface ToolRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a compiled tool (`npm run <tool>` runs `node dist/scripts/<tool>.js`) with exactly this environment. */
-async function runTool(script: string, args: string[], env: Record<string, string>): Promise<ToolRun> {
-  const entry = resolve('dist/scripts', script);
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [entry, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
-  return { code, stdout, stderr };
-}
 
 /** Polls /ready for as long as `work` runs: every answer, so one 503 in the middle is seen. */
 async function readinessDuring<T>(

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
@@ -8,10 +6,10 @@ import { PostgresEventStore } from '../../src/infrastructure/event-store/postgre
 import { type RunningApp, startTestApp } from '../support/app.js';
 import { ApiClient, MEDICO_LEGAL } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
+import { runTool } from '../support/engine-process.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** The compiled CLI behind `npm run verify`; `npm test` builds it (tsc) before jest runs. */
-const VERIFY_ENTRY = resolve('dist/scripts/verify.js');
 
 interface Integrity {
   verified: boolean;
@@ -19,22 +17,7 @@ interface Integrity {
   reason?: string;
 }
 
-async function runVerify(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  if (!existsSync(VERIFY_ENTRY)) throw new Error(`${VERIFY_ENTRY} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [VERIFY_ENTRY, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
-  return { code, stdout, stderr };
-}
+const runVerify = (args: string[], env: Record<string, string>) => runTool('verify.js', args, env);
 
 /** What an attacker with superuser rights can do: switch the append-only trigger off, change, switch it on. */
 async function tamper(databaseUrl: string, statement: string, values: unknown[]): Promise<number> {

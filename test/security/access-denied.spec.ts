@@ -12,23 +12,10 @@ import {
   secondOpinionRequest,
 } from '../support/api.js';
 import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
+import type { AccessLogItem } from '../../src/projections/access-log/access-log.queries.js';
 import { waitFor } from '../support/wait-for.js';
 
-interface AccessRow {
-  position: number;
-  caseId?: string;
-  accessSequence: number;
-  resource: string;
-  actorId: string;
-  actorRole?: string;
-  onBehalfOf?: string;
-  ip: string;
-  userAgent: string;
-  accessedAt: string;
-  status: number;
-  problemCode?: string;
-  point?: Record<string, unknown>;
-}
+type AccessRow = AccessLogItem;
 
 interface AuditRow {
   position: number;

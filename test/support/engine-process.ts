@@ -61,3 +61,25 @@ export async function spawnEngine(env: Record<string, string>, timeoutMs = 60_00
   }
   return { child, baseUrl, output: () => output, exited };
 }
+
+export interface ToolRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a compiled tool (`npm run <tool>` runs `node dist/scripts/<tool>.js`) with exactly this environment. */
+export async function runTool(script: string, args: string[], env: Record<string, string>): Promise<ToolRun> {
+  const entry = resolve('dist/scripts', script);
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
+  const child = spawn(process.execPath, [entry, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', (exitCode) => done(exitCode)));
+  return { code, stdout, stderr };
+}

@@ -22,6 +22,8 @@ export function hasSubmitted(state: Case, assignment: Assignment): boolean {
  * ended by the next closure.
  */
 export function endUnsubmittedAssignments(state: CaseState, events: readonly CaseEvent[]): AssignmentEnded[] {
+  // Most decisions end nothing: no fold for them on the command path.
+  if (!events.some((event) => ENDING[event.type] !== undefined)) return [];
   let folded = state;
   let reason: AssignmentEndReason | undefined;
   let openBefore: Assignment[] = [];

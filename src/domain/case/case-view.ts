@@ -71,12 +71,6 @@ export interface ReadingCaseView {
 
 export type CaseView = FullCaseView | ReadingCaseView;
 
-/** A radiologist may look at a case only while it holds an assignment on it. */
-export const isAssignedReader = (state: Case, readerId: string): boolean =>
-  [...state.assignments.values()].some(
-    (assignment) => assignment.readerId === readerId && assignment.status === 'open',
-  );
-
 /** One assignment as the blinding rule needs it: whose, which round, whether it was submitted. */
 export interface ReaderRecord {
   readerId: string;
@@ -95,7 +89,7 @@ export function isBlindedViewer(records: readonly ReaderRecord[], viewerId: stri
   return mine.some((record) => !record.submitted && !submittedIn.has(record.round));
 }
 
-export const readerRecords = (state: Case): ReaderRecord[] =>
+const readerRecords = (state: Case): ReaderRecord[] =>
   [...state.assignments.values()].map((assignment) => ({
     readerId: assignment.readerId,
     round: assignment.round,

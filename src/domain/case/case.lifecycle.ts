@@ -54,11 +54,6 @@ export type CaseCommandType = 'RequestSecondOpinion' | (typeof STATE_TABLE)[Case
 
 export const ACCEPTED_COMMANDS: Readonly<Record<CaseStatus, readonly CaseCommandType[]>> = STATE_TABLE;
 
-export const CASE_COMMAND_TYPES: readonly CaseCommandType[] = [
-  'RequestSecondOpinion',
-  ...new Set(Object.values(ACCEPTED_COMMANDS).flat()),
-];
-
 /** The table's parentheses: which reader role each state assigns. */
 export const ASSIGNABLE_ROLE: Readonly<Partial<Record<CaseStatus, ReaderRole>>> = {
   requested: 'primary',

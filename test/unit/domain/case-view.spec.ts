@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { caseStatusSummary, caseViewFor, isAssignedReader, type Role } from '../../../src/domain/index.js';
+import { caseStatusSummary, caseViewFor, type Role } from '../../../src/domain/index.js';
 import {
   PRIOR,
   PRIOR_AUTHOR,
@@ -195,18 +195,17 @@ describe('caseViewFor', () => {
   });
 });
 
-describe('isAssignedReader', () => {
+describe('which radiologist may look at a case (radiologist-only token)', () => {
   it.each([
-    { reader: 'rad-a', why: 'a submitted, open assignment', assigned: true },
-    { reader: 'rad-b', why: 'a read in progress', assigned: true },
-    { reader: 'rad-u', why: 'an unassigned assignment', assigned: false },
-    { reader: 'rad-z', why: 'no assignment', assigned: false },
-  ])('$reader ($why): $assigned', ({ reader, assigned: expected }) => {
-    expect(isAssignedReader(inReview, reader)).toBe(expected);
+    { reader: 'rad-a', why: 'a submitted, open assignment', visibility: 'full' },
+    { reader: 'rad-b', why: 'a read in progress', visibility: 'reading' },
+  ])('$reader ($why) sees the $visibility view', ({ reader, visibility }) => {
+    expect(caseViewFor(inReview, { id: reader, roles: ['radiologist'] }).visibility).toBe(visibility);
   });
 
-  it('is false once the assignment has ended', () => {
-    expect(isAssignedReader(caseAfter([...history, withdrawn()]), 'rad-b')).toBe(false);
+  it('a reader whose unsubmitted read the case ended sees only its blinded view', () => {
+    const view = caseViewFor(caseAfter([...history, withdrawn()]), { id: 'rad-b', roles: ['radiologist'] });
+    expect(view.visibility).toBe('blinded');
   });
 });
 
