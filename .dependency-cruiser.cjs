@@ -62,6 +62,21 @@ module.exports = {
       to: { path: '^src/infrastructure/http' },
     },
     {
+      name: 'web-not-engine',
+      comment:
+        'The web app (web/) is a client of the JSON API like any other: it imports nothing from the engine (src/).',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'engine-not-web',
+      comment: 'The engine serves the built app as files; it imports none of its code.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^web/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -81,7 +96,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js'],
+      extensions: ['.ts', '.tsx', '.js'],
     },
     moduleSystems: ['es6', 'cjs'],
   },

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type * as BrowserPrerequisitesModule from '../browser/support/prerequisites.js';
 import type * as EmbeddedPostgresModule from '../../src/infrastructure/persistence/embedded-postgres.js';
 
 /**
@@ -25,6 +26,7 @@ const FOLDER_PREFIX = 'xray-engine-test-postgres-';
 // jest loads this file as CommonJS without the module mapper, so the sources' `.js` import paths
 // do not resolve here: the module is required by its extension-less name, which jest transpiles.
 const EMBEDDED_POSTGRES_MODULE = '../../src/infrastructure/persistence/embedded-postgres';
+const BROWSER_PREREQUISITES_MODULE = '../browser/support/prerequisites';
 
 const say = (line: string): boolean => process.stderr.write(`${line}\n`);
 
@@ -105,6 +107,8 @@ async function startEmbedded(reason: string): Promise<void> {
 }
 
 export default async function globalSetup(): Promise<void> {
+  const browser = (await import(BROWSER_PREREQUISITES_MODULE)) as typeof BrowserPrerequisitesModule;
+  browser.ensureBrowserPrerequisites();
   const mode = modeFrom(process.env.TEST_EMBEDDED_POSTGRES);
   if (mode === 'always') return startEmbedded('TEST_EMBEDDED_POSTGRES=always');
   const configured = process.env.TEST_ADMIN_DATABASE_URL;

@@ -17,6 +17,7 @@ import { ProblemFilter, sendProblem } from './problem/problem.filter.js';
 import { registerCors } from './security/cors.js';
 import { registerRateLimits } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
+import { registerWebApp } from './web-app/web-app.js';
 
 /**
  * fastify's `trustProxy` for TRUST_PROXY. fastify ignores a bare hop count (it cannot tell a proxy
@@ -134,6 +135,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
     // No badge from validator.swagger.io: it would send this host's URL there (and the CSP blocks it).
     swaggerOptions: { validatorUrl: null },
   });
+  await registerWebApp(fastify);
 }
 configureHttp.fastifyOptions = fastifyOptions;
 

@@ -29,19 +29,46 @@ export const DOCS_CSP = {
   styleSrc: ["'self'", "'unsafe-inline'"],
 };
 
+/**
+ * The web app at /app: its scripts and stylesheet from this origin only (no inline script, no
+ * eval). Observable Plot writes a <style> element and style attributes into each chart, so styles
+ * may be inline; nothing else is. It calls this origin's API, and the OpenID provider's origin
+ * when sign-in goes through one.
+ */
+export const appCsp = (connectOrigins: readonly string[] = []) => ({
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  connectSrc: ["'self'", ...connectOrigins],
+  fontSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+});
+
 const isDocsRoute = (url: string): boolean => url === '/docs' || url.startsWith('/docs/');
+const isAppRoute = (url: string): boolean => url === '/app' || url.startsWith('/app/');
 
 /**
  * Security headers on every response (helmet's defaults: HSTS, nosniff, no referrer, same-origin
- * COOP/CORP, …) with the strict API policy, and the Swagger UI policy on the /docs routes.
+ * COOP/CORP, …) with the strict API policy, the Swagger UI policy on the /docs routes and the web
+ * app's on /app.
  * Registered before the hooks that may answer early (rate limit, auth), so 401 and 429 carry them too.
  */
-export async function registerSecurityHeaders(fastify: FastifyInstance): Promise<void> {
+export async function registerSecurityHeaders(
+  fastify: FastifyInstance,
+  options: { appConnectOrigins?: readonly string[] } = {},
+): Promise<void> {
+  const APP_CSP = appCsp(options.appConnectOrigins);
   fastify.addHook('onRoute', (route) => {
-    if (!isDocsRoute(route.url)) return;
+    const directives = isDocsRoute(route.url) ? DOCS_CSP : isAppRoute(route.url) ? APP_CSP : undefined;
+    if (!directives) return;
     // @fastify/helmet reads a route's own options from its config at request time.
     route.config = Object.assign(route.config ?? {}, {
-      helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
+      helmet: { contentSecurityPolicy: { useDefaults: false, directives } },
     });
   });
   await fastify.register(fastifyHelmet, {

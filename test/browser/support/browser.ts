@@ -1,0 +1,108 @@
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from './prerequisites.js';
+
+/** Where every browser suite writes its screenshots (ignored by git): open them to see each screen. */
+export const SCREENSHOT_DIR = resolve(
+  process.env.SCREENSHOT_DIR ?? join(process.cwd(), 'test-output', 'screenshots'),
+);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Debian's Chromium, headless. This machine's network is closed: without the background-networking
+ * flags Chromium fills its log with refused connections to Google's hosts.
+ */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser tab (its own storage: no session carries over) that records every console error. */
+export class AppTab {
+  readonly errors: string[] = [];
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => this.errors.push(`page error: ${error.message}`));
+  }
+
+  static async open(browser: Browser, baseUrl: string): Promise<AppTab> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return new AppTab(context, page, baseUrl);
+  }
+
+  async goto(path: string): Promise<void> {
+    await this.page.goto(`${this.baseUrl}${path}`);
+  }
+
+  /** Open `path` and sign in on the form with a bearer token; the screen asked for opens after. */
+  async signInWithToken(path: string, token: string): Promise<void> {
+    await this.goto(path);
+    await this.page.getByLabel('Access token', { exact: true }).fill(token);
+    await this.page.getByRole('button', { name: 'Sign in with token' }).click();
+    await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** The page's serious and critical axe-core violations (none is the expectation on every screen). */
+  async seriousAccessibilityViolations(): Promise<string[]> {
+    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+    const violations = await this.page.evaluate(
+      async ([source]) => {
+        (0, eval)(source);
+        const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } })
+          .axe;
+        const result = await axe.run();
+        return result.violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map(
+            (violation) =>
+              `${violation.impact} ${violation.id}: ${violation.help} — ${violation.nodes
+                .slice(0, 3)
+                .map((node) => node.target.join(' '))
+                .join(' | ')}`,
+          );
+      },
+      [AXE_SOURCE] as const,
+    );
+    return violations;
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path, fullPage: true });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}

@@ -1,0 +1,68 @@
+/** RFC 9457 problem details, as the engine answers every error. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  errors?: Array<{ field?: string; message?: string }>;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ?? problem.title ?? `The engine answered ${status}.`);
+    this.name = 'ApiError';
+  }
+}
+
+let bearer: string | null = null;
+let onUnauthorized: (error: ApiError) => void = () => undefined;
+
+/** The token every request carries, and what to do when the engine no longer accepts it. */
+export function useBearer(token: string | null, unauthorized: (error: ApiError) => void): void {
+  bearer = token;
+  onUnauthorized = unauthorized;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  /** Public routes (sign-in) go without the token. */
+  anonymous?: boolean;
+  idempotencyKey?: string;
+}
+
+/** One call to the engine's JSON API; a non-2xx answer throws its problem as an ApiError. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (bearer && !options.anonymous) headers.authorization = `Bearer ${bearer}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  const response = await fetch(path, {
+    method: options.method ?? 'GET',
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    credentials: 'omit',
+  });
+  const text = await response.text();
+  const body: unknown = text === '' ? undefined : JSON.parse(text);
+  if (!response.ok) {
+    const error = new ApiError(response.status, (body ?? {}) as Problem);
+    if (response.status === 401 && !options.anonymous) onUnauthorized(error);
+    throw error;
+  }
+  return body as T;
+}
+
+/** A query string from the values given, leaving out empty ones. */
+export function query(values: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}

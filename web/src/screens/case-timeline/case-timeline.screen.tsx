@@ -1,0 +1,9 @@
+import { Page } from '../../ui/page';
+
+export function CaseTimelineScreen() {
+  return (
+    <Page title="CaseTimelineScreen">
+      <p>Being built.</p>
+    </Page>
+  );
+}

@@ -1,0 +1,9 @@
+import { Page } from '../../ui/page';
+
+export function FlagsScreen() {
+  return (
+    <Page title="FlagsScreen">
+      <p>Being built.</p>
+    </Page>
+  );
+}
