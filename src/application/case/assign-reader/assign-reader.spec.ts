@@ -1,32 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError, type ReaderRole } from '../../../domain/index.js';
+import type { ReaderRole } from '../../../domain/index.js';
 import {
-  PRIOR,
   PRIOR_AUTHOR,
   assign,
   assigned,
   caseAfter,
-  closed,
-  consensus,
   escalated,
+  expectGeneratedIdNeeded,
   given,
   hasRead,
+  oneRead,
   present,
   reading,
-  reopened,
-  requested,
+  reopenedAfterOneRead,
+  twoReads,
   unassigned,
-} from '../../../../test/unit/domain/case.builders.js';
+} from '../case-spec.support.js';
 
-const twoReads = requested({ readsRequired: 2, priorReport: PRIOR });
-const oneRead = requested({ readsRequired: 1, priorReport: PRIOR });
 const agreed = [present('fracture')];
-const closedRoundOne = [
-  oneRead,
-  ...hasRead('rad-a', agreed),
-  consensus({ findings: agreed, method: 'concordance', basedOn: ['op-rad-a'], outcome: 'overturned' }),
-  closed('overturned'),
-];
+const roundTwo = reopenedAfterOneRead(oneRead, agreed, 'overturned');
 const awaitingAdjudication = [
   twoReads,
   ...hasRead('rad-a', agreed),
@@ -110,7 +102,7 @@ describe('AssignReader', () => {
         reader: 'rad-c',
         role: 'panelist' as const,
       },
-      { held: 'a reading in an earlier round', history: [...closedRoundOne, reopened(2)] },
+      { held: 'a reading in an earlier round', history: roundTwo },
     ])('refuses a reader who held $held', ({ history, reader = 'rad-a', role = 'primary' as ReaderRole }) => {
       given(history)
         .when(assign(reader, { role }, 'asg-again'))
@@ -125,7 +117,7 @@ describe('AssignReader', () => {
     });
 
     it('assigns a new reader in a reopened round', () => {
-      given([...closedRoundOne, reopened(2)])
+      given(roundTwo)
         .when(assign('rad-b'))
         .then([assigned('rad-b', { round: 2 })]);
     });
@@ -139,7 +131,7 @@ describe('AssignReader', () => {
       { policy: '2 reads', history: [twoReads, ...hasRead('rad-a', agreed), assigned('rad-b')] },
       {
         policy: '1 read, reopened',
-        history: [...closedRoundOne, reopened(2), assigned('rad-b', { round: 2 })],
+        history: [...roundTwo, assigned('rad-b', { round: 2 })],
       },
     ])('refuses a primary beyond the $policy policy', ({ history }) => {
       given(history).when(assign('rad-z')).thenThrows('too-many-readers');
@@ -148,7 +140,7 @@ describe('AssignReader', () => {
     it.each([
       { policy: '2 reads, one assigned', history: [twoReads, assigned('rad-a')] },
       { policy: '1 read, the one unassigned', history: [oneRead, assigned('rad-a'), unassigned('rad-a')] },
-      { policy: '1 read, in a new round', history: [...closedRoundOne, reopened(2)] },
+      { policy: '1 read, in a new round', history: roundTwo },
     ])('assigns a primary within the policy ($policy)', ({ history }) => {
       expect(given(history).when(assign('rad-z')).events()).toHaveLength(1);
     });
@@ -165,11 +157,7 @@ describe('AssignReader', () => {
   });
 
   it('needs the assignmentId the application generated (a bug, not a client error)', () => {
-    const command = assign('rad-a');
-    const withoutId = { ...command, metadata: { ...command.metadata, newId: undefined } };
-    const decide = () => given([twoReads]).when(withoutId).events();
-    expect(decide).toThrow('newId');
-    expect(decide).not.toThrow(DomainError);
+    expectGeneratedIdNeeded([twoReads], assign('rad-a'));
   });
 
   it('keeps the assignment in the folded state', () => {

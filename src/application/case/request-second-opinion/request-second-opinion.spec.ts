@@ -11,7 +11,7 @@ import {
   requested,
   specification,
   withdrawn,
-} from '../../../../test/unit/domain/case.builders.js';
+} from '../case-spec.support.js';
 
 describe('RequestSecondOpinion', () => {
   it.each<[Priority, string]>([

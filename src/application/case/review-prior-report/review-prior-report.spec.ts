@@ -9,17 +9,17 @@ import {
   given,
   hasRead,
   integrator,
+  notTheReader,
   present,
-  radiologist,
   reading,
   requested,
   reviewed,
   reviewPriorReport,
   signature,
+  twoReads,
   unassigned,
-} from '../../../../test/unit/domain/case.builders.js';
+} from '../case-spec.support.js';
 
-const twoReads = requested({ readsRequired: 2, priorReport: PRIOR });
 const findings = [absent('fracture')];
 const afterOpinion = [twoReads, ...hasRead('rad-a', findings)];
 
@@ -87,9 +87,9 @@ describe('ReviewPriorReport (sequential unblinding)', () => {
     given(history).when(reviewPriorReport('rad-a', '1')).thenThrows(code);
   });
 
-  it('is refused to another reader', () => {
+  it.each(notTheReader('rad-b'))('is refused to $actor', ({ as }) => {
     given(afterOpinion)
-      .when(reviewPriorReport('rad-a', '1', undefined, radiologist('rad-b')))
+      .when(reviewPriorReport('rad-a', '1', undefined, as))
       .thenThrows('not-your-assignment');
   });
 

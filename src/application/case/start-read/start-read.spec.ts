@@ -2,30 +2,29 @@ import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent, ShownMaterial } from '../../../domain/index.js';
 import {
   BLINDED,
-  PRIOR,
   UNBLINDED,
   absent,
   adjudicated,
   assigned,
   caseAfter,
-  closed,
-  consensus,
   escalated,
   given,
   hasRead,
   integrator,
+  notTheReader,
+  oneRead,
   present,
   radiologist,
   reading,
-  reopened,
+  reopenedAfterOneRead,
   requested,
   started,
   startRead,
   unassigned,
   withdrawn,
-} from '../../../../test/unit/domain/case.builders.js';
+  withPrior,
+} from '../case-spec.support.js';
 
-const withPrior = requested({ priorReport: PRIOR });
 const withoutPrior = requested();
 const disagreeing = (history0: CaseEvent) => [
   history0,
@@ -33,18 +32,18 @@ const disagreeing = (history0: CaseEvent) => [
   ...hasRead('rad-b', [absent('fracture')]),
   escalated('adjudication', 'reader-discordance'),
 ];
-const roundOneClosed = [
-  requested({ readsRequired: 1, priorReport: PRIOR }),
-  ...hasRead('rad-a', [present('fracture')], { blinded: false, priorReportReview: { score: '1' } }),
-  consensus({
-    findings: [present('fracture')],
-    method: 'concordance',
-    basedOn: ['op-rad-a'],
-    outcome: 'overturned',
-  }),
-  closed('overturned'),
-  reopened(2),
+// Escalated before any primary opinion, then (panelSits) on to a panel.
+const adjudicatorAssigned = [
+  withPrior,
+  assigned('rad-a'),
+  escalated('adjudication', 'clinical-concern'),
+  assigned('rad-c', { role: 'adjudicator' }),
 ];
+const panelSits = [...adjudicatorAssigned, escalated('panel', 'quality-review')];
+const roundOneClosed = reopenedAfterOneRead(oneRead, [present('fracture')], 'overturned', {
+  blinded: false,
+  priorReportReview: { score: '1' },
+});
 
 describe('StartRead', () => {
   describe('what the engine shows (ReadStarted.shown)', () => {
@@ -76,12 +75,7 @@ describe('StartRead', () => {
       },
       {
         read: 'an adjudicator before any primary opinion',
-        history: [
-          withPrior,
-          assigned('rad-a'),
-          escalated('adjudication', 'clinical-concern'),
-          assigned('rad-c', { role: 'adjudicator' }),
-        ],
+        history: adjudicatorAssigned,
         reader: 'rad-c',
         shown: ['images', 'clinical-question', 'prior-report'],
       },
@@ -160,10 +154,7 @@ describe('StartRead', () => {
         .then([started('rad-a')]);
     });
 
-    it.each([
-      { actor: 'another radiologist', as: radiologist('rad-b') },
-      { actor: 'an integrator for another person', as: integrator({ id: 'rad-b' }) },
-    ])('is refused to $actor', ({ as }) => {
+    it.each(notTheReader('rad-b'))('is refused to $actor', ({ as }) => {
       given(history).when(startRead('rad-a', as)).thenThrows('not-your-assignment');
     });
   });
@@ -179,24 +170,12 @@ describe('StartRead', () => {
     { why: 'a withdrawn case', history: [withPrior, assigned('rad-a'), withdrawn()], code: 'case-withdrawn' },
     {
       why: 'a primary once the panel sits',
-      history: [
-        withPrior,
-        assigned('rad-a'),
-        escalated('adjudication', 'clinical-concern'),
-        assigned('rad-c', { role: 'adjudicator' }),
-        escalated('panel', 'quality-review'),
-      ],
+      history: panelSits,
       code: 'invalid-state',
     },
     {
       why: 'an adjudicator whose assignment the panel ended',
-      history: [
-        withPrior,
-        assigned('rad-a'),
-        escalated('adjudication', 'clinical-concern'),
-        assigned('rad-c', { role: 'adjudicator' }),
-        escalated('panel', 'quality-review'),
-      ],
+      history: panelSits,
       reader: 'rad-c',
       code: 'reader-not-assigned',
     },

@@ -7,27 +7,27 @@ import {
   adjudicated,
   assigned,
   caseAfter,
-  closed,
   consensus,
   escalated,
   given,
   hasRead,
   integrator,
+  notTheReader,
   present,
-  radiologist,
   reading,
-  reopened,
+  reopenedAfterOneRead,
   requested,
   reviewed,
   signature,
+  twoReads,
   unassigned,
-} from '../../../../test/unit/domain/case.builders.js';
+} from '../case-spec.support.js';
 
 // PRIOR says: fracture absent, joint-effusion present.
 const readerA = [present('fracture'), present('joint-effusion')];
 const readerB = [absent('fracture'), present('joint-effusion')];
 const escalatedCase = [
-  requested({ readsRequired: 2, priorReport: PRIOR }),
+  twoReads,
   ...hasRead('rad-a', readerA, { impression: 'Scaphoid waist fracture.' }),
   reviewed('rad-a', '3b'),
   ...hasRead('rad-b', readerB),
@@ -150,11 +150,7 @@ describe('SubmitAdjudication', () => {
 
     it("selecting an earlier round's opinion (invalid-adjudication)", () => {
       const roundTwo = [
-        requested({ readsRequired: 1 }),
-        ...hasRead('rad-a', readerA),
-        consensus({ findings: readerA, method: 'concordance', basedOn: ['op-rad-a'], outcome: 'no-prior' }),
-        closed('no-prior'),
-        reopened(2),
+        ...reopenedAfterOneRead(requested({ readsRequired: 1 }), readerA, 'no-prior'),
         ...hasRead('rad-b', readerB, { round: 2 }),
         escalated('adjudication', 'clinical-concern'),
         ...reading('rad-c', { role: 'adjudicator', blinded: false, round: 2 }),
@@ -195,9 +191,9 @@ describe('SubmitAdjudication', () => {
         .thenThrows(code);
     });
 
-    it('to anyone but the adjudicator (not-your-assignment)', () => {
+    it.each(notTheReader('rad-a'))('to $actor, not the adjudicator (not-your-assignment)', ({ as }) => {
       given(adjudicating)
-        .when(adjudicate('rad-c', { selectedOpinionId: 'op-rad-a' }, radiologist('rad-a')))
+        .when(adjudicate('rad-c', { selectedOpinionId: 'op-rad-a' }, as))
         .thenThrows('not-your-assignment');
     });
   });

@@ -6,13 +6,11 @@ import {
   given,
   hasRead,
   reading,
-  requested,
+  twoReads,
   unassign,
   unassigned,
   withdrawn,
-} from '../../../../test/unit/domain/case.builders.js';
-
-const twoReads = requested({ readsRequired: 2 });
+} from '../case-spec.support.js';
 
 describe('UnassignReader', () => {
   it.each([
