@@ -69,9 +69,14 @@ describe('web app shell (Chromium)', () => {
       await tab.page.getByText('Signed in as').waitFor();
       expect(await tab.page.locator('.who').textContent()).toContain('Ada Admin');
       expect(new URL(tab.page.url()).pathname).toBe('/app/operations');
-      // Only the screens this role may use are offered.
+      // Only the screens this role may use are offered (an admin reads metrics and flags too).
       const nav = tab.page.getByRole('navigation', { name: 'Screens' });
-      expect(await nav.getByRole('link').allTextContents()).toEqual(['Cases', 'Operations']);
+      expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Reader performance',
+        'Opinion shopping',
+        'Cases',
+        'Operations',
+      ]);
 
       await tab.page.getByRole('button', { name: 'Sign out' }).click();
       expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
