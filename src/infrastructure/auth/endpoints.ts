@@ -35,6 +35,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/metrics/readers', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/metrics/readers/{readerId}', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/metrics/readers/{readerId}/cases', action: 'read-reader-cases' },
+  { method: 'GET', path: '/api/v1/metrics/funnel', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/opinion-shopping/flags', action: 'read-shopping-flags' },
   { method: 'GET', path: '/api/v1/projections', action: 'read-projection-status' },
 ];

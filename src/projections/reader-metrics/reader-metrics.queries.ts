@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Counted } from '../../domain/metrics/case-selector.js';
+import {
+  computeFunnelPlot,
+  type FunnelMeasure,
+  type FunnelPlot,
+  type FunnelReference,
+} from '../../domain/metrics/funnel-plot.js';
 import type { MetricsCaseRecord } from '../../domain/metrics/metrics-case.js';
 import {
   computeReaderMetrics,
@@ -122,6 +128,22 @@ export class ReaderMetricsQueries {
       const cases = await loadMetricsCases(this.dataSource, schema, filter);
       return readerCasesFor(subjectId, cases, counted, { ...filter, ...settings }, page);
     });
+  }
+
+  /**
+   * The funnel plot of one measure over every reader in scope, rounded for the response; the
+   * reference must fit the measure (funnelReferenceFor), else RangeError.
+   */
+  async funnel(
+    measure: FunnelMeasure,
+    reference: FunnelReference | undefined,
+    filter: ReaderMetricsFilter,
+    settings: ReaderMetricsSettings & { readerLink?: (readerId: string) => string } = {},
+  ): Promise<FunnelPlot> {
+    const cases = await this.schemas.withActiveSchema(READER_METRICS, (schema) =>
+      loadMetricsCases(this.dataSource, schema, filter),
+    );
+    return roundForResponse(computeFunnelPlot(cases, measure, reference, { ...filter, ...settings }));
   }
 
   /** How many of these cases the serving generation holds with a reference standard recorded. */

@@ -43,7 +43,6 @@ export function decodeReaderCasesCursor(cursor: string): ReaderCasePosition | un
   }
 }
 
-const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** Printable text: no control characters (C0 and DEL). */
 const INSTITUTION = /^[^\p{Cc}]{1,200}$/u;
 
@@ -82,12 +81,6 @@ export class ReaderCasesQueryDto extends ReaderMetricsQueryDto {
 
   @BooleanParameter({ description: 'true: prior reports that name no institution' })
   noInstitution?: boolean;
-
-  @PatternParameter(YEAR_MONTH, 'a UTC year-month (YYYY-MM)', {
-    example: '2025-01',
-    description: 'Requests of one UTC year-month (`byPeriod`)',
-  })
-  period?: string;
 
   @LimitParameter()
   limit?: number;

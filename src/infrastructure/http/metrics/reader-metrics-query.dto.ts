@@ -2,6 +2,7 @@ import type { ReaderMetricsFilter } from '../../../projections/reader-metrics/re
 import {
   EndOfDayParameter,
   NotBefore,
+  PatternParameter,
   StartOfDayParameter,
   VocabularyParameter,
 } from '../validation/query.validators.js';
@@ -10,11 +11,13 @@ import {
 export const BODY_REGIONS = 'bodyRegions';
 export const FINDING_CODES = 'findingCodes';
 
+const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
 const isoText = (instant: Date): string => instant.toISOString();
 /** The read model's `to` is exclusive: the instant after the last one included. */
 const exclusiveEnd = (last: Date): string => new Date(last.getTime() + 1).toISOString();
 
-/** `?from=&to=&bodyRegion=&finding=` of the reader metrics (a period, a body region, a finding). */
+/** `?from=&to=&bodyRegion=&finding=&period=` of the reader metrics (a period, a body region, a finding). */
 export class ReaderMetricsQueryDto implements ReaderMetricsFilter {
   @StartOfDayParameter({ description: 'Requests with occurredAt ≥ from' }, isoText)
   from?: string;
@@ -31,4 +34,10 @@ export class ReaderMetricsQueryDto implements ReaderMetricsFilter {
     description: 'Restrict accuracy and discordance to one finding code of the configured vocabulary',
   })
   finding?: string;
+
+  @PatternParameter(YEAR_MONTH, 'a UTC year-month (YYYY-MM)', {
+    example: '2025-01',
+    description: 'Requests of one UTC year-month (`byPeriod`)',
+  })
+  period?: string;
 }

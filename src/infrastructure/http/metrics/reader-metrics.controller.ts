@@ -52,7 +52,13 @@ function assertReaderId(readerId: string): void {
 }
 
 /** The scope parameters of a metrics query, without the count and page of a drill-down. */
-const scopeOf = ({ from, to, bodyRegion, finding, period }: ReaderMetricsFilter): ReaderMetricsFilter => ({
+export const scopeOf = ({
+  from,
+  to,
+  bodyRegion,
+  finding,
+  period,
+}: ReaderMetricsFilter): ReaderMetricsFilter => ({
   ...(from !== undefined && { from }),
   ...(to !== undefined && { to }),
   ...(bodyRegion !== undefined && { bodyRegion }),
@@ -72,6 +78,25 @@ function countOf(query: ReaderCasesQueryDto): Counted {
   }
   if (problems.length > 0) throw invalidParameters(problems);
   return counted;
+}
+
+/** The case policy's vocabulary and imported-history threshold, and links in this query's scope. */
+export function metricsSettings(cases: CaseAggregate, request: FastifyRequest): ReaderMetricsSettings {
+  const { policy } = cases;
+  return {
+    vocabulary: policy.findingVocabulary,
+    backfillThresholdHours: policy.importedHistoryThresholdHours,
+    link: readerCasesLinks(request.query as Record<string, unknown>),
+  };
+}
+
+/** Every read of the metrics is recorded in the access log (cross-case: stream `access-search`). */
+export function recordMetricsRead(
+  access: AccessRecorder,
+  request: FastifyRequest,
+  identity: Identity,
+): Promise<void> {
+  return access.record({ resource: READER_METRICS_RESOURCE, identity, ...requestOrigin(request) });
 }
 
 /**
@@ -180,21 +205,11 @@ export class ReaderMetricsController {
     };
   }
 
-  /** The case policy's vocabulary and imported-history threshold, and links in this query's scope. */
   private settings(request: FastifyRequest): ReaderMetricsSettings {
-    const { policy } = this.cases;
-    return {
-      vocabulary: policy.findingVocabulary,
-      backfillThresholdHours: policy.importedHistoryThresholdHours,
-      link: readerCasesLinks(request.query as Record<string, unknown>),
-    };
+    return metricsSettings(this.cases, request);
   }
 
   private recordAccess(request: FastifyRequest, identity: Identity): Promise<void> {
-    return this.access.record({
-      resource: READER_METRICS_RESOURCE,
-      identity,
-      ...requestOrigin(request),
-    });
+    return recordMetricsRead(this.access, request, identity);
   }
 }

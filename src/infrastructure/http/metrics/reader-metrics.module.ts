@@ -4,17 +4,18 @@ import { ReaderMetricsProjection } from '../../../projections/reader-metrics/rea
 import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { CaseModule } from '../case/case.module.js';
 import { QUERY_VOCABULARIES, type QueryVocabularies } from '../validation/query-validation.pipe.js';
+import { FunnelPlotController } from './funnel-plot.controller.js';
 import { BODY_REGIONS, FINDING_CODES } from './reader-metrics-query.dto.js';
 import { ReaderMetricsController } from './reader-metrics.controller.js';
 
 /**
  * Radiologist accuracy metrics: the `reader-metrics` projection (registered with the runner through
- * @RegisteredProjection), its queries and routes. The case policy (vocabulary, body regions) comes
+ * @RegisteredProjection), its queries and routes (the metrics, their drill-down and the funnel plot). The case policy (vocabulary, body regions) comes
  * from CaseModule; PROJECTION_SCHEMAS and AccessRecorder from the global ProjectionsModule.
  */
 @Module({
   imports: [CaseModule],
-  controllers: [ReaderMetricsController],
+  controllers: [ReaderMetricsController, FunnelPlotController],
   providers: [
     ReaderMetricsProjection,
     ReaderMetricsQueries,
