@@ -4,9 +4,9 @@
  * the engine keeps under DATA_DIR, and sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when they are set.
  */
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import { ensureDevelopmentSecret } from '../src/infrastructure/auth/development-secret.js';
-import { ROLES } from '../src/application/auth/access-policy.js';
+import { DEVELOPMENT_TOKEN_TTL, signDevelopmentToken } from '../src/infrastructure/auth/development-token.js';
+import { ROLES, type Role } from '../src/application/auth/access-policy.js';
 import { ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
 
 const { values } = parseArgs({
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     sub: { type: 'string' },
     roles: { type: 'string', default: '' },
     name: { type: 'string' },
-    ttl: { type: 'string', default: '8h' },
+    ttl: { type: 'string', default: DEVELOPMENT_TOKEN_TTL },
   },
 });
 
@@ -28,7 +28,8 @@ const roles = values.roles
   .split(',')
   .map((role) => role.trim())
   .filter(Boolean);
-const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role);
+const unknown = roles.filter((role) => !isRole(role));
 if (unknown.length > 0) {
   process.stderr.write(`Unknown role(s): ${unknown.join(', ')}. Known: ${ROLES.join(', ')}\n`);
   process.exit(2);
@@ -42,13 +43,15 @@ try {
   process.exit(78); // EX_CONFIG, as the engine
 }
 const { auth, dataDir } = config;
+if (!auth.jwtSecret && auth.oidc) {
+  // The engine makes no development secret when it has an OpenID provider: such a token would be refused.
+  process.stderr.write('OIDC_ISSUER is set: sign in through the OpenID provider, or set AUTH_JWT_SECRET.\n');
+  process.exit(2);
+}
 const secret = auth.jwtSecret ?? (await ensureDevelopmentSecret(dataDir));
-const jwt = new SignJWT({ roles, name: values.name ?? values.sub })
-  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-  .setSubject(values.sub)
-  .setIssuedAt()
-  .setExpirationTime(values.ttl);
-if (auth.issuer) jwt.setIssuer(auth.issuer);
-if (auth.audience) jwt.setAudience(auth.audience);
-const token = await jwt.sign(new TextEncoder().encode(secret));
-process.stdout.write(`${token}\n`);
+const { accessToken } = await signDevelopmentToken(
+  { sub: values.sub, name: values.name, roles: roles.filter(isRole) },
+  { secret, issuer: auth.issuer, audience: auth.audience },
+  values.ttl,
+);
+process.stdout.write(`${accessToken}\n`);

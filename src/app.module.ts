@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './infrastructure/config/runtime-config.js';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
+import { AuthModule } from './infrastructure/http/auth/auth.module.js';
 import { CaseModule } from './infrastructure/http/case/case.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ProjectionsModule,
         ReaderMetricsModule,
         OpinionShoppingModule,
+        AuthModule.forRoot(config),
         ...extraModules,
       ],
       controllers: [HealthController],

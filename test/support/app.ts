@@ -1,7 +1,11 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/infrastructure/config/app-config.js';
+import { resolveAuth } from '../../src/infrastructure/config/resolve-runtime-config.js';
 import type { RuntimeConfig } from '../../src/infrastructure/config/runtime-config.js';
 import { configureHttp } from '../../src/infrastructure/http/configure-http.js';
 import { createApp } from '../../src/infrastructure/http/create-app.js';
@@ -14,7 +18,21 @@ export interface RunningApp {
   baseUrl: string;
   database: TestDatabase;
   config: RuntimeConfig;
+  /** What start-up would log as warnings (the development secret, the development sign-in). */
+  warnings: string[];
   close(): Promise<void>;
+}
+
+export interface StartTestAppOptions {
+  /** Another app's database, shared as a second instance would. */
+  database?: TestDatabase;
+  /**
+   * Runs on a generated development secret, as `npm start` does without AUTH_JWT_SECRET: in a
+   * data folder of its own (removed on close), which also offers the development sign-in.
+   */
+  developmentSecret?: boolean;
+  /** A fixed port (e.g. one an OpenID provider's redirect URI names); default: a free one. */
+  port?: number;
 }
 
 /**
@@ -24,23 +42,42 @@ export interface RunningApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { database?: TestDatabase } = {},
+  options: StartTestAppOptions = {},
 ): Promise<RunningApp> {
   const database = options.database ?? (await createTestDatabase('e2e'));
-  const config: RuntimeConfig = {
-    ...loadConfig({
+  const dataDir = options.developmentSecret ? await mkdtemp(join(tmpdir(), 'engine-data-')) : undefined;
+  const removeOwn = async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (!options.database) await database.drop();
+  };
+  let config: RuntimeConfig;
+  let warnings: string[];
+  try {
+    const loaded = loadConfig({
       LOG_LEVEL: 'silent',
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      // Blank is unset: without a key the engine generates its development secret under DATA_DIR.
+      AUTH_JWT_SECRET: dataDir ? '' : TEST_JWT_SECRET,
+      ...(dataDir && { DATA_DIR: dataDir }),
       DATABASE_URL: database.url,
       ...env,
-    }),
-    databaseUrl: database.url,
-    embeddedDatabase: false,
-    developmentSecret: false,
-  };
+    });
+    // As start-up does: the development secret, or the OIDC issuer's discovery.
+    const resolved = await resolveAuth(loaded);
+    warnings = resolved.warnings;
+    config = {
+      ...loaded,
+      auth: resolved.auth,
+      databaseUrl: database.url,
+      embeddedDatabase: false,
+      developmentSecret: resolved.developmentSecret,
+    };
+  } catch (error) {
+    await removeOwn();
+    throw error;
+  }
   const app = await createApp(config, process.env.TEST_APP_LOGS ? {} : { logger: false });
   await configureHttp(app, config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
@@ -48,9 +85,10 @@ export async function startTestApp(
     baseUrl: `http://127.0.0.1:${port}`,
     database,
     config,
+    warnings,
     async close() {
       await app.close();
-      if (!options.database) await database.drop();
+      await removeOwn();
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   errors,
   jwtVerify,
 } from 'jose';
+import type { OidcSettings } from '../config/app-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ROLES, type Role } from '../../application/auth/access-policy.js';
 
@@ -30,8 +31,16 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 const VERIFIED_FOR_MS = 60_000;
 const MAX_VERIFIED = 10_000;
 
+/** What an RS256 token must carry besides a signature by one of the key set's keys. */
+interface RemoteKeys {
+  keys: JWTVerifyGetKey;
+  issuer?: string;
+  audience?: string;
+}
+
 /**
- * Verifies bearer tokens with jose: HS256 with AUTH_JWT_SECRET, RS256 against AUTH_JWKS_URL.
+ * Verifies bearer tokens with jose: HS256 with AUTH_JWT_SECRET (or the development secret), RS256
+ * against the OIDC issuer's JWKS (its `iss`, and OIDC_RESOURCE as `aud`) or against AUTH_JWKS_URL.
  * Only those algorithms are accepted, so `alg: none` and algorithm-confusion tokens fail.
  *
  * A client sends the same token with every request until it expires; checking its signature each
@@ -41,12 +50,17 @@ const MAX_VERIFIED = 10_000;
  */
 export class TokenVerifier {
   private readonly secret?: Uint8Array;
-  private readonly jwks?: JWTVerifyGetKey;
+  private readonly remote?: RemoteKeys;
   private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
 
   constructor(private readonly auth: RuntimeConfig['auth']) {
     if (auth.jwtSecret) this.secret = new TextEncoder().encode(auth.jwtSecret);
-    if (auth.jwksUrl) this.jwks = createRemoteJWKSet(new URL(auth.jwksUrl));
+    const remote = auth.oidc
+      ? { url: discovered(auth.oidc), issuer: auth.oidc.issuer, audience: auth.oidc.resource }
+      : auth.jwksUrl
+        ? { url: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience }
+        : undefined;
+    if (remote) this.remote = { ...remote, keys: createRemoteJWKSet(new URL(remote.url)) };
   }
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -70,23 +84,29 @@ export class TokenVerifier {
   private async verifySignature(token: string): Promise<{ token: VerifiedToken; exp: number }> {
     let payload: JWTPayload;
     try {
-      const options = {
-        issuer: this.auth.issuer,
-        audience: this.auth.audience,
-        requiredClaims: ['sub', 'exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      };
+      const common = { requiredClaims: ['sub', 'exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS };
       const alg = headerAlgorithm(token);
       if (alg === 'HS256' && this.secret) {
-        ({ payload } = await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] }));
-      } else if (alg === 'RS256' && this.jwks) {
-        ({ payload } = await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256'] }));
+        ({ payload } = await jwtVerify(token, this.secret, {
+          ...common,
+          issuer: this.auth.issuer,
+          audience: this.auth.audience,
+          algorithms: ['HS256'],
+        }));
+      } else if (alg === 'RS256' && this.remote) {
+        const { keys, issuer, audience } = this.remote;
+        ({ payload } = await jwtVerify(token, keys, { ...common, issuer, audience, algorithms: ['RS256'] }));
       } else {
         throw new TokenRejected(`tokens signed with ${alg ?? 'no algorithm'} are not accepted`);
       }
     } catch (error) {
       if (error instanceof TokenRejected) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenRejected('the token has expired');
+      // `unexpected "aud" claim value`: the claim, never its value, so a caller learns what to fix.
+      if (error instanceof errors.JWTClaimValidationFailed)
+        throw new TokenRejected(`the token is not accepted (${error.message})`);
+      if (error instanceof errors.JWKSNoMatchingKey)
+        throw new TokenRejected("no key of the issuer's key set matches the token");
       if (error instanceof errors.JOSEError) throw new TokenRejected(`the token is invalid (${error.code})`);
       throw new TokenRejected('the token could not be verified');
     }
@@ -101,6 +121,11 @@ export class TokenVerifier {
     // requiredClaims makes jose refuse a token without a numeric exp.
     return { token: { sub, name, roles }, exp: payload.exp! };
   }
+}
+
+function discovered(oidc: OidcSettings): string {
+  if (!oidc.jwksUri) throw new Error('The OIDC issuer was not discovered (resolveRuntimeConfig does it)');
+  return oidc.jwksUri;
 }
 
 function headerAlgorithm(token: string): string | undefined {

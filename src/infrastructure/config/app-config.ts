@@ -59,6 +59,53 @@ const url = (protocols: readonly string[]) =>
       .optional(),
   );
 
+/** Hosts on which an OpenID issuer may be plain http (a provider on the same machine, in tests and development). */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * OIDC_ISSUER: https, or http on a loopback host; no query or fragment (OpenID Connect Discovery
+ * §3). Kept as written: a token's `iss` and the discovery document's `issuer` must equal it exactly.
+ */
+const issuerUrl = variable(
+  z
+    .string()
+    .refine((raw) => URL.canParse(raw), { error: 'is not a valid URL', abort: true })
+    .refine(
+      (raw) => {
+        const url = new URL(raw);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+      },
+      { error: 'must use https: (http: only on localhost, 127.0.0.1 or [::1])', abort: true },
+    )
+    .refine((raw) => !raw.includes('?') && !raw.includes('#') && new URL(raw).username === '', {
+      error: 'must be an issuer URL without query, fragment or credentials',
+    })
+    .optional(),
+);
+
+/** OAuth scope syntax (RFC 6749 §3.3): space-separated tokens of printable ASCII but `"` and `\`. */
+const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
+const oidcScope = variable(
+  z
+    .string()
+    .regex(SCOPE_PATTERN, { error: (issue) => `must be space-separated scope tokens, got ${got(issue)}` })
+    .refine((scope) => scope.split(' ').includes('openid'), {
+      error: (issue) => `must include openid, got ${got(issue)}`,
+    })
+    .optional(),
+);
+
+/** A resource indicator (RFC 8707 §2): an absolute URI without a fragment. */
+const resourceIndicator = variable(
+  z
+    .string()
+    .refine((raw) => URL.canParse(raw) && !raw.includes('#'), {
+      error: (issue) => `must be an absolute URI without a fragment, got ${got(issue)}`,
+    })
+    .optional(),
+);
+
 /** Scheme, host and optional port: what a browser sends as `Origin`. */
 const ORIGIN_PATTERN = /^https?:\/\/[^/?#@\s]+\/?$/i;
 
@@ -157,6 +204,19 @@ const environment = z
     AUTH_JWKS_URL: url(['https:', 'http:']),
     AUTH_JWT_ISSUER: optionalText,
     AUTH_JWT_AUDIENCE: optionalText,
+    OIDC_ISSUER: issuerUrl,
+    OIDC_CLIENT_ID: variable(
+      z
+        .string()
+        .regex(/^[\x20-\x7E]{1,255}$/, {
+          error: 'must be 1 to 255 printable ASCII characters (the client id registered with the issuer)',
+        })
+        .optional(),
+    ),
+    OIDC_SCOPE: oidcScope,
+    OIDC_RESOURCE: resourceIndicator,
+    // Read only to refuse the development sign-in in production (docs/operations.md).
+    NODE_ENV: optionalText,
     LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
     SHUTDOWN_GRACE_MS: wholeNumber(10_000, 0, 600_000),
     SLA_WATCH_INTERVAL_MS: wholeNumber(30_000, 0, 86_400_000),
@@ -188,6 +248,35 @@ const environment = z
   })
   .superRefine(
     (env, context) => {
+      // OIDC settings are one group: the issuer and its client together, the rest only with them.
+      const issuer = env.OIDC_ISSUER !== undefined;
+      if (issuer && env.OIDC_CLIENT_ID === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['OIDC_CLIENT_ID'],
+          message: 'is required with OIDC_ISSUER (the client id the web app signs in with)',
+        });
+      }
+      for (const name of ['OIDC_CLIENT_ID', 'OIDC_SCOPE', 'OIDC_RESOURCE'] as const) {
+        if (!issuer && env[name] !== undefined) {
+          context.addIssue({ code: 'custom', path: [name], message: 'is set, but OIDC_ISSUER is not' });
+        }
+      }
+      // RS256 tokens are verified against one key set: the issuer's (discovered) or AUTH_JWKS_URL.
+      if (issuer && env.AUTH_JWKS_URL !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['AUTH_JWKS_URL'],
+          message: "must not be set with OIDC_ISSUER (the issuer's discovery names its JWKS)",
+        });
+      }
+    },
+    {
+      when: ({ issues }) => !issues.some(({ path }) => /^(OIDC_|AUTH_JWKS_URL$)/.test(String(path?.[0]))),
+    },
+  )
+  .superRefine(
+    (env, context) => {
       if (env.EVENT_STORE === 'kurrentdb' && env.KURRENTDB_URL === undefined) {
         context.addIssue({
           code: 'custom',
@@ -203,13 +292,32 @@ const environment = z
     },
   );
 
-/** Each may be unset: resolveRuntimeConfig generates a development secret when neither key is set. */
+/** Sign-in through an OpenID provider (OIDC_*): what the web app needs, and what tokens must carry. */
+export interface OidcSettings {
+  /** Tokens' `iss` must equal it. */
+  issuer: string;
+  clientId: string;
+  scope: string;
+  /** The resource indicator the app asks tokens for; when set, tokens' `aud` must include it. */
+  resource?: string;
+  /** The issuer's JWKS, from its discovery document: filled in at start-up (resolveRuntimeConfig). */
+  jwksUri?: string;
+}
+
+/**
+ * Each may be unset: resolveRuntimeConfig generates a development secret when no key is set and
+ * no OIDC issuer either. `issuer` and `audience` (AUTH_JWT_*) apply to HS256 tokens and to those
+ * of AUTH_JWKS_URL; tokens of the OIDC issuer are checked against its own.
+ */
 interface AuthSettings {
   jwtSecret?: string;
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  oidc?: OidcSettings;
 }
+
+export const DEFAULT_OIDC_SCOPE = 'openid profile';
 
 const appConfig = environment.transform((env) => {
   const auth: AuthSettings = {
@@ -217,6 +325,15 @@ const appConfig = environment.transform((env) => {
     jwksUrl: env.AUTH_JWKS_URL,
     issuer: env.AUTH_JWT_ISSUER,
     audience: env.AUTH_JWT_AUDIENCE,
+    oidc:
+      env.OIDC_ISSUER === undefined || env.OIDC_CLIENT_ID === undefined
+        ? undefined
+        : {
+            issuer: env.OIDC_ISSUER,
+            clientId: env.OIDC_CLIENT_ID,
+            scope: env.OIDC_SCOPE ?? DEFAULT_OIDC_SCOPE,
+            ...(env.OIDC_RESOURCE !== undefined && { resource: env.OIDC_RESOURCE }),
+          },
   };
   const casePolicy = casePolicyFrom(env.CASE_POLICY_FILE ?? {}, {
     slaHours: { stat: env.SLA_HOURS_STAT, urgent: env.SLA_HOURS_URGENT, routine: env.SLA_HOURS_ROUTINE },
@@ -232,6 +349,8 @@ const appConfig = environment.transform((env) => {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     auth,
+    /** NODE_ENV=production: the development sign-in is never offered. */
+    production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     /** SLA per priority, reading policy, vocabulary … (case-policy.config.ts). */
     casePolicy,

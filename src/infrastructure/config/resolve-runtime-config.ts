@@ -1,4 +1,6 @@
 import { ensureDevelopmentSecret } from '../auth/development-secret.js';
+import { DEVELOPMENT_SIGN_IN_WARNING, developmentSignInOffered } from '../auth/development-sign-in.js';
+import { discoverJwksUri } from '../auth/oidc-discovery.js';
 import type { AppConfig } from './app-config.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
@@ -11,10 +13,11 @@ export interface ResolvedRuntime {
 
 /**
  * Fills in what the environment left open: the embedded PostgreSQL when DATABASE_URL is absent,
- * and a development JWT secret when neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set.
+ * a development JWT secret when no key and no OIDC issuer is set, and the OIDC issuer's JWKS.
  */
 export async function resolveRuntimeConfig(config: AppConfig): Promise<ResolvedRuntime> {
-  const warnings: string[] = [];
+  // First: a failed OIDC discovery must not leave an embedded database behind.
+  const { auth, developmentSecret, warnings } = await resolveAuth(config);
   let stop = async (): Promise<void> => undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -36,18 +39,42 @@ export async function resolveRuntimeConfig(config: AppConfig): Promise<ResolvedR
     databaseUrl = embedded.url;
     stop = embedded.stop;
   }
-  let developmentSecret = false;
+  return {
+    config: { ...config, auth, databaseUrl, embeddedDatabase: !config.databaseUrl, developmentSecret },
+    warnings,
+    stop,
+  };
+}
+
+export interface ResolvedAuth {
+  auth: RuntimeConfig['auth'];
+  developmentSecret: boolean;
+  warnings: string[];
+}
+
+/**
+ * How tokens are verified: with OIDC_ISSUER, its JWKS from its discovery document (a
+ * ConfigurationError naming OIDC_ISSUER when that fails); with no key and no issuer, a development
+ * secret generated under DATA_DIR, and with it the development sign-in (outside production).
+ */
+export async function resolveAuth(
+  config: Pick<AppConfig, 'auth' | 'dataDir' | 'production'>,
+): Promise<ResolvedAuth> {
+  const warnings: string[] = [];
   let auth = config.auth;
-  if (!auth.jwtSecret && !auth.jwksUrl) {
+  if (auth.oidc) {
+    auth = { ...auth, oidc: { ...auth.oidc, jwksUri: await discoverJwksUri(auth.oidc.issuer) } };
+  }
+  let developmentSecret = false;
+  if (!auth.jwtSecret && !auth.jwksUrl && !auth.oidc) {
     auth = { ...auth, jwtSecret: await ensureDevelopmentSecret(config.dataDir) };
     developmentSecret = true;
     warnings.push(
       `Neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: tokens are verified with a generated development secret kept in ${config.dataDir}/. Never run like this in production.`,
     );
   }
-  return {
-    config: { ...config, auth, databaseUrl, embeddedDatabase: !config.databaseUrl, developmentSecret },
-    warnings,
-    stop,
-  };
+  if (developmentSignInOffered({ auth, developmentSecret, production: config.production })) {
+    warnings.push(DEVELOPMENT_SIGN_IN_WARNING);
+  }
+  return { auth, developmentSecret, warnings };
 }
