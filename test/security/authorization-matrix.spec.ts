@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { format } from 'prettier';
 import { ACCESS_POLICY, ROLES } from '../../src/application/auth/access-policy.js';
-import { ENDPOINTS, renderAccessMatrix } from '../../src/infrastructure/auth/endpoints.js';
+import {
+  ENDPOINTS,
+  PUBLIC_API_ENDPOINTS,
+  renderAccessMatrix,
+} from '../../src/infrastructure/auth/endpoints.js';
 import { routeTable } from '../../src/infrastructure/http/configure-http.js';
 import { COORDINATOR, ApiClient, secondOpinionRequest } from '../support/api.js';
 import { type RunningApp, TEST_JWT_SECRET, startTestApp, tokenFor } from '../support/app.js';
@@ -93,6 +97,34 @@ describe('authorisation matrix', () => {
       .sort();
     const table = ENDPOINTS.map(({ method, path, action }) => `${method} ${path} ${action}`).sort();
     expect(registered).toEqual(table);
+  });
+
+  it('every other /api/v1 route is one of the deliberately public ones, and answers every principal alike', async () => {
+    const openapi = await api.request<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/openapi.json',
+    );
+    const guarded = new Set(ENDPOINTS.map(({ method, path }) => `${method} ${path}`));
+    const unguarded = Object.entries(openapi.body.paths)
+      .filter(([path]) => path.startsWith('/api/'))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .filter((route) => !guarded.has(route));
+    const deliberate = PUBLIC_API_ENDPOINTS.map(({ method, path }) => `${method} ${path}`);
+    expect(unguarded).toContain('GET /api/v1/auth/configuration');
+    expect(unguarded.filter((route) => !deliberate.includes(route))).toEqual([]);
+    // A token, good or bad, changes nothing on a public route: it is neither checked nor refused.
+    for (const principal of principals) {
+      const headers: Record<string, string> = principal.authorization
+        ? { authorization: principal.authorization }
+        : {};
+      const response = await api.request('GET', '/api/v1/auth/configuration', { headers });
+      expect({ principal: principal.name, status: response.status }).toEqual({
+        principal: principal.name,
+        status: 200,
+      });
+    }
   });
 
   it('the README shows the matrix rendered from the table', async () => {

@@ -40,6 +40,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/projections', action: 'read-projection-status' },
 ];
 
+/**
+ * The /api/v1 routes that need no token, on purpose: what the web app asks before anyone has
+ * signed in. The authorisation-matrix test fails on any other /api/v1 route without an action.
+ */
+export const PUBLIC_API_ENDPOINTS: readonly { method: 'GET' | 'POST'; path: string }[] = [
+  { method: 'GET', path: '/api/v1/auth/configuration' },
+  // Registered only where the development sign-in is offered (development-sign-in.ts).
+  { method: 'POST', path: '/api/v1/auth/development-sign-in' },
+];
+
 /** Actions a radiologist may take only on its own assignment (403 `not-your-assignment` otherwise). */
 const OWN_ASSIGNMENT_ONLY = new Set<AccessAction>([
   'start-read',
