@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../application/ports/event-store.port.js';
-import type { InsertColumn } from '../runner/insert-rows.js';
-import { quoteIdentifier } from '../runner/projection-control.js';
+import { ProjectionTable } from '../runner/projection-table.js';
 import { upcastCaseDataAccessed } from './case-data-accessed.event.js';
 
 /**
@@ -10,47 +9,26 @@ import { upcastCaseDataAccessed } from './case-data-accessed.event.js';
  * `access_sequence` numbers the accesses of one case (1, 2, 3 …; those across cases have their own
  * count), apart from the case's event revisions.
  */
-export async function createAccessLogTable(manager: EntityManager, schema: string): Promise<void> {
-  const s = quoteIdentifier(schema);
-  await manager.query(`
-    CREATE TABLE ${s}.access_log (
-      position        bigint      PRIMARY KEY,
-      event_id        text        NOT NULL UNIQUE,
-      case_id         text,
-      access_sequence bigint      NOT NULL,
-      resource        text        NOT NULL,
-      actor_id        text        NOT NULL,
-      actor_role      text,
-      on_behalf_of    text,
-      ip              text        NOT NULL,
-      user_agent      text        NOT NULL,
-      accessed_at     timestamptz NOT NULL,
-      status          integer     NOT NULL,
-      problem_code    text,
-      point           jsonb
-    )`);
-  await manager.query(`CREATE INDEX ON ${s}.access_log (case_id, position)`);
-  await manager.query(`CREATE INDEX ON ${s}.access_log (case_id, access_sequence)`);
-  await manager.query(`CREATE INDEX ON ${s}.access_log (actor_id, position)`);
-  await manager.query(`CREATE INDEX ON ${s}.access_log (accessed_at)`);
-}
-
-export const ACCESS_LOG_COLUMNS: InsertColumn[] = [
-  { name: 'position', cast: '::bigint' },
-  { name: 'event_id' },
-  { name: 'case_id' },
-  { name: 'access_sequence', cast: '::bigint' },
-  { name: 'resource' },
-  { name: 'actor_id' },
-  { name: 'actor_role' },
-  { name: 'on_behalf_of' },
-  { name: 'ip' },
-  { name: 'user_agent' },
-  { name: 'accessed_at', cast: '::timestamptz' },
-  { name: 'status', cast: '::integer' },
-  { name: 'problem_code' },
-  { name: 'point', cast: '::jsonb' },
-];
+export const ACCESS_LOG_TABLE = new ProjectionTable(
+  'access_log',
+  {
+    position: 'bigint PRIMARY KEY',
+    event_id: 'text NOT NULL UNIQUE',
+    case_id: 'text',
+    access_sequence: 'bigint NOT NULL',
+    resource: 'text NOT NULL',
+    actor_id: 'text NOT NULL',
+    actor_role: 'text',
+    on_behalf_of: 'text',
+    ip: 'text NOT NULL',
+    user_agent: 'text NOT NULL',
+    accessed_at: 'timestamptz NOT NULL',
+    status: 'integer NOT NULL',
+    problem_code: 'text',
+    point: 'jsonb',
+  },
+  { indexes: ['(case_id, position)', '(case_id, access_sequence)', '(actor_id, position)', '(accessed_at)'] },
+);
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -60,13 +38,13 @@ export async function lastAccessSequences(
   schema: string,
   caseIds: ReadonlySet<string | null>,
 ): Promise<Map<string | null, bigint>> {
-  const s = quoteIdentifier(schema);
+  const table = ACCESS_LOG_TABLE.in(schema);
   const named = [...caseIds].filter((id): id is string => id !== null);
   const rows = (await manager.query(
-    `SELECT k.case_id, (SELECT max(a.access_sequence) FROM ${s}.access_log a WHERE a.case_id = k.case_id)::text AS last
+    `SELECT k.case_id, (SELECT max(a.access_sequence) FROM ${table} a WHERE a.case_id = k.case_id)::text AS last
        FROM unnest($1::text[]) AS k(case_id)
      UNION ALL
-     SELECT NULL, (SELECT max(access_sequence) FROM ${s}.access_log WHERE case_id IS NULL)::text`,
+     SELECT NULL, (SELECT max(access_sequence) FROM ${table} WHERE case_id IS NULL)::text`,
     [named],
   )) as Array<{ case_id: string | null; last: string | null }>;
   return new Map(rows.map((row) => [row.case_id, BigInt(row.last ?? '0')]));

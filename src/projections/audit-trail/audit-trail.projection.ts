@@ -2,15 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventMetadata, RecordedEvent } from '../../application/ports/event-store.port.js';
 import { CASE_DATA_ACCESSED } from '../access-log/case-data-accessed.event.js';
-import {
-  ACCESS_LOG_COLUMNS,
-  accessLogRow,
-  createAccessLogTable,
-  lastAccessSequences,
-} from '../access-log/access-log.table.js';
-import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
+import { ACCESS_LOG_TABLE, accessLogRow, lastAccessSequences } from '../access-log/access-log.table.js';
 import type { Projection } from '../runner/projection.js';
-import { quoteIdentifier } from '../runner/projection-control.js';
+import { ProjectionTable } from '../runner/projection-table.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
 import { type AssignmentFacts, type SummaryContext, summarise } from './audit-summary.js';
 
@@ -51,36 +45,50 @@ export function caseIdOf(event: RecordedEvent): string | null {
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-const AUDIT_COLUMNS: InsertColumn[] = [
-  { name: 'position', cast: '::bigint' },
-  { name: 'case_id' },
-  { name: 'stream_id' },
-  { name: 'revision', cast: '::bigint' },
-  { name: 'access_sequence', cast: '::bigint' },
-  { name: 'event_id' },
-  { name: 'type' },
-  { name: 'occurred_at', cast: '::timestamptz' },
-  { name: 'recorded_at', cast: '::timestamptz' },
-  { name: 'actor_id' },
-  { name: 'actor_role' },
-  { name: 'on_behalf_of' },
-  { name: 'correlation_id' },
-  { name: 'causation_id' },
-  { name: 'hash' },
-  { name: 'summary' },
-  { name: 'data', cast: '::jsonb' },
-  { name: 'log_position' },
-];
+const AUDIT_TRAIL_TABLE = new ProjectionTable(
+  'audit_trail',
+  {
+    position: 'bigint PRIMARY KEY',
+    case_id: 'text',
+    stream_id: 'text NOT NULL',
+    revision: 'bigint',
+    access_sequence: 'bigint',
+    event_id: 'text NOT NULL UNIQUE',
+    type: 'text NOT NULL',
+    occurred_at: 'timestamptz NOT NULL',
+    recorded_at: 'timestamptz NOT NULL',
+    actor_id: 'text',
+    actor_role: 'text',
+    on_behalf_of: 'text',
+    correlation_id: 'text',
+    causation_id: 'text',
+    hash: 'text',
+    summary: 'text NOT NULL',
+    data: 'jsonb NOT NULL',
+    log_position: 'text NOT NULL',
+  },
+  {
+    indexes: [
+      '(case_id, position)',
+      '(actor_id, position)',
+      '(on_behalf_of, position) WHERE on_behalf_of IS NOT NULL',
+      '(type, position)',
+      '(occurred_at)',
+    ],
+  },
+);
 
-const ASSIGNMENT_COLUMNS: InsertColumn[] = [
-  { name: 'assignment_id' },
-  { name: 'reader_id' },
-  { name: 'role' },
-  { name: 'blinded', cast: '::boolean' },
-  { name: 'round', cast: '::integer' },
-];
-
-const OPINION_COLUMNS: InsertColumn[] = [{ name: 'opinion_id' }, { name: 'reader_id' }];
+const ASSIGNMENTS_TABLE = new ProjectionTable('assignments', {
+  assignment_id: 'text PRIMARY KEY',
+  reader_id: 'text NOT NULL',
+  role: 'text NOT NULL',
+  blinded: 'boolean NOT NULL',
+  round: 'integer NOT NULL',
+});
+const OPINIONS_TABLE = new ProjectionTable('opinions', {
+  opinion_id: 'text PRIMARY KEY',
+  reader_id: 'text NOT NULL',
+});
 
 /** Ids an event refers to, so that its summary can name readers. */
 function referencedIds(event: RecordedEvent): { assignments: string[]; opinions: string[] } {
@@ -115,57 +123,16 @@ export class AuditTrailProjection implements Projection {
   readonly name = AUDIT_TRAIL;
 
   async createTables(manager: EntityManager, schema: string): Promise<void> {
-    const s = quoteIdentifier(schema);
-    await manager.query(`
-      CREATE TABLE ${s}.audit_trail (
-        position       bigint      PRIMARY KEY,
-        case_id        text,
-        stream_id      text        NOT NULL,
-        revision       bigint,
-        access_sequence bigint,
-        event_id       text        NOT NULL UNIQUE,
-        type           text        NOT NULL,
-        occurred_at    timestamptz NOT NULL,
-        recorded_at    timestamptz NOT NULL,
-        actor_id       text,
-        actor_role     text,
-        on_behalf_of   text,
-        correlation_id text,
-        causation_id   text,
-        hash           text,
-        summary        text        NOT NULL,
-        data           jsonb       NOT NULL,
-        log_position   text        NOT NULL
-      )`);
-    await manager.query(`CREATE INDEX ON ${s}.audit_trail (case_id, position)`);
-    await manager.query(`CREATE INDEX ON ${s}.audit_trail (actor_id, position)`);
-    await manager.query(
-      `CREATE INDEX ON ${s}.audit_trail (on_behalf_of, position) WHERE on_behalf_of IS NOT NULL`,
-    );
-    await manager.query(`CREATE INDEX ON ${s}.audit_trail (type, position)`);
-    await manager.query(`CREATE INDEX ON ${s}.audit_trail (occurred_at)`);
-    await manager.query(`
-      CREATE TABLE ${s}.assignments (
-        assignment_id text    PRIMARY KEY,
-        reader_id     text    NOT NULL,
-        role          text    NOT NULL,
-        blinded       boolean NOT NULL,
-        round         integer NOT NULL
-      )`);
-    await manager.query(`
-      CREATE TABLE ${s}.opinions (
-        opinion_id text PRIMARY KEY,
-        reader_id  text NOT NULL
-      )`);
-    await createAccessLogTable(manager, schema);
+    for (const table of [AUDIT_TRAIL_TABLE, ASSIGNMENTS_TABLE, OPINIONS_TABLE, ACCESS_LOG_TABLE]) {
+      await table.create(manager, schema);
+    }
   }
 
   async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
-    const s = quoteIdentifier(schema);
     const [{ last }] = (await manager.query(
-      `SELECT COALESCE(max(position), 0)::text AS last FROM ${s}.audit_trail`,
+      `SELECT COALESCE(max(position), 0)::text AS last FROM ${AUDIT_TRAIL_TABLE.in(schema)}`,
     )) as Array<{ last: string }>;
-    const { assignments, opinions } = await this.loadReferences(manager, s, events);
+    const { assignments, opinions } = await this.loadReferences(manager, schema, events);
     const accessed = new Set(events.filter((event) => event.type === CASE_DATA_ACCESSED).map(caseIdOf));
     const accessSequences =
       accessed.size === 0
@@ -233,21 +200,15 @@ export class AuditTrailProjection implements Projection {
         opinionRows.push([data.opinionId, data.readerId]);
       }
     }
-    await insertRows(manager, `${s}.audit_trail`, AUDIT_COLUMNS, auditRows);
-    await insertRows(manager, `${s}.access_log`, ACCESS_LOG_COLUMNS, accessRows);
-    await insertRows(
-      manager,
-      `${s}.assignments`,
-      ASSIGNMENT_COLUMNS,
-      assignmentRows,
-      ' ON CONFLICT DO NOTHING',
-    );
-    await insertRows(manager, `${s}.opinions`, OPINION_COLUMNS, opinionRows, ' ON CONFLICT DO NOTHING');
+    await AUDIT_TRAIL_TABLE.insert(manager, schema, auditRows);
+    await ACCESS_LOG_TABLE.insert(manager, schema, accessRows);
+    await ASSIGNMENTS_TABLE.insertNew(manager, schema, assignmentRows);
+    await OPINIONS_TABLE.insertNew(manager, schema, opinionRows);
   }
 
   private async loadReferences(
     manager: EntityManager,
-    s: string,
+    schema: string,
     events: readonly RecordedEvent[],
   ): Promise<{ assignments: Map<string, AssignmentFacts>; opinions: Map<string, string> }> {
     const assignmentIds = new Set<string>();
@@ -261,7 +222,7 @@ export class AuditTrailProjection implements Projection {
     const opinions = new Map<string, string>();
     if (assignmentIds.size > 0) {
       const rows = (await manager.query(
-        `SELECT assignment_id, reader_id, role, blinded, round FROM ${s}.assignments WHERE assignment_id = ANY($1::text[])`,
+        `SELECT assignment_id, reader_id, role, blinded, round FROM ${ASSIGNMENTS_TABLE.in(schema)} WHERE assignment_id = ANY($1::text[])`,
         [[...assignmentIds]],
       )) as Array<{
         assignment_id: string;
@@ -281,7 +242,7 @@ export class AuditTrailProjection implements Projection {
     }
     if (opinionIds.size > 0) {
       const rows = (await manager.query(
-        `SELECT opinion_id, reader_id FROM ${s}.opinions WHERE opinion_id = ANY($1::text[])`,
+        `SELECT opinion_id, reader_id FROM ${OPINIONS_TABLE.in(schema)} WHERE opinion_id = ANY($1::text[])`,
         [[...opinionIds]],
       )) as Array<{ opinion_id: string; reader_id: string }>;
       for (const row of rows) opinions.set(row.opinion_id, row.reader_id);

@@ -6,12 +6,16 @@ import { upcastCaseEvent } from '../../domain/case/case.upcasters.js';
 import { FLAG_STREAM_PREFIX, SHOPPING_FLAG_REVIEWED } from '../../domain/opinion-shopping/flag-review.js';
 import type { ShoppingPolicy } from '../../domain/opinion-shopping/opinion-shopping.policy.js';
 import { occurredAtOf } from '../audit-trail/audit-trail.projection.js';
-import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
 import type { Projection } from '../runner/projection.js';
 import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
 import { addReviewLog, OPINION_SHOPPING } from './opinion-shopping.upgrade.js';
-import { createShoppingTables, ShoppingWorkingSet } from './shopping-working-set.js';
+import {
+  createShoppingTables,
+  FLAG_REVIEW_LOG_TABLE,
+  FLAG_REVIEWS_TABLE,
+  ShoppingWorkingSet,
+} from './shopping-working-set.js';
 
 export { OPINION_SHOPPING };
 
@@ -28,20 +32,6 @@ const RELEVANT = new Set([
   'ConsensusReached',
   'CaseReopened',
 ]);
-
-const REVIEW_COLUMNS: InsertColumn[] = [
-  { name: 'flag_id' },
-  { name: 'disposition' },
-  { name: 'note' },
-  { name: 'reviewed_by' },
-  { name: 'reviewed_at', cast: '::timestamptz' },
-  { name: 'event_id' },
-];
-const REVIEW_LOG_COLUMNS: InsertColumn[] = [
-  { name: 'flag_id' },
-  { name: 'revision', cast: '::integer' },
-  ...REVIEW_COLUMNS.slice(1),
-];
 
 /**
  * Serialises the batches of the projection and the OS-3 timer on one generation: both read a
@@ -156,15 +146,8 @@ export class OpinionShoppingProjection implements Projection {
       reviews.set(flagId, [flagId, ...review]);
       log.push([flagId, event.revision, ...review]);
     }
-    await insertRows(
-      manager,
-      `${s}.flag_reviews`,
-      REVIEW_COLUMNS,
-      [...reviews.values()],
-      ` ON CONFLICT (flag_id) DO UPDATE SET disposition = EXCLUDED.disposition, note = EXCLUDED.note,
-        reviewed_by = EXCLUDED.reviewed_by, reviewed_at = EXCLUDED.reviewed_at, event_id = EXCLUDED.event_id`,
-    );
-    await insertRows(manager, `${s}.flag_review_log`, REVIEW_LOG_COLUMNS, log, ' ON CONFLICT DO NOTHING');
+    await FLAG_REVIEWS_TABLE.upsert(manager, schema, [...reviews.values()]);
+    await FLAG_REVIEW_LOG_TABLE.insertNew(manager, schema, log);
   }
 
   /** Once per generation and process: a look at the catalogue, not DDL per batch. */

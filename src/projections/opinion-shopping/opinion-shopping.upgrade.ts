@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { lockGenerationUpgrade, UpgradeAtStart } from '../runner/generation-upgrade.js';
-import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
-import { createReviewLog } from './shopping-working-set.js';
+import type { Queryable } from '../runner/projection-control.js';
+import { FLAG_REVIEW_LOG_TABLE, FLAGS_TABLE } from './shopping-working-set.js';
 
 export const OPINION_SHOPPING = 'opinion-shopping';
 
@@ -12,16 +12,16 @@ export const OPINION_SHOPPING = 'opinion-shopping';
 export async function addReviewLog(db: Queryable, schema: string): Promise<void> {
   const exists = async (): Promise<boolean> => {
     const [row] = (await db.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
-      `${quoteIdentifier(schema)}.flag_review_log`,
+      FLAG_REVIEW_LOG_TABLE.in(schema),
     ])) as Array<{ present: boolean }>;
     return row?.present === true;
   };
   const [generation] = (await db.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
-    `${quoteIdentifier(schema)}.flags`,
+    FLAGS_TABLE.in(schema),
   ])) as Array<{ present: boolean }>;
   if (generation?.present !== true || (await exists())) return;
   await lockGenerationUpgrade(db, OPINION_SHOPPING, schema);
-  await createReviewLog(db, schema);
+  await FLAG_REVIEW_LOG_TABLE.create(db, schema);
 }
 
 /** Every existing generation of opinion-shopping gets the review log, which the flag list reads. */

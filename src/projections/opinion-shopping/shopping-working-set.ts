@@ -12,8 +12,8 @@ import {
   type ShoppingRequest,
 } from '../../domain/opinion-shopping/opinion-shopping.rules.js';
 import { parseInstant } from '../../domain/metrics/time.js';
-import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
-import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
+import { quoteIdentifier } from '../runner/projection-control.js';
+import { ProjectionTable } from '../runner/projection-table.js';
 import { sha256Hex } from './flag-id.js';
 
 /** What the projection remembers of a case: its request, and who read each round (a consensus's readers). */
@@ -38,116 +38,76 @@ interface StoredCase {
   readers_by_round: Record<string, string[]>;
 }
 
-const CASE_COLUMNS: InsertColumn[] = [
-  { name: 'case_id', cast: '::uuid' },
-  { name: 'patient_ref' },
-  { name: 'study_uid' },
-  { name: 'request', cast: '::jsonb' },
-  { name: 'round', cast: '::integer' },
-  { name: 'readers_by_round', cast: '::jsonb' },
-];
-const CONSENSUS_COLUMNS: InsertColumn[] = [
-  { name: 'event_id' },
-  { name: 'case_id', cast: '::uuid' },
-  { name: 'consensus', cast: '::jsonb' },
-];
-const PRODUCED_COLUMNS: InsertColumn[] = [
-  { name: 'event_id' },
-  { name: 'study_uid' },
-  { name: 'report', cast: '::jsonb' },
-];
-const PATIENT_COLUMNS: InsertColumn[] = [
-  { name: 'patient_ref' },
-  { name: 'next_reevaluation_at', cast: '::timestamptz' },
-];
-const FLAG_COLUMNS: InsertColumn[] = [
-  { name: 'flag_id' },
-  { name: 'rule' },
-  { name: 'severity' },
-  { name: 'patient_ref' },
-  { name: 'body_region' },
-  { name: 'raised_at', cast: '::timestamptz' },
-  { name: 'evidence', cast: '::jsonb' },
-];
+const CASES_TABLE = new ProjectionTable(
+  'cases',
+  {
+    case_id: 'uuid PRIMARY KEY',
+    patient_ref: 'text NOT NULL',
+    study_uid: 'text NOT NULL',
+    request: 'jsonb NOT NULL',
+    round: 'integer NOT NULL',
+    readers_by_round: 'jsonb NOT NULL',
+  },
+  { indexes: ['(patient_ref)', '(study_uid)'] },
+);
+const CONSENSUSES_TABLE = new ProjectionTable(
+  'consensuses',
+  { event_id: 'text PRIMARY KEY', case_id: 'uuid NOT NULL', consensus: 'jsonb NOT NULL' },
+  { indexes: ['(case_id)'] },
+);
+const PRODUCED_TABLE = new ProjectionTable(
+  'produced',
+  { event_id: 'text PRIMARY KEY', study_uid: 'text NOT NULL', report: 'jsonb NOT NULL' },
+  { indexes: ['(study_uid)'] },
+);
+const PATIENTS_TABLE = new ProjectionTable(
+  'patients',
+  { patient_ref: 'text PRIMARY KEY', next_reevaluation_at: 'timestamptz' },
+  { indexes: ['(next_reevaluation_at) WHERE next_reevaluation_at IS NOT NULL'] },
+);
+export const FLAGS_TABLE = new ProjectionTable(
+  'flags',
+  {
+    flag_id: 'text PRIMARY KEY',
+    rule: 'text NOT NULL',
+    severity: 'text NOT NULL',
+    patient_ref: 'text NOT NULL',
+    body_region: 'text NOT NULL',
+    raised_at: 'timestamptz NOT NULL',
+    evidence: 'jsonb NOT NULL',
+  },
+  { indexes: ['(raised_at, flag_id)', '(patient_ref, raised_at, flag_id)', '(rule, raised_at, flag_id)'] },
+);
+const REVIEW = {
+  disposition: 'text NOT NULL',
+  note: 'text NOT NULL',
+  reviewed_by: 'text NOT NULL',
+  reviewed_at: 'timestamptz NOT NULL',
+  event_id: 'text NOT NULL',
+};
+/** The latest review of each flag, which the status filters read. */
+export const FLAG_REVIEWS_TABLE = new ProjectionTable('flag_reviews', {
+  flag_id: 'text PRIMARY KEY',
+  ...REVIEW,
+});
+/**
+ * Every review of every flag, in the order of its stream (`revision`), beside `flag_reviews`.
+ * Added after generations existed: created if missing, so that an older generation can take it (a
+ * rebuild fills in the reviews before).
+ */
+export const FLAG_REVIEW_LOG_TABLE = new ProjectionTable(
+  'flag_review_log',
+  { flag_id: 'text NOT NULL', revision: 'integer NOT NULL', ...REVIEW },
+  { primaryKey: ['flag_id', 'revision'], ifNotExists: true },
+);
 
 /** The generation's tables (see OpinionShoppingProjection). */
 export async function createShoppingTables(manager: EntityManager, schema: string): Promise<void> {
-  const s = quoteIdentifier(schema);
-  await manager.query(`
-    CREATE TABLE ${s}.cases (
-      case_id          uuid  PRIMARY KEY,
-      patient_ref      text  NOT NULL,
-      study_uid        text  NOT NULL,
-      request          jsonb NOT NULL,
-      round            int   NOT NULL,
-      readers_by_round jsonb NOT NULL
-    )`);
-  await manager.query(`CREATE INDEX ON ${s}.cases (patient_ref)`);
-  await manager.query(`CREATE INDEX ON ${s}.cases (study_uid)`);
-  await manager.query(`
-    CREATE TABLE ${s}.consensuses (
-      event_id  text  PRIMARY KEY,
-      case_id   uuid  NOT NULL,
-      consensus jsonb NOT NULL
-    )`);
-  await manager.query(`CREATE INDEX ON ${s}.consensuses (case_id)`);
-  await manager.query(`
-    CREATE TABLE ${s}.produced (
-      event_id  text  PRIMARY KEY,
-      study_uid text  NOT NULL,
-      report    jsonb NOT NULL
-    )`);
-  await manager.query(`CREATE INDEX ON ${s}.produced (study_uid)`);
-  await manager.query(`
-    CREATE TABLE ${s}.patients (
-      patient_ref          text PRIMARY KEY,
-      next_reevaluation_at timestamptz
-    )`);
-  await manager.query(
-    `CREATE INDEX ON ${s}.patients (next_reevaluation_at) WHERE next_reevaluation_at IS NOT NULL`,
-  );
-  await manager.query(`
-    CREATE TABLE ${s}.flags (
-      flag_id     text        PRIMARY KEY,
-      rule        text        NOT NULL,
-      severity    text        NOT NULL,
-      patient_ref text        NOT NULL,
-      body_region text        NOT NULL,
-      raised_at   timestamptz NOT NULL,
-      evidence    jsonb       NOT NULL
-    )`);
-  await manager.query(`CREATE INDEX ON ${s}.flags (raised_at, flag_id)`);
-  await manager.query(`CREATE INDEX ON ${s}.flags (patient_ref, raised_at, flag_id)`);
-  await manager.query(`CREATE INDEX ON ${s}.flags (rule, raised_at, flag_id)`);
-  await manager.query(`
-    CREATE TABLE ${s}.flag_reviews (
-      flag_id     text        PRIMARY KEY,
-      disposition text        NOT NULL,
-      note        text        NOT NULL,
-      reviewed_by text        NOT NULL,
-      reviewed_at timestamptz NOT NULL,
-      event_id    text        NOT NULL
-    )`);
-  await createReviewLog(manager, schema);
-}
-
-/**
- * Every review of every flag, in the order of its stream (`revision`), beside `flag_reviews`
- * (the latest one, which the status filters read). Added after generations existed: created
- * if missing, so that an older generation can take it (a rebuild fills in the reviews before).
- */
-export async function createReviewLog(manager: Queryable, schema: string): Promise<void> {
-  await manager.query(`
-    CREATE TABLE IF NOT EXISTS ${quoteIdentifier(schema)}.flag_review_log (
-      flag_id     text        NOT NULL,
-      revision    int         NOT NULL,
-      disposition text        NOT NULL,
-      note        text        NOT NULL,
-      reviewed_by text        NOT NULL,
-      reviewed_at timestamptz NOT NULL,
-      event_id    text        NOT NULL,
-      PRIMARY KEY (flag_id, revision)
-    )`);
+  for (const table of [CASES_TABLE, CONSENSUSES_TABLE, PRODUCED_TABLE, PATIENTS_TABLE, FLAGS_TABLE]) {
+    await table.create(manager, schema);
+  }
+  await FLAG_REVIEWS_TABLE.create(manager, schema);
+  await FLAG_REVIEW_LOG_TABLE.create(manager, schema);
 }
 
 /** Whether a request comes after (time, eventId) in the order the rules read requests in. */
@@ -389,7 +349,6 @@ export class ShoppingWorkingSet {
 
   /** Writes what changed: cases, consensuses, produced reports, patients' next times and flags (upserted by flagId). */
   async save(manager: EntityManager): Promise<{ flags: number }> {
-    const s = quoteIdentifier(this.schema);
     const caseRows = [...this.changedCases].map((caseId) => {
       const known = this.cases.get(caseId)!;
       return [
@@ -401,32 +360,15 @@ export class ShoppingWorkingSet {
         JSON.stringify(known.readersByRound),
       ];
     });
-    await insertRows(
-      manager,
-      `${s}.cases`,
-      CASE_COLUMNS,
-      caseRows,
-      ' ON CONFLICT (case_id) DO UPDATE SET round = EXCLUDED.round, readers_by_round = EXCLUDED.readers_by_round',
-    );
-    await insertRows(
-      manager,
-      `${s}.consensuses`,
-      CONSENSUS_COLUMNS,
-      this.newConsensuses,
-      ' ON CONFLICT DO NOTHING',
-    );
-    await insertRows(manager, `${s}.produced`, PRODUCED_COLUMNS, this.newProduced, ' ON CONFLICT DO NOTHING');
+    // A case's request never changes: only its round and readers do.
+    await CASES_TABLE.upsert(manager, this.schema, caseRows, ['round', 'readers_by_round']);
+    await CONSENSUSES_TABLE.insertNew(manager, this.schema, this.newConsensuses);
+    await PRODUCED_TABLE.insertNew(manager, this.schema, this.newProduced);
     const patientRows = [...this.changedPatients].map((patientRef) => [
       patientRef,
       this.nextAt.get(patientRef),
     ]);
-    await insertRows(
-      manager,
-      `${s}.patients`,
-      PATIENT_COLUMNS,
-      patientRows,
-      ' ON CONFLICT (patient_ref) DO UPDATE SET next_reevaluation_at = EXCLUDED.next_reevaluation_at',
-    );
+    await PATIENTS_TABLE.upsert(manager, this.schema, patientRows);
     const flagRows = [...this.flags.values()].map((flag) => [
       flag.flagId,
       flag.rule,
@@ -437,15 +379,7 @@ export class ShoppingWorkingSet {
       JSON.stringify(flag.evidence),
     ]);
     // A flag once raised is kept: upserts only ever add flags or refresh what the latest evaluation says.
-    await insertRows(
-      manager,
-      `${s}.flags`,
-      FLAG_COLUMNS,
-      flagRows,
-      ` ON CONFLICT (flag_id) DO UPDATE SET rule = EXCLUDED.rule, severity = EXCLUDED.severity,
-        patient_ref = EXCLUDED.patient_ref, body_region = EXCLUDED.body_region, raised_at = EXCLUDED.raised_at,
-        evidence = EXCLUDED.evidence`,
-    );
+    await FLAGS_TABLE.upsert(manager, this.schema, flagRows);
     return { flags: flagRows.length };
   }
 

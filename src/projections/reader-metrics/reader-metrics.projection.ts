@@ -5,24 +5,24 @@ import { isCaseEventType } from '../../domain/case/case.events.js';
 import { upcastCaseEvent } from '../../domain/case/case.upcasters.js';
 import { evolveMetricsCase, type MetricsCaseRecord } from '../../domain/metrics/metrics-case.js';
 import { occurredAtOf } from '../audit-trail/audit-trail.projection.js';
-import { type InsertColumn, insertRows } from '../runner/insert-rows.js';
 import type { Projection } from '../runner/projection.js';
-import { quoteIdentifier } from '../runner/projection-control.js';
+import { ProjectionTable } from '../runner/projection-table.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
 
 export const READER_METRICS = 'reader-metrics';
 
 const CASE_STREAM_PREFIX = 'case-';
 
-const COLUMNS: InsertColumn[] = [
-  { name: 'case_id', cast: '::uuid' },
-  { name: 'body_region' },
-  { name: 'requested_at', cast: '::timestamptz' },
-  { name: 'record', cast: '::jsonb' },
-];
-
-const UPSERT = ` ON CONFLICT (case_id) DO UPDATE SET
-  body_region = EXCLUDED.body_region, requested_at = EXCLUDED.requested_at, record = EXCLUDED.record`;
+const METRICS_CASES_TABLE = new ProjectionTable(
+  'metrics_cases',
+  {
+    case_id: 'uuid PRIMARY KEY',
+    body_region: 'text NOT NULL',
+    requested_at: 'timestamptz NOT NULL',
+    record: 'jsonb NOT NULL',
+  },
+  { indexes: ['(requested_at)', '(body_region, requested_at)'] },
+);
 
 /**
  * Reader accuracy metrics (docs/projections.md): one row per case holding the facts the metrics need
@@ -38,16 +38,7 @@ export class ReaderMetricsProjection implements Projection {
   readonly name = READER_METRICS;
 
   async createTables(manager: EntityManager, schema: string): Promise<void> {
-    const s = quoteIdentifier(schema);
-    await manager.query(`
-      CREATE TABLE ${s}.metrics_cases (
-        case_id      uuid        PRIMARY KEY,
-        body_region  text        NOT NULL,
-        requested_at timestamptz NOT NULL,
-        record       jsonb       NOT NULL
-      )`);
-    await manager.query(`CREATE INDEX ON ${s}.metrics_cases (requested_at)`);
-    await manager.query(`CREATE INDEX ON ${s}.metrics_cases (body_region, requested_at)`);
+    await METRICS_CASES_TABLE.create(manager, schema);
   }
 
   async apply(manager: EntityManager, schema: string, events: readonly RecordedEvent[]): Promise<void> {
@@ -55,10 +46,9 @@ export class ReaderMetricsProjection implements Projection {
       (event) => event.streamId.startsWith(CASE_STREAM_PREFIX) && isCaseEventType(event.type),
     );
     if (caseEvents.length === 0) return;
-    const s = quoteIdentifier(schema);
     const caseIds = [...new Set(caseEvents.map((event) => event.streamId.slice(CASE_STREAM_PREFIX.length)))];
     const stored = (await manager.query(
-      `SELECT case_id, record FROM ${s}.metrics_cases WHERE case_id = ANY($1::uuid[])`,
+      `SELECT case_id, record FROM ${METRICS_CASES_TABLE.in(schema)} WHERE case_id = ANY($1::uuid[])`,
       [caseIds],
     )) as Array<{ case_id: string; record: MetricsCaseRecord }>;
     const records = new Map(stored.map((row) => [row.case_id, row.record]));
@@ -85,6 +75,6 @@ export class ReaderMetricsProjection implements Projection {
       const record = records.get(caseId)!;
       return [caseId, record.metricsCase.bodyRegion, record.metricsCase.occurredAt, JSON.stringify(record)];
     });
-    await insertRows(manager, `${s}.metrics_cases`, COLUMNS, rows, UPSERT);
+    await METRICS_CASES_TABLE.upsert(manager, schema, rows);
   }
 }
