@@ -38,23 +38,16 @@ type RequestWithLog = IncomingMessage & { log: Pino };
 export class PinoLogger implements LoggerService {
   constructor(@Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger) {}
 
-  verbose(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('trace', message, optionalParams);
-  }
-  debug(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('debug', message, optionalParams);
-  }
-  log(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('info', message, optionalParams);
-  }
-  warn(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('warn', message, optionalParams);
-  }
-  error(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('error', message, optionalParams);
-  }
-  fatal(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('fatal', message, optionalParams);
+  // Each of Nest's levels, written at pino's level of the same meaning.
+  readonly verbose = this.at('trace');
+  readonly debug = this.at('debug');
+  readonly log = this.at('info');
+  readonly warn = this.at('warn');
+  readonly error = this.at('error');
+  readonly fatal = this.at('fatal');
+
+  private at(level: Level): (message: unknown, ...optionalParams: unknown[]) => void {
+    return (message, ...optionalParams) => this.write(level, message, optionalParams);
   }
 
   /** Nest passes its context (the logger's name) last; an object message is merged, an Error is `err`. */
