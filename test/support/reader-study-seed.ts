@@ -1,3 +1,4 @@
+import { MINIMUM_COMPARED_READS } from '../../src/domain/metrics/funnel-plot.js';
 import { ADMIN, type ApiClient, type ApiResponse, type Caller, COORDINATOR, radiologist } from './api.js';
 
 /**
@@ -11,11 +12,11 @@ import { ADMIN, type ApiClient, type ApiResponse, type Caller, COORDINATOR, radi
  * read wrong is discordant with it. The planted outlier misses every fracture it reads; the others
  * make a rare mistake (about one normal-only case in ten). The outlier reads at least
  * MINIMUM_COMPARED_READS cases, so it is judged, and with ~6 readers and ~60 cases its major
- * discordance rate lies far above the 99.8% limit (0.5 against a group rate of about 0.15).
+ * discordance rate lies far above the 99.8% limit (0.5 against a group rate of 0.15). The other
+ * readers share the remaining reads evenly: they too are judged once cases ≥ 15 · readers (e.g. 90
+ * cases for 6 readers: 30 reads each); with fewer they are plotted as insufficient data.
  */
 
-/** The reader metrics' minimum of compared reads (docs/domain.md): the outlier must reach it to be judged. */
-const MINIMUM_COMPARED_READS = 30;
 const FINDING = 'fracture';
 
 export interface ReaderStudySeedOptions {
