@@ -103,7 +103,11 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   // onRequest hooks run in this order; each later one may answer early (429, 401, 403), and that
   // answer still carries CORS, security headers and the correlation id.
   await registerCors(fastify, config.corsOrigins);
-  await registerSecurityHeaders(fastify);
+  // The web app's sign-in talks to the OpenID provider (discovery, token exchange) from the browser.
+  const oidcIssuer = config.auth.oidc?.issuer;
+  await registerSecurityHeaders(fastify, {
+    appConnectOrigins: oidcIssuer ? [new URL(oidcIssuer).origin] : [],
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
   });
