@@ -30,29 +30,40 @@ export function decodeCursor(cursor: string): bigint | undefined {
   return POSITION.test(position) ? BigInt(position) : undefined;
 }
 
-/** `?actorId=&from=&to=&limit=&cursor=`: what every audit list takes. */
-class AuditListQueryDto {
-  @ActorIdParameter({ description: 'Who acted, or for whom an integrator acted' })
-  actorId?: string;
+/**
+ * `?actorId=&from=&to=&limit=&cursor=`: what every audit list takes, described for its rows: who
+ * `acted`, the `time` column the period filters, and how `limit` reads where it differs.
+ */
+function AuditListQuery(rows: { acted: string; time: string; limit?: string }) {
+  class AuditListQueryDto {
+    @ActorIdParameter({ description: rows.acted })
+    actorId?: string;
 
-  @StartOfDayParameter({ description: 'occurredAt ≥ from' })
-  from?: Date;
+    @StartOfDayParameter({ description: `${rows.time} ≥ from` })
+    from?: Date;
 
-  @EndOfDayParameter({ description: 'occurredAt ≤ to' })
-  @NotBefore('from')
-  to?: Date;
+    @EndOfDayParameter({ description: `${rows.time} ≤ to` })
+    @NotBefore('from')
+    to?: Date;
 
-  @LimitParameter({
-    description: `Default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; a CSV export without it takes every row`,
-  })
-  limit?: number;
+    @LimitParameter(rows.limit === undefined ? {} : { description: rows.limit })
+    limit?: number;
 
-  @CursorParameter(decodeCursor)
-  cursor?: bigint;
+    @CursorParameter(decodeCursor)
+    cursor?: bigint;
+  }
+  return AuditListQueryDto;
 }
 
 /** One case's audit trail: the case is in the path. */
-export class CaseAuditTrailQueryDto extends AuditListQueryDto implements AuditTrailFilter {
+export class CaseAuditTrailQueryDto
+  extends AuditListQuery({
+    acted: 'Who acted, or for whom an integrator acted',
+    time: 'occurredAt',
+    limit: `Default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; a CSV export without it takes every row`,
+  })
+  implements AuditTrailFilter
+{
   @PatternParameter(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'an event type name, e.g. OpinionSubmitted', {
     example: 'OpinionSubmitted',
   })
@@ -73,23 +84,10 @@ export class AuditTrailQueryDto extends CaseAuditTrailQueryDto {
 }
 
 /** The access log: reads, with no event type. */
-export class AccessLogQueryDto implements AccessLogFilter {
+export class AccessLogQueryDto
+  extends AuditListQuery({ acted: 'Who read, or for whom an integrator read', time: 'accessedAt' })
+  implements AccessLogFilter
+{
   @UuidParameter()
   caseId?: string;
-
-  @ActorIdParameter({ description: 'Who read, or for whom an integrator read' })
-  actorId?: string;
-
-  @StartOfDayParameter({ description: 'accessedAt ≥ from' })
-  from?: Date;
-
-  @EndOfDayParameter({ description: 'accessedAt ≤ to' })
-  @NotBefore('from')
-  to?: Date;
-
-  @LimitParameter()
-  limit?: number;
-
-  @CursorParameter(decodeCursor)
-  cursor?: bigint;
 }
