@@ -1,17 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
-import {
-  IsSafeText,
-  LONG_TEXT_MAX,
-  SHORT_TEXT_MAX,
-} from '../../../infrastructure/http/validation/text.validators.js';
-import { CommandBodyDto } from '../../../infrastructure/http/case/dto/common.dto.js';
+import { LONG_TEXT_MAX } from '../../../infrastructure/http/validation/text.validators.js';
+import { CommandBodyDto, TextProperty } from '../../../infrastructure/http/case/dto/common.dto.js';
 
 export class AppendAddendumDto extends CommandBodyDto {
-  @ApiProperty({ example: 'Correction: the fracture extends to the proximal pole.' })
-  @IsSafeText(LONG_TEXT_MAX)
+  @TextProperty({ max: LONG_TEXT_MAX, example: 'Correction: the fracture extends to the proximal pole.' })
   text!: string;
 
-  @ApiProperty({ example: 'Reviewed additional views' })
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ example: 'Reviewed additional views' })
   reason!: string;
 }

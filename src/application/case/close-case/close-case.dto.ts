@@ -1,17 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsSafeText,
-  Optional,
-  SHORT_TEXT_MAX,
-} from '../../../infrastructure/http/validation/text.validators.js';
-import { CommandBodyDto } from '../../../infrastructure/http/case/dto/common.dto.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { CommandBodyDto, TextProperty } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { OUTCOMES } from '../../../domain/case/case.values.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
 export class CloseCaseDto extends CommandBodyDto {
-  @ApiPropertyOptional({ example: 'Reported to the requester by phone.' })
-  @Optional()
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ optional: true, example: 'Reported to the requester by phone.' })
   note?: string;
 }
 

@@ -1,16 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { REFERENCE_STANDARD_SOURCES } from '../../../domain/case/case.values.js';
 import type { ReferenceStandardSource } from '../../../domain/case/case.values.js';
 import {
-  IsSafeText,
-  Optional,
-  SHORT_TEXT_MAX,
-} from '../../../infrastructure/http/validation/text.validators.js';
-import {
   CommandBodyDto,
   FindingDto,
   FindingsProperty,
+  TextProperty,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 
 export class RecordReferenceStandardDto extends CommandBodyDto {
@@ -21,8 +17,6 @@ export class RecordReferenceStandardDto extends CommandBodyDto {
   @FindingsProperty('The truth accuracy is measured against')
   findings!: FindingDto[];
 
-  @ApiPropertyOptional({ example: 'CT at 10 days confirmed the fracture.' })
-  @Optional()
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ optional: true, example: 'CT at 10 days confirmed the fracture.' })
   note?: string;
 }

@@ -8,7 +8,6 @@ import {
   IsSafeText,
   LONG_TEXT_MAX,
   Optional,
-  SHORT_TEXT_MAX,
 } from '../../../infrastructure/http/validation/text.validators.js';
 import {
   ActorIdProperty,
@@ -17,6 +16,7 @@ import {
   FindingsProperty,
   IsUuid,
   NestedObject,
+  TextProperty,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
@@ -60,9 +60,7 @@ export class RequesterDto {
   @ActorIdProperty('Pseudonymous id of the requester', 'req-77')
   id!: string;
 
-  @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })
-  @Optional()
-  @IsSafeText(200)
+  @TextProperty({ max: 200, optional: true, example: 'St. Elsewhere Hospital' })
   organisation?: string;
 }
 
@@ -70,9 +68,7 @@ export class PriorReportDto {
   @ActorIdProperty('Id of the radiologist who wrote the prior report', 'rad-ext-9')
   author!: string;
 
-  @ApiPropertyOptional({ example: 'St. Elsewhere Hospital' })
-  @Optional()
-  @IsSafeText(200)
+  @TextProperty({ max: 200, optional: true, example: 'St. Elsewhere Hospital' })
   institution?: string;
 
   @ApiPropertyOptional({ example: '2026-11-18T14:02:00Z' })
@@ -84,9 +80,7 @@ export class PriorReportDto {
   @FindingsProperty('Findings of the prior report')
   findings!: FindingDto[];
 
-  @ApiPropertyOptional({ example: 'No acute fracture.' })
-  @Optional()
-  @IsSafeText(LONG_TEXT_MAX)
+  @TextProperty({ max: LONG_TEXT_MAX, optional: true, example: 'No acute fracture.' })
   impression?: string;
 }
 
@@ -118,8 +112,7 @@ export class RequestSecondOpinionDto extends CommandBodyDto {
   @NestedObject(StudyDto)
   study!: StudyDto;
 
-  @ApiProperty({ example: 'Scaphoid fracture? Persistent pain after a fall.' })
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ example: 'Scaphoid fracture? Persistent pain after a fall.' })
   clinicalQuestion!: string;
 
   @NestedObject(RequesterDto)

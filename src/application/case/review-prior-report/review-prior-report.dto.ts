@@ -1,18 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { RadpeerScore } from '../../../domain/case/case.values.js';
 import {
-  CommandBodyDto,
-  IsUuid,
+  AssignmentBodyDto,
   RadpeerCommentProperty,
   RadpeerScoreProperty,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
-export class ReviewPriorReportDto extends CommandBodyDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUuid()
-  assignmentId!: string;
-
+export class ReviewPriorReportDto extends AssignmentBodyDto {
   @RadpeerScoreProperty()
   score!: RadpeerScore;
 

@@ -1,14 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-import { CommandBodyDto, IsUuid } from '../../../infrastructure/http/case/dto/common.dto.js';
+import { AssignmentBodyDto } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { SHOWN_MATERIALS } from '../../../domain/case/case.values.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
-export class StartReadDto extends CommandBodyDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUuid()
-  assignmentId!: string;
-}
+export class StartReadDto extends AssignmentBodyDto {}
 
 export class ReadStartedDto extends RevisionResponseDto {
   @ApiProperty({ enum: SHOWN_MATERIALS, isArray: true, example: ['images', 'clinical-question'] })

@@ -1,35 +1,23 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
 import {
-  IsSafeText,
-  Optional,
-  SHORT_TEXT_MAX,
-} from '../../../infrastructure/http/validation/text.validators.js';
-import {
-  CommandBodyDto,
+  AssignmentBodyDto,
   FindingDto,
   FindingsProperty,
-  IsUuid,
+  TextProperty,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 
-export class SubmitAdjudicationDto extends CommandBodyDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUuid()
-  assignmentId!: string;
-
-  @ApiPropertyOptional({
+export class SubmitAdjudicationDto extends AssignmentBodyDto {
+  @TextProperty({
+    max: 64,
+    optional: true,
     example: 'prior-report',
     description:
       'A primary opinion id of the current round, or "prior-report"; leave out to record your own findings',
   })
-  @Optional()
-  @IsSafeText(64)
   selectedOpinionId?: string;
 
   @FindingsProperty("The adjudicator's own findings (instead of a selection)", false)
   findings?: FindingDto[];
 
-  @ApiProperty({ example: 'Fracture line visible on the oblique view; reader B is correct.' })
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ example: 'Fracture line visible on the oblique view; reader B is correct.' })
   rationale!: string;
 }

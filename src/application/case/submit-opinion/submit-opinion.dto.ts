@@ -1,26 +1,21 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { IsSafeText, LONG_TEXT_MAX } from '../../../infrastructure/http/validation/text.validators.js';
+import { LONG_TEXT_MAX } from '../../../infrastructure/http/validation/text.validators.js';
 import {
-  CommandBodyDto,
+  AssignmentBodyDto,
   FindingDto,
   FindingsProperty,
-  IsUuid,
   NestedObject,
   RadpeerReviewDto,
+  TextProperty,
 } from '../../../infrastructure/http/case/dto/common.dto.js';
 import { CaseStatusResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
-export class SubmitOpinionDto extends CommandBodyDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUuid()
-  assignmentId!: string;
-
+export class SubmitOpinionDto extends AssignmentBodyDto {
   @FindingsProperty('Findings assessed; a code not listed means "not assessed"')
   findings!: FindingDto[];
 
-  @ApiProperty({ example: 'Non-displaced scaphoid waist fracture.' })
-  @IsSafeText(LONG_TEXT_MAX)
+  @TextProperty({ max: LONG_TEXT_MAX, example: 'Non-displaced scaphoid waist fracture.' })
   impression!: string;
 
   @ApiProperty({ minimum: 1, maximum: 5, example: 4 })

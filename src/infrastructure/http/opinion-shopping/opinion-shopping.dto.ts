@@ -7,19 +7,14 @@ import {
   type FlagDisposition,
 } from '../../../domain/opinion-shopping/flag-review.js';
 import { FLAG_SEVERITIES, SHOPPING_RULES } from '../../../domain/opinion-shopping/opinion-shopping.policy.js';
-import { CommandBodyDto } from '../case/dto/common.dto.js';
-import { IsSafeText, SHORT_TEXT_MAX } from '../validation/text.validators.js';
+import { CommandBodyDto, TextProperty } from '../case/dto/common.dto.js';
 
 export class ReviewShoppingFlagDto extends CommandBodyDto {
   @ApiProperty({ enum: FLAG_DISPOSITIONS, example: 'needs-follow-up' })
   @IsIn(FLAG_DISPOSITIONS, { message: `disposition must be one of ${FLAG_DISPOSITIONS.join(', ')}` })
   disposition!: FlagDisposition;
 
-  @ApiProperty({
-    maxLength: SHORT_TEXT_MAX,
-    example: 'Three insurers in four months; ask the requester for the clinical reason.',
-  })
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ example: 'Three insurers in four months; ask the requester for the clinical reason.' })
   note!: string;
 }
 

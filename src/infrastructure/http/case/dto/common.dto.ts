@@ -17,6 +17,21 @@ import { LATERALITIES, PRESENCES, RADPEER_SCORES } from '../../../../domain/case
 import type { Laterality, Presence, RadpeerScore } from '../../../../domain/case/case.values.js';
 import { IsNotFuture, IsSafeText, Optional, SHORT_TEXT_MAX } from '../../validation/text.validators.js';
 
+/**
+ * A field of safe text, at most `max` characters (docs/api.md's short text by default), documented
+ * with that limit; `optional`: it may be left out (never null).
+ */
+export function TextProperty({
+  max = SHORT_TEXT_MAX,
+  optional = false,
+  ...documentation
+}: { max?: number; optional?: boolean; example?: string; description?: string } = {}): PropertyDecorator {
+  const document = (optional ? ApiPropertyOptional : ApiProperty)({ maxLength: max, ...documentation });
+  return optional
+    ? applyDecorators(document, Optional(), IsSafeText(max))
+    : applyDecorators(document, IsSafeText(max));
+}
+
 export const FINDING_CODE = /^[a-z][a-z0-9-]{0,63}$/;
 export const MAX_FINDINGS = 64;
 
@@ -43,9 +58,7 @@ export class FindingDto {
   @IsIn(PRESENCES)
   presence!: Presence;
 
-  @ApiPropertyOptional({ example: 'distal radius' })
-  @Optional()
-  @IsSafeText(200)
+  @TextProperty({ max: 200, optional: true, example: 'distal radius' })
   location?: string;
 
   @ApiPropertyOptional({ enum: LATERALITIES, example: 'left' })
@@ -79,11 +92,7 @@ export const RadpeerScoreProperty = (): PropertyDecorator =>
     IsIn(RADPEER_SCORES),
   );
 export const RadpeerCommentProperty = (): PropertyDecorator =>
-  applyDecorators(
-    ApiPropertyOptional({ example: 'Subtle fracture missed on the lateral view.' }),
-    Optional(),
-    IsSafeText(SHORT_TEXT_MAX),
-  );
+  TextProperty({ optional: true, example: 'Subtle fracture missed on the lateral view.' });
 
 export class RadpeerReviewDto {
   @RadpeerScoreProperty()
@@ -107,13 +116,19 @@ export function ActorIdProperty(description: string, example: string): PropertyD
 
 /** A body that gives only a reason (reopening, withdrawal). */
 export class ReasonDto extends CommandBodyDto {
-  @ApiProperty({ example: 'New clinical information' })
-  @IsSafeText(SHORT_TEXT_MAX)
+  @TextProperty({ example: 'New clinical information' })
   reason!: string;
 }
 
 /** A UUID of any version: the one pattern path ids, bodies and the event store share. */
 export const IsUuid = (): PropertyDecorator => Matches(UUID_PATTERN, { message: '$property must be a UUID' });
+
+/** A body that names the caller's own assignment (a read, an opinion, a review, an adjudication). */
+export class AssignmentBodyDto extends CommandBodyDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUuid()
+  assignmentId!: string;
+}
 
 /**
  * A nested object validated by its own DTO, and documented as that DTO. ValidateNested alone would
