@@ -1,11 +1,17 @@
 import {
   computeReaderMetrics,
-  type FunnelOutlier,
   type MetricsCase,
   type ReaderMetrics,
   type ReaderMetricsOptions,
 } from './reader-metrics.js';
-import { funnelLimits, Z_95, Z_998 } from './statistics.js';
+import {
+  funnelLimits,
+  type FunnelOutlier,
+  MINIMUM_COMPARED_READS,
+  outlierAt,
+  Z_95,
+  Z_998,
+} from './statistics.js';
 
 /**
  * The funnel plot of one measure over every reader in scope (docs/domain.md "Funnel plot"): one
@@ -22,11 +28,7 @@ export type FunnelMeasure = (typeof FUNNEL_MEASURES)[number];
 export const FUNNEL_REFERENCES = ['reference-standard', 'consensus'] as const;
 export type FunnelReference = (typeof FUNNEL_REFERENCES)[number];
 
-/**
- * Fewer compared reads than this: the reader is plotted but not judged (`insufficientData`). The
- * reader metrics' own default; passed to them explicitly so that the figure reported is the one used.
- */
-export const MINIMUM_COMPARED_READS = 30;
+export { MINIMUM_COMPARED_READS, outlierAt } from './statistics.js';
 
 /** A reader's counts for one measure, as the reader metrics give them. */
 interface MeasureCounts {
@@ -146,21 +148,6 @@ export interface FunnelPlot {
   readonly points: FunnelPoint[];
   /** The limit curves, by n; empty without a group rate. */
   readonly limits: FunnelLimitsSample[];
-}
-
-/**
- * Outside which limit `rate` lies at volume n around `groupRate`, the outer limit first: the rule
- * of the reader metrics' `funnel.outlier`. Null inside both, and for n = 0.
- */
-export function outlierAt(rate: number, n: number, groupRate: number): FunnelOutlier {
-  const limits95 = funnelLimits(groupRate, n, Z_95);
-  const limits998 = funnelLimits(groupRate, n, Z_998);
-  if (!limits95 || !limits998) return null;
-  if (rate > limits998.high) return 'above-99.8';
-  if (rate > limits95.high) return 'above-95';
-  if (rate < limits998.low) return 'below-99.8';
-  if (rate < limits95.low) return 'below-95';
-  return null;
 }
 
 /** Every integer n up to this is sampled; above it, geometric steps. */

@@ -24,6 +24,9 @@ import {
 import {
   cohensKappa,
   funnelLimits,
+  type FunnelOutlier,
+  MINIMUM_COMPARED_READS,
+  outlierAt,
   quantileInterval,
   wilsonInterval,
   Z_95,
@@ -274,7 +277,7 @@ export interface RadpeerFigures {
   readonly received: RadpeerReceivedFigures;
 }
 
-export type FunnelOutlier = 'above-99.8' | 'above-95' | 'below-95' | 'below-99.8' | null;
+export type { FunnelOutlier } from './statistics.js';
 
 export interface Funnel extends Linked<'n'> {
   readonly metric: 'major-discordance-rate';
@@ -1050,13 +1053,10 @@ function funnelFor(
   const groupMean = group.n === 0 ? null : group.x / group.n;
   const limits95 = groupMean === null ? null : funnelLimits(groupMean, rate.n, Z_95);
   const limits998 = groupMean === null ? null : funnelLimits(groupMean, rate.n, Z_998);
-  let outlier: FunnelOutlier = null;
-  if (!insufficientData && rate.value !== null && limits95 && limits998) {
-    if (rate.value > limits998.high) outlier = 'above-99.8';
-    else if (rate.value > limits95.high) outlier = 'above-95';
-    else if (rate.value < limits998.low) outlier = 'below-99.8';
-    else if (rate.value < limits95.low) outlier = 'below-95';
-  }
+  const outlier =
+    insufficientData || rate.value === null || groupMean === null
+      ? null
+      : outlierAt(rate.value, rate.n, groupMean);
   return {
     metric: 'major-discordance-rate',
     reference: 'consensus',
@@ -1234,7 +1234,7 @@ function readerFigures(
 }
 
 function settingsOf(options: ReaderMetricsOptions): Settings {
-  const minComparedReads = options.minComparedReads ?? 30;
+  const minComparedReads = options.minComparedReads ?? MINIMUM_COMPARED_READS;
   if (!Number.isInteger(minComparedReads) || minComparedReads < 0) {
     throw new RangeError(`minComparedReads must be a non-negative integer, got ${minComparedReads}.`);
   }

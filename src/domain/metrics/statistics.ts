@@ -199,3 +199,26 @@ function roundDeep(value: unknown, digits: number): unknown {
   }
   return value;
 }
+
+export type FunnelOutlier = 'above-99.8' | 'above-95' | 'below-95' | 'below-99.8' | null;
+
+/**
+ * Fewer compared reads than this: a reader is plotted but not judged (`insufficientData`), in the
+ * reader metrics and in every funnel plot.
+ */
+export const MINIMUM_COMPARED_READS = 30;
+
+/**
+ * Outside which limit `rate` lies at volume n around `groupRate`, the outer limit first: the one
+ * rule of every funnel's `outlier`. Null inside both, and for n = 0.
+ */
+export function outlierAt(rate: number, n: number, groupRate: number): FunnelOutlier {
+  const limits95 = funnelLimits(groupRate, n, Z_95);
+  const limits998 = funnelLimits(groupRate, n, Z_998);
+  if (!limits95 || !limits998) return null;
+  if (rate > limits998.high) return 'above-99.8';
+  if (rate > limits95.high) return 'above-95';
+  if (rate < limits998.low) return 'below-99.8';
+  if (rate < limits95.low) return 'below-95';
+  return null;
+}
