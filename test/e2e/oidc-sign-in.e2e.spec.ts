@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, decodeJwt } from 'jose';
 import { ConfigurationError, loadConfig } from '../../src/infrastructure/config/app-config.js';
-import { resolveRuntimeConfig } from '../../src/infrastructure/config/resolve-runtime-config.js';
+import { resolveAuth } from '../../src/infrastructure/config/resolve-runtime-config.js';
 import { ApiClient, secondOpinionRequest } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
 import {
   DEFAULT_RESOURCE,
   type RunningOidcProvider,
+  freePort,
   signInWithPkce,
   startOidcProvider,
 } from '../support/oidc-provider.js';
@@ -138,40 +139,34 @@ describe('OIDC_ISSUER discovery at start-up', () => {
   });
   afterAll(async () => provider?.close());
 
-  /** Start-up as `npm start` runs it, on a database URL so that no embedded database starts. */
+  /** Start-up's auth step (resolveRuntimeConfig runs it first, before any database starts). */
   const startUp = (issuer: string) =>
-    resolveRuntimeConfig(
-      loadConfig({
-        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-        OIDC_ISSUER: issuer,
-        OIDC_CLIENT_ID: 'second-opinion-web',
-      }),
-    );
+    resolveAuth(loadConfig({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'second-opinion-web' }));
 
   it('takes the JWKS from the discovery document', async () => {
-    const { config, warnings } = await startUp(provider.issuer);
-    expect(config.auth.oidc).toEqual({
+    const { auth, developmentSecret, warnings } = await startUp(provider.issuer);
+    expect(auth.oidc).toEqual({
       issuer: provider.issuer,
       clientId: 'second-opinion-web',
       scope: 'openid profile',
       jwksUri: `${provider.issuer}/jwks`,
     });
     // Neither a development secret nor the development sign-in beside an OpenID provider.
-    expect(config.auth.jwtSecret).toBeUndefined();
-    expect(config.developmentSecret).toBe(false);
+    expect(auth.jwtSecret).toBeUndefined();
+    expect(developmentSecret).toBe(false);
     expect(warnings).toEqual([]);
   });
 
   it.each([
-    ['an issuer that does not answer', () => `http://127.0.0.1:${1}`, /the request failed/],
+    ['an issuer that does not answer', async () => `http://127.0.0.1:${await freePort()}`, /ECONNREFUSED/],
     [
       'an issuer whose document names another issuer',
-      () => provider.issuer.replace('127.0.0.1', 'localhost'),
+      async () => provider.issuer.replace('127.0.0.1', 'localhost'),
       /names the issuer "http:\/\/127\.0\.0\.1:\d+"/,
     ],
-    ['a URL that is no issuer', () => `${provider.issuer}/nothing-here`, /it answered 404/],
+    ['a URL that is no issuer', async () => `${provider.issuer}/nothing-here`, /it answered 404/],
   ])('stops start-up with a configuration error naming OIDC_ISSUER for %s', async (_, issuer, reason) => {
-    const failure = await startUp(issuer()).catch((error: unknown) => error);
+    const failure = await startUp(await issuer()).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigurationError);
     expect(failure).toMatchObject({ variable: 'OIDC_ISSUER', message: expect.stringMatching(reason) });
     expect((failure as Error).message).toMatch(

@@ -28,8 +28,7 @@ export async function discoverJwksUri(issuer: string): Promise<string> {
       signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw refused(url, `the request failed (${cause ?? (error as Error).name})`);
+    throw refused(url, `the request failed (${whyFetchFailed(error)})`);
   }
   if (!response.ok) throw refused(url, `it answered ${response.status}`);
   let metadata: unknown;
@@ -51,4 +50,12 @@ export async function discoverJwksUri(issuer: string): Promise<string> {
     throw refused(url, `its jwks_uri ${jwksUri} is not https`);
   }
   return jwksUri;
+}
+
+/** fetch's own error says only "fetch failed"; its cause names the reason (ECONNREFUSED, bad port …). */
+function whyFetchFailed(error: unknown): string {
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${DISCOVERY_TIMEOUT_MS / 1000} s`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+  return typeof reason === 'string' ? reason : 'unknown reason';
 }
