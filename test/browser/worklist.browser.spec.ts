@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import { ApiClient, COORDINATOR } from '../support/api.js';
+import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
+import { caseSteps } from '../support/case-steps.js';
+import { waitFor } from '../support/wait-for.js';
+import { AppTab, launchChromium } from './support/browser.js';
+
+const study = (uid: string, bodyRegion: string) => ({
+  studyInstanceUid: uid,
+  modality: 'DX',
+  bodyRegion,
+  studyDate: '2026-03-01',
+});
+
+/** The coordinator's worklist (/app/cases): find a case by patient reference and open its timeline. */
+describe('worklist screen (Chromium)', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let api: ApiClient;
+  const { requestCase } = caseSteps(() => api);
+  const cases: Record<string, string> = {};
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
+    api = new ApiClient(app.baseUrl);
+    cases.wrist = await requestCase({ patientRef: 'wl-pt-1', study: study('1.2.826.0.31.1', 'wrist') });
+    cases.ankle = await requestCase({
+      patientRef: 'wl-pt-2',
+      study: study('1.2.826.0.31.2', 'ankle'),
+      priority: 'stat',
+      requester: { kind: 'insurer', id: 'wl-ins-1', organisation: 'Acme Insurance' },
+    });
+    cases.chest = await requestCase({
+      patientRef: 'wl-pt-3',
+      study: study('1.2.826.0.31.3', 'chest'),
+      priority: 'urgent',
+    });
+    // The worklist is a projection: the screen is opened once it lists every seeded case.
+    await waitFor(
+      'the worklist to list the seeded cases',
+      async () => (await api.get<{ items: unknown[] }>('/api/v1/cases', COORDINATOR)).body.items.length,
+      { until: (count) => count === 3, timeoutMs: 20_000 },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('finds a case by patient reference, keeps the search in the URL, and opens its timeline', async () => {
+    const tab = await AppTab.open(browser, app.baseUrl);
+    const { page } = tab;
+    try {
+      const token = await tokenFor(COORDINATOR.sub, COORDINATOR.roles, { name: COORDINATOR.name });
+      await tab.signInWithToken('/app/cases', token);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Cases');
+      const table = page.getByRole('table');
+      await table.getByText('All cases — 3 cases').waitFor();
+      const rows = table.locator('tbody tr');
+      expect(await rows.count()).toBe(3);
+      // Oldest request first; each row names its patient, study and priority.
+      expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual([
+        'wl-pt-1',
+        'wl-pt-2',
+        'wl-pt-3',
+      ]);
+      expect(await rows.nth(1).textContent()).toContain('ankle');
+      expect(await rows.nth(1).textContent()).toContain('stat');
+      expect(await tab.seriousAccessibilityViolations()).toEqual([]);
+      await tab.screenshot('worklist');
+
+      await page.getByLabel('Patient reference').fill('wl-pt-2');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await table.getByText('Cases: patient wl-pt-2 — 1 case').waitFor();
+      expect(await rows.count()).toBe(1);
+      expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(['wl-pt-2']);
+      const url = new URL(page.url());
+      expect(url.pathname).toBe('/app/cases');
+      expect(url.searchParams.get('patientRef')).toBe('wl-pt-2');
+      expect(await tab.seriousAccessibilityViolations()).toEqual([]);
+
+      // A search that matches nothing says so, and Back returns to the one before, its field refilled.
+      await page.getByLabel('Status').selectOption('closed');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByText('No case matches this search.').waitFor();
+      expect(new URL(page.url()).searchParams.get('status')).toBe('closed');
+      await page.goBack();
+      await table.getByText('Cases: patient wl-pt-2 — 1 case').waitFor();
+      expect(await page.getByLabel('Status').inputValue()).toBe('');
+      expect(await page.getByLabel('Patient reference').inputValue()).toBe('wl-pt-2');
+
+      // The row's link (its accessible name is the whole case id) opens the case's timeline.
+      await rows.getByRole('link', { name: cases.ankle }).click();
+      await page.waitForURL(`**/app/cases/${cases.ankle}`);
+      expect(new URL(page.url()).pathname).toBe(`/app/cases/${cases.ankle}`);
+      expect(tab.errors).toEqual([]);
+    } finally {
+      await tab.close();
+    }
+  });
+});
