@@ -77,7 +77,7 @@ describe('opinion-shopping flags screen (Chromium)', () => {
       until: (rules) => rules.join() === 'OS-1,OS-2,OS-4',
       timeoutMs: 20_000,
     });
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -180,5 +180,5 @@ describe('opinion-shopping flags screen (Chromium)', () => {
     } finally {
       await tab.close();
     }
-  });
+  }, 90_000);
 });

@@ -39,7 +39,7 @@ describe('operations screen (Chromium)', () => {
         items.length > 0 && items.every((item) => item.state === 'running' && item.lagEvents === 0),
       timeoutMs: 20_000,
     });
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -126,5 +126,5 @@ describe('operations screen (Chromium)', () => {
     } finally {
       await tab.close();
     }
-  });
+  }, 90_000);
 });

@@ -42,7 +42,7 @@ describe('worklist screen (Chromium)', () => {
       async () => (await api.get<{ items: unknown[] }>('/api/v1/cases', COORDINATOR)).body.items.length,
       { until: (count) => count === 3, timeoutMs: 20_000 },
     );
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -99,5 +99,5 @@ describe('worklist screen (Chromium)', () => {
     } finally {
       await tab.close();
     }
-  });
+  }, 90_000);
 });
