@@ -6,14 +6,20 @@ import { createApp, type CreateAppOptions } from './create-app.js';
 
 /**
  * The engine process: configuration from the environment its entry point hands over, the
- * application listening, and a graceful shutdown on SIGTERM/SIGINT; a start-up failure is printed
- * and exits 1. `npm start` runs it as is (src/main.ts); the benchmark adds its baseline routes
+ * application listening, and a graceful shutdown on SIGTERM/SIGINT; a configuration error exits 78
+ * (EX_CONFIG), any other start-up failure is printed and exits 1. `npm start` runs it as is (src/main.ts); the benchmark adds its baseline routes
  * (bench/e2e/bench-main.ts).
  */
 export async function runEngine(env: Env, modules: CreateAppOptions['modules'] = []): Promise<void> {
   try {
     await start(env, modules);
   } catch (error) {
+    // A setting found wrong only while starting (an OpenID issuer that does not answer its
+    // discovery, a missing key file) is still a configuration error: its message, and EX_CONFIG.
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
     process.stderr.write(
       `Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
