@@ -1,4 +1,5 @@
-import { type CaseCommandRoute, eventOf } from '../case-command.js';
+import { revisionAnd } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { AssignReader } from './assign-reader.decide.js';
 import { AssignmentCreatedDto, AssignReaderDto } from './assign-reader.dto.js';
 
@@ -7,13 +8,5 @@ export const assignReaderRoute: CaseCommandRoute<AssignReader['data'], AssignRea
   action: 'assign-reader',
   summary: 'Assign a reader (AssignReader)',
   body: AssignReaderDto,
-  answer: {
-    dto: AssignmentCreatedDto,
-    respond: (result) => ({
-      body: {
-        assignmentId: eventOf(result, 'ReaderAssigned').data.assignmentId,
-        revision: result.revision,
-      },
-    }),
-  },
+  answer: revisionAnd(AssignmentCreatedDto, 'ReaderAssigned', 'assignmentId'),
 };

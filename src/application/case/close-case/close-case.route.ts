@@ -1,4 +1,5 @@
-import { type CaseCommandRoute, eventOf } from '../case-command.js';
+import { revisionAnd } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { CloseCase } from './close-case.decide.js';
 import { CaseClosedDto, CloseCaseDto } from './close-case.dto.js';
 
@@ -8,10 +9,5 @@ export const closeCaseRoute: CaseCommandRoute<CloseCase['data'], CloseCaseDto> =
   summary: 'Close a case that reached consensus (CloseCase)',
   body: CloseCaseDto,
   optionalBody: true,
-  answer: {
-    dto: CaseClosedDto,
-    respond: (result) => ({
-      body: { revision: result.revision, outcome: eventOf(result, 'CaseClosed').data.outcome },
-    }),
-  },
+  answer: revisionAnd(CaseClosedDto, 'CaseClosed', 'outcome'),
 };

@@ -1,4 +1,5 @@
-import { type CaseCommandRoute, eventOf } from '../case-command.js';
+import { revisionAnd } from '../case-answers.route.js';
+import type { CaseCommandRoute } from '../case-command.js';
 import type { ReopenCase } from './reopen-case.decide.js';
 import { CaseReopenedDto, ReopenCaseDto } from './reopen-case.dto.js';
 
@@ -7,10 +8,5 @@ export const reopenCaseRoute: CaseCommandRoute<ReopenCase['data'], ReopenCaseDto
   action: 'reopen-case',
   summary: 'Reopen a closed case for a new reading round (ReopenCase)',
   body: ReopenCaseDto,
-  answer: {
-    dto: CaseReopenedDto,
-    respond: (result) => ({
-      body: { revision: result.revision, round: eventOf(result, 'CaseReopened').data.round },
-    }),
-  },
+  answer: revisionAnd(CaseReopenedDto, 'CaseReopened', 'round'),
 };
