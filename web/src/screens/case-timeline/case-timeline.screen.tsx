@@ -4,7 +4,7 @@ import { useApi } from '../../api/use-api';
 import { hasRole } from '../../auth/session';
 import { useSession } from '../../auth/session-context';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
-import { AuditTrailDownload } from './audit-trail-download';
+import { AuditTrailDownload } from './record-download';
 import { indexRecord } from './case-events';
 import type { CaseHistory, CaseView } from './case-record';
 import { CaseState, studyText } from './case-state';
