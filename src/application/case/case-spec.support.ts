@@ -21,7 +21,8 @@ import type { CaseCommand } from './case-commands.registry.js';
 
 /**
  * What the slices' specifications share, so that each imports one module: the given/when/then
- * builders, and the histories and cases that more than one command is specified against.
+ * builders, and the histories and cases that more than one command is specified against. Test
+ * code: the build leaves it out (tsconfig.build.json, `*.support.ts`) as it leaves out the specs.
  */
 export * from '../../../test/unit/domain/case.builders.js';
 
