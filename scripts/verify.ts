@@ -7,6 +7,8 @@
  * the run. It only reads: no migration, no write. Exit 0: every chain verified; 1: a chain is broken (each is named with
  * its first broken revision); 2: nothing could be verified (usage, configuration, connection, a
  * named case that does not exist).
+ *
+ * `--dossier <file>` checks a case dossier (PDF or evidence bundle) offline instead: verify-dossier.ts.
  */
 import { parseArgs } from 'node:util';
 import { type ChainBreak } from '../src/application/integrity/hash-chain.js';
@@ -19,9 +21,11 @@ import type { EventStore } from '../src/application/ports/event-store.port.js';
 import { caseStreamId } from '../src/domain/case/case.stream.js';
 import { type AppConfig, ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
 import { NoEngineDatabaseError, openEngineDatabase } from './engine-database.js';
+import { verifyDossierFile } from './verify-dossier.js';
 
 const CASE_PREFIX = 'case-';
-const USAGE = 'Usage: npm run verify -- <caseId> [<caseId>…]   or   npm run verify -- --all\n';
+const USAGE =
+  'Usage: npm run verify -- <caseId> [<caseId>…]   or   npm run verify -- --all   or   npm run verify -- --dossier <file>\n';
 
 const EXPLANATION: Record<ChainBreak, (revision: number) => string> = {
   'missing-revision': (revision) => `revision ${revision} is missing or out of order`,
@@ -66,11 +70,15 @@ function report({ streamId, verdict }: StreamVerification): void {
 }
 
 async function run(): Promise<number> {
-  let values: { all?: boolean; help?: boolean };
+  let values: { all?: boolean; help?: boolean; dossier?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        all: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        dossier: { type: 'string' },
+      },
       allowPositionals: true,
     }));
   } catch (error) {
@@ -80,6 +88,14 @@ async function run(): Promise<number> {
   if (values.help) {
     say(USAGE.trim());
     return 0;
+  }
+  // A dossier is checked offline, from the file alone: no configuration, no database.
+  if (values.dossier !== undefined) {
+    if (values.all || positionals.length > 0) {
+      warn(USAGE.trim());
+      return 2;
+    }
+    return verifyDossierFile(values.dossier, { say, warn });
   }
   if (Boolean(values.all) === positionals.length > 0) {
     warn(USAGE.trim());

@@ -5,6 +5,7 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from './infrastructure/config/runt
 import { EventStoreModule } from './infrastructure/event-store/event-store.module.js';
 import { AuthModule } from './infrastructure/http/auth/auth.module.js';
 import { CaseModule } from './infrastructure/http/case/case.module.js';
+import { DossierModule } from './infrastructure/http/dossier/dossier.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
 import { ReaderMetricsModule } from './infrastructure/http/metrics/reader-metrics.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         ProjectionsModule,
         ReaderMetricsModule,
         OpinionShoppingModule,
+        DossierModule,
         AuthModule.forRoot(config),
         ...extraModules,
       ],

@@ -32,6 +32,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/cases/{caseId}/audit-trail', action: 'read-audit-trail' },
   { method: 'GET', path: '/api/v1/audit-trail', action: 'read-audit-trail' },
   { method: 'GET', path: '/api/v1/access-log', action: 'read-access-log' },
+  { method: 'GET', path: '/api/v1/cases/{caseId}/dossier', action: 'read-dossier' },
   { method: 'GET', path: '/api/v1/metrics/readers', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/metrics/readers/{readerId}', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/metrics/readers/{readerId}/cases', action: 'read-reader-cases' },

@@ -10,6 +10,7 @@ import {
   CASE_DATA_ACCESSED,
   CASE_DATA_ACCESSED_SCHEMA_VERSION,
   type CaseDataAccessedData,
+  type IssuedDossier,
   READ_STATUS,
   type RefusedStatus,
 } from './case-data-accessed.event.js';
@@ -32,6 +33,8 @@ export interface AccessRecord {
   correlationId: string;
   /** For a history read: the revision or time it asked for. */
   point?: AskedHistoryPoint;
+  /** For a dossier: what was issued (its SHA-256 above all). */
+  dossier?: IssuedDossier;
 }
 
 export interface RefusedAccessRecord extends Omit<AccessRecord, 'identity'> {
@@ -74,6 +77,7 @@ export class AccessRecorder {
       userAgent,
       correlationId,
       point,
+      dossier,
     }: Omit<AccessRecord, 'identity'> & {
       identity?: AccessingIdentity;
     },
@@ -89,6 +93,7 @@ export class AccessRecorder {
       status,
       ...(problemCode === undefined ? {} : { problemCode }),
       ...(point === undefined ? {} : { point }),
+      ...(dossier === undefined ? {} : { dossier }),
     };
     const actor: JsonObject = { id: data.actorId };
     if (identity?.role !== undefined) actor.role = identity.role;

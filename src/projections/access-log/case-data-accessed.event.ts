@@ -20,6 +20,7 @@ export const ACCESSED_RESOURCES = [
   'reader-metrics',
   'shopping-flags',
   'access-log',
+  'dossier',
 ] as const;
 export type AccessedResource = (typeof ACCESSED_RESOURCES)[number];
 
@@ -36,6 +37,13 @@ export const ANONYMOUS_ACTOR = 'anonymous';
 /** The point of a case's history a read asked for; absent when it asked for the latest. */
 export type AskedHistoryPoint = { revision: number } | { asOf: string } | { asOccurredBy: string };
 
+/** The case dossier an access issued: which form, as at which revision, and the SHA-256 of the bytes served. */
+export interface IssuedDossier {
+  format: 'pdf' | 'json';
+  revision: number;
+  sha256: string;
+}
+
 export interface CaseDataAccessedData {
   caseId?: string;
   resource: AccessedResource;
@@ -51,6 +59,11 @@ export interface CaseDataAccessedData {
   /** The problem code of a refused attempt (`unauthorized`, `forbidden`, `not-your-assignment`, `not-found` …). */
   problemCode?: string;
   point?: AskedHistoryPoint;
+  /**
+   * A dossier issued by this read (resource `dossier`). Optional within version 2: absent on every
+   * other access, and readers that predate it ignore it, so no upcaster is needed.
+   */
+  dossier?: IssuedDossier;
 }
 
 /** The current shape, as `upcastCaseDataAccessed` gives it. */

@@ -216,6 +216,7 @@ const ACCESS_PHRASES: Record<AccessedResource, { done: string; tried: string }> 
   'reader-metrics': { done: 'viewed reader accuracy metrics', tried: 'view reader accuracy metrics' },
   'shopping-flags': { done: 'viewed opinion-shopping flags', tried: 'view opinion-shopping flags' },
   'access-log': { done: 'viewed the access log', tried: 'view the access log' },
+  dossier: { done: 'obtained the case dossier', tried: 'obtain the case dossier' },
 };
 
 /** The point of the history a read asked for, as a phrase (none for the latest). */
@@ -237,7 +238,12 @@ const OTHER_SUMMARIES: Record<string, (data: Record<string, unknown>, context: S
     const scope = access.resource === 'audit-search' && access.caseId ? ` for case ${access.caseId}` : '';
     const what = `${scope}${historyPoint(access.point)} from ${text(access.ip, 64) || 'an unknown address'}`;
     // Version 1 has no status: it recorded only reads that succeeded.
-    if (access.status === undefined || access.status === 200) return `${who(context)} ${phrases.done}${what}`;
+    // A dossier's access names what was issued, so that a copy can be matched to it by its SHA-256.
+    const issued = access.dossier
+      ? `: ${text(access.dossier.format, 8).toUpperCase()} as at revision ${text(access.dossier.revision, 20)}, SHA-256 ${text(access.dossier.sha256, 64)}`
+      : '';
+    if (access.status === undefined || access.status === 200)
+      return `${who(context)} ${phrases.done}${what}${issued}`;
     const code = access.problemCode ? ` ${text(access.problemCode, 64)}` : '';
     return `${who(context)} tried to ${phrases.tried}${what} and was refused: ${text(access.status, 3)}${code}`;
   },

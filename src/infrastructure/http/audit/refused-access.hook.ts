@@ -28,6 +28,7 @@ const READ_RESOURCES: Partial<Record<AccessAction, AccessedResource>> = {
   'read-reader-metrics': 'reader-metrics',
   'read-shopping-flags': 'shopping-flags',
   'read-access-log': 'access-log',
+  'read-dossier': 'dossier',
 };
 
 const PROBLEM_CODE = /^[a-z0-9-]{1,64}$/;

@@ -1,0 +1,16 @@
+import { OneOfParameter, WholeNumberParameter } from '../validation/query.validators.js';
+
+/** The dossier's two forms: the PDF/A-3b document, or its evidence bundle alone. */
+export const DOSSIER_FORMATS = ['pdf', 'json'] as const;
+export type DossierFormat = (typeof DOSSIER_FORMATS)[number];
+
+/** `?revision=` (the case as at that revision) and `?format=json` (the evidence bundle alone). */
+export class DossierQueryDto {
+  @WholeNumberParameter({ description: 'The case as at this revision (inclusive); default: the latest' })
+  revision?: number;
+
+  @OneOfParameter(DOSSIER_FORMATS, {
+    description: '`pdf` (default): the PDF/A-3b dossier; `json`: its machine-readable evidence bundle alone',
+  })
+  format?: DossierFormat;
+}

@@ -1,0 +1,432 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { associatedFile } from '../../src/infrastructure/dossier/dossier-attachment.js';
+import {
+  ADMIN,
+  ApiClient,
+  type Caller,
+  COORDINATOR,
+  MEDICO_LEGAL,
+  QUALITY,
+  radiologist,
+} from '../support/api.js';
+import { type RunningApp, startTestApp } from '../support/app.js';
+import { caseSteps } from '../support/case-steps.js';
+import { runTool } from '../support/engine-process.js';
+import { waitFor } from '../support/wait-for.js';
+
+type Json = Record<string, unknown>;
+
+const run = promisify(execFile);
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Where the rendered dossier and its pages are kept for a person to look at (git-ignored). */
+const OUTPUT = join(process.cwd(), 'test-output', 'case-dossier');
+
+/** The README's walk-through: two blinded primaries disagree on a fracture, an adjudicator decides. */
+const RAD_A: Caller = { sub: 'rad-a', roles: ['radiologist'], name: 'Dr Ana Alvarez' };
+const RAD_B: Caller = { sub: 'rad-b', roles: ['radiologist'], name: 'Dr Ben Brown' };
+const ADJ: Caller = { sub: 'rad-c', roles: ['radiologist'], name: 'Dr Chen Cho' };
+const README_REQUEST = {
+  patientRef: 'pt-3f9a',
+  priority: 'routine',
+  readsRequired: 2,
+  study: {
+    studyInstanceUid: '1.2.840.113619.2.55.3.7',
+    modality: 'DX',
+    bodyRegion: 'wrist',
+    studyDate: '2026-11-18',
+  },
+  clinicalQuestion: 'Scaphoid fracture? Pain after a fall.',
+  requester: { kind: 'patient', id: 'req-77' },
+  priorReport: {
+    author: 'rad-ext-9',
+    institution: 'St. Elsewhere',
+    impression: 'No fracture.',
+    findings: [{ code: 'fracture', presence: 'absent' }],
+  },
+};
+
+interface BundleEvent {
+  eventId: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  data: Json;
+  metadata: Json;
+  canonical: string;
+}
+
+interface Bundle {
+  format: string;
+  caseId: string;
+  revision: number;
+  verdict: { verified: boolean; checked: number };
+  caseEvents: BundleEvent[];
+  accessEvents: BundleEvent[];
+  accessCut: Json;
+  checkpoint: unknown;
+}
+
+/**
+ * The dossier file with its embedded bundle replaced: the stream re-compressed and its /Length
+ * rewritten, as someone editing the attachment with a PDF tool would leave it.
+ */
+function withBundle(pdf: Buffer, bundle: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  const object = text.search(/\/Type \/EmbeddedFile\b/);
+  const dictionaryStart = text.lastIndexOf('<<', object);
+  const streamKeyword = text.indexOf('stream', object);
+  const start = streamKeyword + 'stream\n'.length;
+  const header = text.slice(dictionaryStart, streamKeyword);
+  const length = Number(/\/Length (\d+)/.exec(header)![1]);
+  const compressed = deflateSync(bundle);
+  const newHeader = header.replace(/\/Length \d+/, `/Length ${compressed.length}`);
+  return Buffer.concat([
+    pdf.subarray(0, dictionaryStart),
+    Buffer.from(newHeader, 'latin1'),
+    Buffer.from('stream\n', 'latin1'),
+    compressed,
+    pdf.subarray(start + length),
+  ]);
+}
+
+// The case dossier over HTTP: the README's case, its PDF/A-3b rendered by poppler, reproducible bytes,
+// the embedded evidence bundle checked offline by `npm run verify -- --dossier`, and its issue logged.
+describe('case dossier (HTTP)', () => {
+  let running: RunningApp;
+  let api: ApiClient;
+  let caseId: string;
+  let lastRevision: number;
+
+  const { requestCase, assign, command } = caseSteps(() => api);
+
+  /** GET as bytes (the JSON client would decode a PDF as text). */
+  async function download(
+    path: string,
+    as: Caller,
+  ): Promise<{ status: number; headers: Headers; body: Buffer }> {
+    const response = await fetch(`${running.baseUrl}${path}`, {
+      headers: { authorization: `Bearer ${await api.token(as.sub, as.roles, as.name)}` },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
+  const dossierPath = (query = '') => `/api/v1/cases/${caseId}/dossier${query}`;
+
+  beforeAll(async () => {
+    running = await startTestApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '0', RATE_LIMIT_PER_USER_PER_MINUTE: '0' });
+    api = new ApiClient(running.baseUrl);
+    await mkdir(OUTPUT, { recursive: true });
+
+    caseId = await requestCase(README_REQUEST, { ...COORDINATOR, name: 'Casey Coordinator' });
+    const a = await assign(caseId, 'rad-a');
+    const b = await assign(caseId, 'rad-b');
+    const path = (tail: string) => `/api/v1/cases/${caseId}/${tail}`;
+    expect((await command(path('reads'), { assignmentId: a }, RAD_A)).shown).toEqual([
+      'images',
+      'clinical-question',
+    ]);
+    // Reads and a refused attempt while the case runs: the dossier's access log shows them.
+    expect((await api.get(`/api/v1/cases/${caseId}`, RAD_A)).status).toBe(200);
+    expect((await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-z'))).status).toBe(403);
+    await command(
+      path('opinions'),
+      {
+        assignmentId: a,
+        confidence: 4,
+        findings: [{ code: 'fracture', presence: 'present', location: 'scaphoid waist' }],
+        impression: 'Non-displaced scaphoid waist fracture.',
+      },
+      RAD_A,
+    );
+    await command(path('prior-report-reviews'), { assignmentId: a, score: '3b' }, RAD_A);
+    await command(path('reads'), { assignmentId: b }, RAD_B);
+    await command(
+      path('opinions'),
+      {
+        assignmentId: b,
+        confidence: 3,
+        findings: [{ code: 'fracture', presence: 'absent' }],
+        impression: 'No fracture seen.',
+      },
+      RAD_B,
+    );
+    await command(path('prior-report-reviews'), { assignmentId: b, score: '1' }, RAD_B);
+    expect((await api.get(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).status).toBe(200);
+    const c = await assign(caseId, 'rad-c', 'adjudicator');
+    const read = await command(path('reads'), { assignmentId: c }, ADJ);
+    const opinions = (read.materials as { opinions: Array<{ opinionId: string; findings: Json[] }> })
+      .opinions;
+    const selected = opinions.find((opinion) => opinion.findings[0]!.presence === 'present')!.opinionId;
+    await command(
+      path('adjudication'),
+      {
+        assignmentId: c,
+        selectedOpinionId: selected,
+        rationale: 'Cortical break visible on the oblique view.',
+      },
+      ADJ,
+    );
+    const closed = await command(path('closure'), { note: 'Requester informed.' });
+    lastRevision = closed.revision as number;
+    expect(lastRevision).toBe(15);
+  }, 60_000);
+
+  afterAll(async () => running.close());
+
+  it('answers a PDF/A-3b document that poppler renders, with the evidence bundle as its associated file', async () => {
+    const response = await download(dossierPath(), MEDICO_LEGAL);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('repr-digest')).toBe(
+      `sha-256=:${createHash('sha256').update(response.body).digest('base64')}:`,
+    );
+    expect(response.body.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+    const file = join(OUTPUT, 'dossier.pdf');
+    await writeFile(file, response.body);
+
+    const info = (await run('pdfinfo', ['-isodates', file])).stdout;
+    expect(info).toMatch(/^Pages:\s+([5-9]|\d\d)$/m);
+    expect(info).toMatch(/^PDF version:\s+1\.7$/m);
+    expect(info).toContain(`Case dossier ${caseId}`);
+    // The creation date is the last event's: nothing in the file comes from the clock.
+    const history = await api.get<{ events: Array<{ recordedAt: string }> }>(
+      `/api/v1/cases/${caseId}/history`,
+      MEDICO_LEGAL,
+    );
+    const lastRecorded = `${history.body.events.at(-1)!.recordedAt.split('.')[0]}Z`;
+    expect(info).toMatch(new RegExp(`^CreationDate:\\s+${lastRecorded}$`, 'm'));
+    expect(info).toMatch(new RegExp(`^ModDate:\\s+${lastRecorded}$`, 'm'));
+
+    // PDF/A-3b: its XMP identification, the sRGB output intent, fonts embedded, no other font.
+    const text = response.body.toString('latin1');
+    expect(text).toMatch(/<pdfaid:part>3<\/pdfaid:part>\s*<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    expect(text).toContain('/OutputConditionIdentifier (sRGB IEC61966-2.1)');
+    expect(text).toContain('/AFRelationship /Data');
+    expect(text).not.toMatch(/\/BaseFont \/(Helvetica|Times|Courier)/);
+    const fonts = (await run('pdffonts', [file])).stdout;
+    expect(fonts).toContain('DejaVuSans');
+    expect(
+      fonts
+        .split('\n')
+        .slice(2)
+        .filter((line) => line.trim() !== '')
+        .every((line) => / yes /.test(line)),
+    ).toBe(true);
+    expect((await run('pdfdetach', ['-list', file])).stdout).toContain('evidence-bundle.json');
+
+    const pages = join(OUTPUT, 'page');
+    const rendered = await run('pdftoppm', ['-png', '-r', '50', file, pages]);
+    expect(rendered.stderr).toBe('');
+    const pngs = (await readdir(OUTPUT)).filter((name) => name.startsWith('page') && name.endsWith('.png'));
+    expect(pngs.length).toBe(Number(/^Pages:\s+(\d+)$/m.exec(info)![1]));
+  });
+
+  it('gives identical bytes to every request for the same case and revision, whoever asks', async () => {
+    const first = await download(dossierPath(), MEDICO_LEGAL);
+    const second = await download(dossierPath(), QUALITY);
+    const third = await download(dossierPath(`?revision=${lastRevision}`), ADMIN);
+    expect(first.status).toBe(200);
+    expect(sha256(second.body)).toBe(sha256(first.body));
+    expect(sha256(third.body)).toBe(sha256(first.body));
+  });
+
+  it('?format=json answers the evidence bundle alone, exactly the bytes embedded in the PDF', async () => {
+    const json = await download(dossierPath('?format=json'), MEDICO_LEGAL);
+    expect(json.status).toBe(200);
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const bundle = JSON.parse(json.body.toString('utf8')) as Bundle;
+    expect(bundle).toMatchObject({
+      format: 'xray-second-opinion/evidence-bundle',
+      caseId,
+      revision: lastRevision,
+      verdict: { verified: true, checked: 16 },
+      checkpoint: null,
+    });
+    expect(bundle.caseEvents.map((event) => event.type)).toEqual([
+      'SecondOpinionRequested',
+      'ReaderAssigned',
+      'ReaderAssigned',
+      'ReadStarted',
+      'OpinionSubmitted',
+      'PriorReportReviewed',
+      'ReadStarted',
+      'OpinionSubmitted',
+      'PriorReportReviewed',
+      'DiscordanceDetected',
+      'CaseEscalated',
+      'ReaderAssigned',
+      'ReadStarted',
+      'AdjudicationDecided',
+      'ConsensusReached',
+      'CaseClosed',
+    ]);
+    // Each event as stored, with the canonical bytes its hash is over.
+    const opinion = bundle.caseEvents[4]!;
+    expect(opinion.data).toMatchObject({ impression: 'Non-displaced scaphoid waist fracture.' });
+    expect(
+      createHash('sha256').update(String(opinion.metadata.prevHash)).update(opinion.canonical).digest('hex'),
+    ).toBe(opinion.metadata.hash);
+    // The accesses recorded while the case ran (a read, a refusal, a history read); none after it.
+    expect(bundle.accessCut).toMatchObject({ kind: 'recorded-by' });
+    expect(bundle.accessEvents.map((event) => [event.data.resource, event.data.status])).toEqual([
+      ['case', 200],
+      ['case', 403],
+      ['history', 200],
+    ]);
+
+    const pdf = await download(dossierPath(), MEDICO_LEGAL);
+    expect(associatedFile(pdf.body, 'evidence-bundle.json').content.equals(json.body)).toBe(true);
+  });
+
+  it('?revision=9 is the case as at revision 9: its events, its state, and other bytes', async () => {
+    const bundle = await download(dossierPath('?revision=9&format=json'), MEDICO_LEGAL);
+    const parsed = JSON.parse(bundle.body.toString('utf8')) as Bundle;
+    expect(parsed.revision).toBe(9);
+    expect(parsed.caseEvents).toHaveLength(10);
+    expect(parsed.caseEvents.at(-1)!.type).toBe('DiscordanceDetected');
+    const earlier = await download(dossierPath('?revision=9'), MEDICO_LEGAL);
+    const latest = await download(dossierPath(), MEDICO_LEGAL);
+    expect(earlier.status).toBe(200);
+    expect(sha256(earlier.body)).not.toBe(sha256(latest.body));
+    await writeFile(join(OUTPUT, 'dossier-revision-9.pdf'), earlier.body);
+  });
+
+  it('npm run verify -- --dossier checks the file offline: 0 as issued, 1 once its bundle is altered', async () => {
+    const pdf = (await download(dossierPath(), MEDICO_LEGAL)).body;
+    const file = join(OUTPUT, 'verify-dossier.pdf');
+    await writeFile(file, pdf);
+    const ok = await runTool('verify.js', ['--dossier', file], {});
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain(`SHA-256 ${sha256(pdf)}`);
+    expect(ok.stdout).toContain('ok       hash chain: 16 case events, revisions 0–15');
+    expect(ok.code).toBe(0);
+
+    // The bundle served alone verifies the same way.
+    const json = join(OUTPUT, 'evidence-bundle.json');
+    await writeFile(json, (await download(dossierPath('?format=json'), MEDICO_LEGAL)).body);
+    expect((await runTool('verify.js', ['--dossier', json], {})).code).toBe(0);
+
+    // rad-a's impression changed inside the embedded bundle: its canonical bytes no longer match.
+    const bundle = JSON.parse(associatedFile(pdf, 'evidence-bundle.json').content.toString('utf8')) as Bundle;
+    bundle.caseEvents[4]!.data.impression = 'No fracture.';
+    const altered = join(OUTPUT, 'verify-dossier-altered.pdf');
+    await writeFile(altered, withBundle(pdf, Buffer.from(JSON.stringify(bundle, null, 2))));
+    const broken = await runTool('verify.js', ['--dossier', altered], {});
+    expect(broken.stdout).toContain('FAILED   hash chain: revision 4 (OpinionSubmitted');
+    expect(broken.stdout).toContain('its content was altered');
+    expect(broken.stdout).toContain('NOT VERIFIED');
+    expect(broken.code).toBe(1);
+
+    // The altered text copied into the canonical bytes too: then the hash no longer matches.
+    const event = bundle.caseEvents[4]!;
+    event.canonical = event.canonical.replace('Non-displaced scaphoid waist fracture.', 'No fracture.');
+    await writeFile(altered, withBundle(pdf, Buffer.from(JSON.stringify(bundle, null, 2))));
+    const rehashed = await runTool('verify.js', ['--dossier', altered], {});
+    expect(rehashed.stdout).toContain('does not match its hash: it was altered');
+    expect(rehashed.code).toBe(1);
+
+    // Not a dossier at all: nothing could be checked.
+    const notDossier = join(OUTPUT, 'not-a-dossier.json');
+    await writeFile(notDossier, '{"hello": "world"}');
+    const unreadable = await runTool('verify.js', ['--dossier', notDossier], {});
+    expect(unreadable.stderr).toContain('not an evidence bundle');
+    expect(unreadable.code).toBe(2);
+  }, 60_000);
+
+  it('is refused to radiologists and coordinators (403), and 404 for an unknown case or revision, 400 for a bad query', async () => {
+    for (const caller of [RAD_A, COORDINATOR, { sub: 'int-1', roles: ['integrator'] }]) {
+      const refused = await api.get(dossierPath(), caller);
+      expect({ caller: caller.sub, status: refused.status, code: refused.body.code }).toEqual({
+        caller: caller.sub,
+        status: 403,
+        code: 'forbidden',
+      });
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const unknown = await api.get('/api/v1/cases/00000000-0000-4000-8000-000000000000/dossier', MEDICO_LEGAL);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'not-found']);
+    const future = await api.get(dossierPath('?revision=99'), MEDICO_LEGAL);
+    expect([future.status, future.body.code]).toEqual([404, 'not-found']);
+    for (const query of ['?format=xml', '?revision=-1', '?revision=abc', '?unknown=1']) {
+      const bad = await api.get(dossierPath(query), MEDICO_LEGAL);
+      expect({ query, status: bad.status, code: bad.body.code }).toEqual({
+        query,
+        status: 400,
+        code: 'validation-failed',
+      });
+    }
+    const notAcceptable = await api.get(dossierPath(), MEDICO_LEGAL, { accept: 'text/csv' });
+    expect(notAcceptable.status).toBe(406);
+  });
+
+  it('records the SHA-256 of what it issued in the access event, shown in the audit trail and the access log', async () => {
+    const agent = `dossier-${Date.now()}`;
+    const response = await fetch(`${running.baseUrl}${dossierPath()}`, {
+      headers: {
+        authorization: `Bearer ${await api.token(MEDICO_LEGAL.sub, MEDICO_LEGAL.roles, MEDICO_LEGAL.name)}`,
+        'user-agent': agent,
+      },
+    });
+    const pdf = Buffer.from(await response.arrayBuffer());
+    const digest = sha256(pdf);
+
+    const trail = await waitFor(
+      'the dossier access in the case audit trail',
+      async () => {
+        const page = await api.get<{ items: Array<{ type: string; data: Json; summary: string }> }>(
+          `/api/v1/cases/${caseId}/audit-trail?limit=500`,
+          ADMIN,
+        );
+        return page.body.items.filter(
+          (item) => item.type === 'CaseDataAccessed' && item.data.userAgent === agent,
+        );
+      },
+      { until: (items) => items.length > 0, timeoutMs: 15_000 },
+    );
+    expect(trail[0]!.data).toMatchObject({
+      resource: 'dossier',
+      actorId: MEDICO_LEGAL.sub,
+      status: 200,
+      dossier: { format: 'pdf', revision: lastRevision, sha256: digest },
+    });
+    expect(trail[0]!.summary).toContain(`ml-1 obtained the case dossier from`);
+    expect(trail[0]!.summary).toContain(`PDF as at revision ${lastRevision}, SHA-256 ${digest}`);
+
+    const log = await api.get<{ items: Array<Json> }>(`/api/v1/access-log?caseId=${caseId}&limit=500`, ADMIN);
+    expect(log.body.items.filter((item) => item.userAgent === agent)).toEqual([
+      expect.objectContaining({
+        resource: 'dossier',
+        actorId: 'ml-1',
+        actorRole: 'medico-legal',
+        status: 200,
+      }),
+    ]);
+    // A refused attempt is in the access log too.
+    await api.get(dossierPath(), RAD_B, { 'user-agent': `${agent}-refused` });
+    const refused = await waitFor(
+      'the refused dossier attempt in the access log',
+      async () =>
+        (
+          await api.get<{ items: Array<Json> }>(`/api/v1/access-log?caseId=${caseId}&limit=500`, ADMIN)
+        ).body.items.filter((item) => item.userAgent === `${agent}-refused`),
+      { until: (items) => items.length > 0, timeoutMs: 15_000 },
+    );
+    expect(refused[0]).toMatchObject({
+      resource: 'dossier',
+      actorId: 'rad-b',
+      status: 403,
+      problemCode: 'forbidden',
+    });
+  });
+});
