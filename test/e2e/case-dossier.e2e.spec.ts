@@ -344,6 +344,53 @@ describe('case dossier (HTTP)', () => {
     expect(unreadable.code).toBe(2);
   }, 60_000);
 
+  it('prints long free text in full across pages: a 20,000-character impression, a 4,000-character comment, an addendum', async () => {
+    /** Text of `length` characters in sentences and paragraphs, ending with `marker`. */
+    const prose = (length: number, marker: string): string => {
+      const sentence = 'The cortex is intact along the distal radius and no joint effusion is seen. ';
+      let text = '';
+      for (let index = 1; text.length + sentence.length + marker.length + 2 < length; index++) {
+        text += index % 6 === 0 ? `${sentence.trim()}\n\n` : sentence;
+      }
+      return `${text}${marker}`;
+    };
+    const long = await requestCase({ readsRequired: 1, patientRef: 'pt-long' });
+    const reader = radiologist('rad-long');
+    const assignment = await assign(long, reader.sub, 'primary', { blinded: false });
+    await command(`/api/v1/cases/${long}/reads`, { assignmentId: assignment }, reader);
+    const opinion = await command(
+      `/api/v1/cases/${long}/opinions`,
+      {
+        assignmentId: assignment,
+        confidence: 2,
+        findings: [{ code: 'fracture', presence: 'absent' }],
+        impression: prose(20_000, 'End of the long impression.'),
+        priorReportReview: { score: '2b', comment: prose(4_000, 'End of the long comment.') },
+      },
+      reader,
+    );
+    await command(
+      `/api/v1/cases/${long}/opinions/${opinion.opinionId as string}/addenda`,
+      { text: prose(20_000, 'End of the long addendum.'), reason: 'Second look' },
+      reader,
+    );
+    const pdf = await download(`/api/v1/cases/${long}/dossier`, MEDICO_LEGAL);
+    expect(pdf.status).toBe(200);
+    const file = join(OUTPUT, 'dossier-long-text.pdf');
+    await writeFile(file, pdf.body);
+    const text = (await run('pdftotext', ['-layout', file, '-'], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+    for (const marker of [
+      'End of the long impression.',
+      'End of the long comment.',
+      'End of the long addendum.',
+    ]) {
+      expect(text).toContain(marker);
+    }
+    expect(
+      (await run('pdftoppm', ['-png', '-r', '30', '-f', '1', '-l', '1', file, join(OUTPUT, 'long')])).stderr,
+    ).toBe('');
+  }, 60_000);
+
   it('is refused to radiologists and coordinators (403), and 404 for an unknown case or revision, 400 for a bad query', async () => {
     for (const caller of [RAD_A, COORDINATOR, { sub: 'int-1', roles: ['integrator'] }]) {
       const refused = await api.get(dossierPath(), caller);

@@ -181,6 +181,8 @@ class DossierWriter {
     rows.forEach((row, index) => {
       const height = heightOf(row, false);
       if (height > usable) {
+        // Not a lone first line at the foot of a page.
+        this.ensure(120);
         this.doc.y += 4;
         this.fields(row.map((cell, column) => ({ label: headers[column]!, value: cell })));
         return;
