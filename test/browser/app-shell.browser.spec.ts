@@ -80,7 +80,7 @@ describe('web app shell (Chromium)', () => {
 
       await tab.page.getByRole('button', { name: 'Sign out' }).click();
       expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
-      expect(await tab.page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
       expect(await tab.context.cookies()).toEqual([]);
       expect(tab.errors).toEqual([]);
     } finally {
@@ -97,7 +97,7 @@ describe('web app shell (Chromium)', () => {
       await tab.signInWithToken('/app/cases', forged);
       const alert = tab.page.getByRole('alert').filter({ hasText: 'no longer accepts your token' });
       await alert.waitFor();
-      expect(await alert.textContent()).toContain('signature verification failed');
+      expect(await alert.textContent()).toContain('SIGNATURE_VERIFICATION_FAILED');
       expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
       expect(new URL(tab.page.url()).pathname).toBe('/app/cases');
       // The refused request's 401 is the one console error a browser logs for it.
@@ -116,7 +116,7 @@ describe('web app shell (Chromium)', () => {
       await tab.page.reload();
       expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
       // Expired while the tab was open: the stored session is not used again.
-      expect(await tab.page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
     } finally {
       await tab.close();
     }

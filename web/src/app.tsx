@@ -75,7 +75,9 @@ export function App() {
   }, []);
   // Before any screen fetches: the token to send, and a 401 (expired, revoked) ends the session.
   useBearer(session?.token ?? null, (error) =>
-    signOut(`The engine no longer accepts your token: ${error.problem.detail ?? 'sign in again'}.`),
+    signOut(
+      `The engine no longer accepts your token: ${(error.problem.detail ?? 'sign in again.').replace(/\.?$/, '.')}`,
+    ),
   );
   const state = useMemo<SessionState>(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
   return (

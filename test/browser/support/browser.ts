@@ -32,7 +32,10 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A fresh browser tab (its own storage: no session carries over) that records every console error. */
 export class AppTab {
+  /** Console errors and uncaught exceptions of the app's own pages: every test expects none. */
   readonly errors: string[] = [];
+  /** Console errors of other origins' pages the tab passed through, kept for a failing test's eyes. */
+  readonly otherOrigins: string[] = [];
 
   private constructor(
     readonly context: BrowserContext,
@@ -40,7 +43,13 @@ export class AppTab {
     readonly baseUrl: string,
   ) {
     page.on('console', (message) => {
-      if (message.type() === 'error') this.errors.push(`console: ${message.text()}`);
+      if (message.type() !== 'error') return;
+      // Another origin's page (the OpenID provider's login form) is not the app under test.
+      const origin = URL.canParse(message.location().url)
+        ? new URL(message.location().url).origin
+        : undefined;
+      if (origin !== undefined && origin !== new URL(baseUrl).origin) this.otherOrigins.push(message.text());
+      else this.errors.push(`console: ${message.text()}`);
     });
     page.on('pageerror', (error) => this.errors.push(`page error: ${error.message}`));
   }
