@@ -243,6 +243,14 @@ describe('case timeline screen (Chromium)', () => {
         expect(csv).toContain('AdjudicationDecided');
         expect(csv).toContain('CaseClosed');
 
+        // The dossier of the revision on screen, a PDF the lawyer can file.
+        const [dossier] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Download the case dossier (PDF, revision 4)' }).click(),
+        ]);
+        expect(dossier.suggestedFilename()).toBe(`case-${closedCase}-revision-4-dossier.pdf`);
+        expect((await readFile(await dossier.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
         expect(tab.errors).toEqual([]);
       } finally {
         await tab.close();

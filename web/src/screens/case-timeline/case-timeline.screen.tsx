@@ -4,7 +4,7 @@ import { useApi } from '../../api/use-api';
 import { hasRole } from '../../auth/session';
 import { useSession } from '../../auth/session-context';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
-import { AuditTrailDownload } from './record-download';
+import { AuditTrailDownload, DossierDownload } from './record-download';
 import { indexRecord } from './case-events';
 import type { CaseHistory, CaseView } from './case-record';
 import { CaseState, studyText } from './case-state';
@@ -19,6 +19,7 @@ import { historyPath, pointHeading, replayPointOf, timelineUrl } from './replay-
  * Only to avoid asking for what would be refused: the engine decides, and its answer is shown.
  */
 const HISTORY_ROLES = ['integrator', 'coordinator', 'quality-committee', 'medico-legal', 'admin'];
+/** Who may export the audit trail and the dossier (the engine's access policy says the same). */
 const AUDIT_TRAIL_ROLES = ['quality-committee', 'medico-legal', 'admin'];
 
 /**
@@ -79,7 +80,12 @@ export function CaseTimelineScreen() {
             replaying={point.kind !== 'latest'}
           />
         )}
-        {hasRole(session, ...AUDIT_TRAIL_ROLES) && controls && <AuditTrailDownload caseId={caseId} />}
+        {hasRole(session, ...AUDIT_TRAIL_ROLES) && controls && (
+          <>
+            <AuditTrailDownload caseId={caseId} />
+            <DossierDownload caseId={caseId} revision={controls.revision} />
+          </>
+        )}
         {controls && (
           <ReplayControls
             caseId={caseId}

@@ -89,3 +89,21 @@ export function AuditTrailDownload(props: { caseId: string }) {
     />
   );
 }
+
+/**
+ * The case dossier a lawyer files: a PDF/A-3 of the case as at the revision shown, with its
+ * machine-readable evidence embedded (`npm run verify -- --dossier` checks it offline).
+ */
+export function DossierDownload(props: { caseId: string; revision: number }) {
+  const { caseId, revision } = props;
+  return (
+    <RecordDownload
+      id="case-dossier"
+      path={`/api/v1/cases/${encodeURIComponent(caseId)}/dossier?revision=${revision}`}
+      accept="application/pdf"
+      label={`Download the case dossier (PDF, revision ${revision})`}
+      hint="The case as at this revision, with signatures, access log and integrity evidence; its SHA-256 is recorded in the access log."
+      fallbackName={`case-${caseId}-revision-${revision}-dossier.pdf`}
+    />
+  );
+}
