@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'test-output/**', 'node_modules/**', 'coverage/**', '.data/**', '*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'web/dist/**',
+      'test-output/**',
+      'node_modules/**',
+      'coverage/**',
+      '.data/**',
+      '*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
