@@ -1,7 +1,8 @@
 /**
  * `npm run verify -- --dossier <file>`: checks a case dossier offline (docs/api.md "Case dossier").
  * The file is a dossier PDF, whose embedded evidence bundle is extracted, or the bundle itself
- * (`?format=json`). No database, no network: everything checked is in the file. Exit 0: verified;
+ * (`?format=json`); `--key <verifier key>` names the key its checkpoint must be signed with. No
+ * database, no network: everything checked is in the file. Exit 0: verified;
  * 1: something does not match (named); 2: nothing could be checked (unreadable, not a dossier).
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +22,12 @@ export interface Output {
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-export async function verifyDossierFile(path: string, { say, warn }: Output): Promise<number> {
+/** `trustedKey`: the engine's verifier key, as its public-key endpoint or a witness gives it. */
+export async function verifyDossierFile(
+  path: string,
+  { say, warn }: Output,
+  trustedKey?: string,
+): Promise<number> {
   let file: Buffer;
   try {
     file = await readFile(path);
@@ -40,7 +46,7 @@ export async function verifyDossierFile(path: string, { say, warn }: Output): Pr
           `${bundleBytes.length} bytes, SHA-256 ${sha256(bundleBytes)}`,
       );
     }
-    const verification = verifyEvidenceBundle(parseEvidenceBundle(bundleBytes));
+    const verification = verifyEvidenceBundle(parseEvidenceBundle(bundleBytes), trustedKey);
     say(`case     ${verification.caseId} as at revision ${verification.revision}`);
     for (const check of verification.checks) {
       say(`${check.ok ? 'ok    ' : 'FAILED'}   ${check.subject}: ${check.detail}`);

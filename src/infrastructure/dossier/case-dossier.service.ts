@@ -24,6 +24,7 @@ import {
   evidenceBundle,
   evidenceBundleBytes,
 } from './evidence-bundle.js';
+import { verifyEvidenceBundle } from './evidence-bundle.verifier.js';
 
 /** Whom the dossier is written for: the complete record, whoever asks (once blinding allows it). */
 const RECORD_VIEWER = { id: '$record', roles: ['medico-legal'] } as const;
@@ -105,6 +106,7 @@ export class CaseDossiers {
       integrity: {
         verdict,
         evidence,
+        checks: verifyEvidenceBundle(bundle).checks,
         unprovenEvents: evidence === null ? 0 : included.filter((event) => !proven.has(event.eventId)).length,
         bundle: {
           name: EVIDENCE_BUNDLE_FILE_NAME,

@@ -13,6 +13,7 @@ import {
 import { type AssignmentFacts, summarise } from '../../projections/audit-trail/audit-summary.js';
 import { actorOf, occurredAtOf } from '../../projections/audit-trail/audit-trail.projection.js';
 import type { AccessCut } from './evidence-bundle.js';
+import type { BundleCheck } from './evidence-bundle.verifier.js';
 
 /** A label and its value, as the summary and the opinion blocks print them. */
 export interface DossierField {
@@ -102,6 +103,8 @@ export interface AccessEntry {
 export interface DossierIntegrity {
   verdict: IntegrityVerdict;
   evidence: DossierEvidence | null;
+  /** The offline verifier's findings on the bundle as issued: the same checks a reader can repeat. */
+  checks: BundleCheck[];
   /** The case's events without an inclusion proof (appended after the checkpoint). */
   unprovenEvents: number;
   bundle: { name: string; sha256: string; bytes: number };

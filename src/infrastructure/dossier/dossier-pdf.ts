@@ -202,14 +202,23 @@ class DossierWriter {
   }
 
   private verdictLine(): { text: string; color: string } {
-    const { verdict } = this.dossier.integrity;
+    const { verdict, evidence, checks, unprovenEvents } = this.dossier.integrity;
     const range = `revisions 0–${this.dossier.revision}`;
-    return verdict.verified
-      ? { text: `VERIFIED: the hash chain of ${range} is intact (${verdict.checked} events).`, color: GOOD }
-      : {
-          text: `NOT VERIFIED: the hash chain breaks at revision ${verdict.firstBrokenRevision} (${verdict.reason}).`,
-          color: BAD,
-        };
+    if (!verdict.verified) {
+      return {
+        text: `NOT VERIFIED: the hash chain breaks at revision ${verdict.firstBrokenRevision} (${verdict.reason}).`,
+        color: BAD,
+      };
+    }
+    const failed = checks.find((check) => !check.ok);
+    if (failed) return { text: `NOT VERIFIED: ${failed.subject}: ${failed.detail}.`, color: BAD };
+    const chain = `the hash chain of ${range} is intact (${verdict.checked} events)`;
+    if (evidence === null) return { text: `VERIFIED: ${chain}.`, color: GOOD };
+    const later = unprovenEvents === 0 ? '' : ` (the last ${unprovenEvents} came after it)`;
+    return {
+      text: `VERIFIED: ${chain}, and the events are proven in the log's signed checkpoint of tree size ${evidence.checkpoint.treeSize}${later}.`,
+      color: GOOD,
+    };
   }
 
   private checkpointLine(): string {
@@ -507,7 +516,16 @@ class DossierWriter {
         'engine over the events in this dossier when it was issued; the embedded bundle lets anyone repeat it.',
       { gap: 8 },
     );
-    const { evidence, bundle } = this.dossier.integrity;
+    const { evidence, bundle, checks } = this.dossier.integrity;
+    this.subheading('What was checked');
+    this.table(
+      [
+        { header: 'Check', share: 0.18 },
+        { header: 'Result', share: 0.1 },
+        { header: 'Finding', share: 0.72 },
+      ],
+      checks.map((check) => [check.subject, check.ok ? 'ok' : 'FAILED', check.detail]),
+    );
     this.subheading('Signed checkpoint');
     if (evidence === null) {
       this.paragraph(

@@ -1,7 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import type { DossierEvidence } from '../../../src/application/dossier/dossier-evidence.port.js';
+import { signCheckpoint } from '../../../src/application/integrity/checkpoint.js';
 import { eventHash, GENESIS_HASH, verifyChain } from '../../../src/application/integrity/hash-chain.js';
+import { eventLeafHash } from '../../../src/application/integrity/log-entry.js';
+import { inclusionProofRanges, proofHashes, rootOf } from '../../../src/application/integrity/merkle-tree.js';
+import { type NoteSigner, verifierKey } from '../../../src/application/integrity/signed-note.js';
 import type { JsonObject, Position, RecordedEvent } from '../../../src/application/ports/event-store.port.js';
 import {
+  canonicalOf,
   type EvidenceBundle,
   evidenceBundle,
   evidenceBundleBytes,
@@ -65,20 +72,110 @@ function accessEvent(sequence: number): RecordedEvent {
   };
 }
 
-/** The bundle of an intact case of four events and one access, as the engine issues it. */
-function issued(): EvidenceBundle {
+function signer(name: string): NoteSigner {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { name, privateKey, publicKey };
+}
+
+const LOG_KEY = signer('xray.example/log');
+const OTHER_KEY = signer('xray.example/log');
+const trusted = (key: NoteSigner): string => verifierKey(key.name, key.publicKey);
+
+/** Another event of the global log (another case's), so that the tree is not only this case's. */
+function otherEvent(index: number): RecordedEvent {
+  return {
+    ...accessEvent(90 + index),
+    streamId: 'access-search',
+    eventId: `20000000-0000-4000-8000-00000000000${index}`,
+  };
+}
+
+/**
+ * The log's evidence as the engine's IntegrityLog gives it: a tree over `logged` in that order,
+ * its checkpoint signed by `key`, and an inclusion proof for each of `proven`.
+ */
+function logEvidence(
+  logged: readonly RecordedEvent[],
+  proven: readonly RecordedEvent[],
+  key = LOG_KEY,
+): DossierEvidence {
+  const leaves = logged.map(eventLeafHash);
+  const perfect = ({ level, index }: { level: number; index: number }) =>
+    rootOf(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level));
+  const root = rootOf(leaves);
+  const checkpoint = signCheckpoint({ origin: key.name, treeSize: leaves.length, rootHash: root }, key, AT);
+  return {
+    checkpoint: {
+      origin: checkpoint.origin,
+      treeSize: checkpoint.treeSize,
+      rootHash: root.toString('base64'),
+      signedAt: checkpoint.signedAt.toISOString(),
+      note: checkpoint.note,
+    },
+    inclusionProofs: proven.map((event) => {
+      const leafIndex = logged.indexOf(event);
+      return {
+        eventId: event.eventId,
+        leafIndex,
+        treeSize: leaves.length,
+        leafHash: leaves[leafIndex]!.toString('base64'),
+        rootHash: root.toString('base64'),
+        proof: proofHashes(inclusionProofRanges(leafIndex, leaves.length), perfect).map((hash) =>
+          hash.toString('base64'),
+        ),
+      };
+    }),
+    publicKey: {
+      keyName: key.name,
+      keyId: trusted(key).split('+')[1]!,
+      verifierKey: trusted(key),
+      pem: key.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    },
+  };
+}
+
+/**
+ * The bundle of an intact case of four events and one access, as the engine issues it; with `logged`
+ * case events (all by default) in a signed checkpoint when `withCheckpoint`.
+ */
+function issued(options: { withCheckpoint?: boolean; logged?: number } = {}): EvidenceBundle {
   const events = caseEvents(4);
+  const access = accessEvent(0);
+  const logged = events.slice(0, options.logged ?? events.length);
+  const global = [
+    otherEvent(0),
+    ...logged.slice(0, 2),
+    access,
+    otherEvent(1),
+    ...logged.slice(2),
+    otherEvent(2),
+  ];
   const bundle = evidenceBundle({
     caseId: CASE_ID,
     revision: 3,
     caseEvents: events,
     verdict: verifyChain(events),
-    accessCut: { kind: 'recorded-by', recordedAt: events.at(-1)!.recordedAt.toISOString() },
-    accessEvents: [accessEvent(0)],
-    evidence: null,
+    accessCut: options.withCheckpoint
+      ? { kind: 'checkpoint', treeSize: global.length }
+      : { kind: 'recorded-by', recordedAt: events.at(-1)!.recordedAt.toISOString() },
+    accessEvents: [access],
+    evidence: options.withCheckpoint ? logEvidence(global, [...logged, access]) : null,
   });
   // Through its bytes, as a verifier reads it.
   return parseEvidenceBundle(evidenceBundleBytes(bundle));
+}
+
+/** What a database superuser can do to the bundle's events: alter one, then recompute every hash after it. */
+function rechain(bundle: EvidenceBundle, revision: number, note: string): void {
+  bundle.caseEvents[revision]!.data.note = note;
+  let prevHash = GENESIS_HASH;
+  for (const event of bundle.caseEvents) {
+    event.metadata.prevHash = prevHash;
+    const { hash: _, ...rest } = event.metadata;
+    event.metadata.hash = eventHash(prevHash, event.type, event.data, rest);
+    event.canonical = canonicalOf(event.type, event.data, event.metadata);
+    prevHash = event.metadata.hash as string;
+  }
 }
 
 const failed = (bundle: EvidenceBundle) =>
@@ -201,6 +298,118 @@ describe('evidence bundle verifier', () => {
   it.each(unreadable)('refuses %s as unreadable', (_, text, message) => {
     expect(() => parseEvidenceBundle(Buffer.from(text))).toThrow(UnreadableBundleError);
     expect(() => parseEvidenceBundle(Buffer.from(text))).toThrow(message);
+  });
+
+  describe('with a signed checkpoint', () => {
+    it('verifies the checkpoint signature and every event’s inclusion, by the bundle’s key or a trusted one', () => {
+      const bundle = issued({ withCheckpoint: true });
+      const verification = verifyEvidenceBundle(bundle);
+      expect(failed(bundle)).toEqual([]);
+      expect(verification.checks.map((check) => check.subject)).toEqual([
+        'hash chain',
+        'access events',
+        'stated verdict',
+        'signing key',
+        'checkpoint',
+        'inclusion proofs',
+      ]);
+      expect(verification.checks[3]!.detail).toContain('pass --key');
+      expect(verification.checks[5]!.detail).toBe(
+        '4 case events and 1 access events proven in the signed tree',
+      );
+      const pinned = verifyEvidenceBundle(bundle, trusted(LOG_KEY));
+      expect(pinned.verified).toBe(true);
+      expect(pinned.checks[3]!.detail).toContain('(trusted)');
+    });
+
+    it('case events appended after the checkpoint are named, not failed', () => {
+      const bundle = issued({ withCheckpoint: true, logged: 3 });
+      expect(failed(bundle)).toEqual([]);
+      expect(verifyEvidenceBundle(bundle).checks.at(-1)!.detail).toBe(
+        '3 case events and 1 access events proven in the signed tree; the last 1 case events came after the checkpoint',
+      );
+    });
+
+    const attacks: Array<[string, (bundle: EvidenceBundle) => void, string, string | undefined]> = [
+      [
+        'an event altered and the chain recomputed (the superuser attack)',
+        (bundle) => rechain(bundle, 1, 'rewritten'),
+        'inclusion proofs: revision 1 (event 00000000-0000-4000-8000-000000000001) does not match the leaf the log signed: it was altered',
+        undefined,
+      ],
+      [
+        'the chain recomputed and the proof’s leaf replaced by the altered event’s',
+        (bundle) => {
+          rechain(bundle, 1, 'rewritten');
+          const event = bundle.caseEvents[1]!;
+          const proof = bundle.inclusionProofs.find((candidate) => candidate.eventId === event.eventId)!;
+          proof.leafHash = eventLeafHash({
+            ...event,
+            recordedAt: new Date(event.recordedAt),
+            position: event.position as Position,
+          }).toString('base64');
+        },
+        'inclusion proofs: revision 1 (event 00000000-0000-4000-8000-000000000001) is not proven in the signed tree of 8',
+        undefined,
+      ],
+      [
+        'the proof of an altered event removed',
+        (bundle) => {
+          rechain(bundle, 1, 'rewritten');
+          bundle.inclusionProofs = bundle.inclusionProofs.filter(
+            (proof) => proof.eventId !== bundle.caseEvents[1]!.eventId,
+          );
+        },
+        'inclusion proofs: revision 2 is proven, but an earlier revision is not: a proof was removed',
+        undefined,
+      ],
+      [
+        'an access event without its proof',
+        (bundle) => (bundle.inclusionProofs = bundle.inclusionProofs.slice(0, -1)),
+        'inclusion proofs: access event 10000000-0000-4000-8000-000000000000 has no proof, yet the dossier holds only proven accesses',
+        undefined,
+      ],
+      [
+        'the checkpoint’s tree size changed',
+        (bundle) => (bundle.checkpoint!.treeSize = 6),
+        'checkpoint: the checkpoint fields do not say what its signed note says',
+        undefined,
+      ],
+      [
+        'the signed note changed',
+        (bundle) => (bundle.checkpoint!.note = bundle.checkpoint!.note.replace('\n8\n', '\n7\n')),
+        'checkpoint: its signature does not verify: The signature by xray.example/log',
+        undefined,
+      ],
+      [
+        'a rewritten log signed with another key, checked against the engine’s key',
+        (bundle) => {
+          rechain(bundle, 1, 'rewritten');
+          const rewritten = logEvidence([], [], OTHER_KEY);
+          bundle.publicKey = rewritten.publicKey;
+        },
+        'signing key: the checkpoint is said to be signed by',
+        trusted(LOG_KEY),
+      ],
+      [
+        'a public key whose PEM is another key than its verifier key',
+        (bundle) =>
+          (bundle.publicKey!.pem = OTHER_KEY.publicKey.export({ format: 'pem', type: 'spki' }).toString()),
+        "signing key: the bundle's PEM and verifier key are not the same key",
+        undefined,
+      ],
+    ];
+
+    it.each(attacks)('names %s', (_, attack, finding, trustedKey) => {
+      const bundle = issued({ withCheckpoint: true });
+      attack(bundle);
+      const verification = verifyEvidenceBundle(bundle, trustedKey);
+      expect(verification.verified).toBe(false);
+      const findings = verification.checks
+        .filter((check) => !check.ok)
+        .map((check) => `${check.subject}: ${check.detail}`);
+      expect(findings.at(-1)).toContain(finding);
+    });
   });
 
   it('gives the same bytes for the same bundle', () => {
