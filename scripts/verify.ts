@@ -8,6 +8,9 @@
  * its first broken revision); 2: nothing could be verified (usage, configuration, connection, a
  * named case that does not exist).
  *
+ * `--checkpoint saved.json` checks the whole verifiable log against a checkpoint saved earlier
+ * instead: verify-checkpoint.ts.
+ *
  * `--dossier <file>` checks a case dossier (PDF or evidence bundle) offline instead: verify-dossier.ts.
  */
 import { parseArgs } from 'node:util';
@@ -21,11 +24,13 @@ import type { EventStore } from '../src/application/ports/event-store.port.js';
 import { caseStreamId } from '../src/domain/case/case.stream.js';
 import { type AppConfig, ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
 import { NoEngineDatabaseError, openEngineDatabase } from './engine-database.js';
+import { verifyCheckpointFile } from './verify-checkpoint.js';
 import { verifyDossierFile } from './verify-dossier.js';
 
 const CASE_PREFIX = 'case-';
 const USAGE =
-  'Usage: npm run verify -- <caseId> [<caseId>…]   or   npm run verify -- --all   or   npm run verify -- --dossier <file>\n';
+  'Usage: npm run verify -- <caseId> [<caseId>…]   or   npm run verify -- --all   or   npm run verify -- --dossier <file>\n' +
+  '   or   npm run verify -- --checkpoint saved.json [--key <verifier key>]\n';
 
 const EXPLANATION: Record<ChainBreak, (revision: number) => string> = {
   'missing-revision': (revision) => `revision ${revision} is missing or out of order`,
@@ -70,7 +75,7 @@ function report({ streamId, verdict }: StreamVerification): void {
 }
 
 async function run(): Promise<number> {
-  let values: { all?: boolean; help?: boolean; dossier?: string };
+  let values: { all?: boolean; help?: boolean; dossier?: string; checkpoint?: string; key?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -78,6 +83,8 @@ async function run(): Promise<number> {
         all: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         dossier: { type: 'string' },
+        checkpoint: { type: 'string' },
+        key: { type: 'string' },
       },
       allowPositionals: true,
     }));
@@ -96,6 +103,18 @@ async function run(): Promise<number> {
       return 2;
     }
     return verifyDossierFile(values.dossier, { say, warn });
+  }
+  // The whole log against a saved checkpoint; --key names the trusted key instead of the file's.
+  if (values.checkpoint !== undefined) {
+    if (values.all || positionals.length > 0) {
+      warn(USAGE.trim());
+      return 2;
+    }
+    return verifyCheckpointFile(values.checkpoint, values.key, { say, warn });
+  }
+  if (values.key !== undefined) {
+    warn(USAGE.trim());
+    return 2;
   }
   if (Boolean(values.all) === positionals.length > 0) {
     warn(USAGE.trim());

@@ -8,6 +8,7 @@ import { CaseModule } from './infrastructure/http/case/case.module.js';
 import { DossierModule } from './infrastructure/http/dossier/dossier.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
+import { IntegrityModule } from './infrastructure/http/integrity/integrity.module.js';
 import { ReaderMetricsModule } from './infrastructure/http/metrics/reader-metrics.module.js';
 import { OpinionShoppingModule } from './infrastructure/http/opinion-shopping/opinion-shopping.module.js';
 import { ProjectionsModule } from './infrastructure/http/projections/projections.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         ProjectionsModule,
         ReaderMetricsModule,
         OpinionShoppingModule,
+        IntegrityModule,
         DossierModule,
         AuthModule.forRoot(config),
         ...extraModules,

@@ -28,6 +28,7 @@ export const ACCESS_POLICY = {
   'read-history': ['integrator', 'coordinator', 'quality-committee', 'medico-legal', 'admin'],
   'read-audit-trail': ['quality-committee', 'medico-legal', 'admin'],
   'read-access-log': ['quality-committee', 'medico-legal', 'admin'],
+  'read-inclusion-proof': ['quality-committee', 'medico-legal', 'admin'],
   'read-dossier': ['quality-committee', 'medico-legal', 'admin'],
   'read-reader-metrics': ['quality-committee', 'admin'],
   'read-reader-cases': ['quality-committee', 'admin'],

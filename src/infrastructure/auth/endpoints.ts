@@ -32,6 +32,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/cases/{caseId}/audit-trail', action: 'read-audit-trail' },
   { method: 'GET', path: '/api/v1/audit-trail', action: 'read-audit-trail' },
   { method: 'GET', path: '/api/v1/access-log', action: 'read-access-log' },
+  { method: 'GET', path: '/api/v1/integrity/proofs/inclusion', action: 'read-inclusion-proof' },
   { method: 'GET', path: '/api/v1/cases/{caseId}/dossier', action: 'read-dossier' },
   { method: 'GET', path: '/api/v1/metrics/readers', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/metrics/readers/{readerId}', action: 'read-reader-metrics' },
@@ -49,6 +50,11 @@ export const PUBLIC_API_ENDPOINTS: readonly { method: 'GET' | 'POST'; path: stri
   { method: 'GET', path: '/api/v1/auth/configuration' },
   // Registered only where the development sign-in is offered (development-sign-in.ts).
   { method: 'POST', path: '/api/v1/auth/development-sign-in' },
+  // The verifiable log's public side, as a transparency log's (docs/integrity.md "Who may read it").
+  { method: 'GET', path: '/api/v1/integrity/public-key' },
+  { method: 'GET', path: '/api/v1/integrity/checkpoints/latest' },
+  { method: 'GET', path: '/api/v1/integrity/checkpoints/{treeSize}' },
+  { method: 'GET', path: '/api/v1/integrity/proofs/consistency' },
 ];
 
 /** Actions a radiologist may take only on its own assignment (403 `not-your-assignment` otherwise). */

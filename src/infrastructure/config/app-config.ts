@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { casePolicyFileVariable, casePolicyFrom, hours, readsRequired } from './case-policy.config.js';
 import { ConfigurationError, type ConfigurationProblem } from './configuration-error.js';
 import { shoppingPolicyFrom, shoppingPolicyVariable } from './opinion-shopping-config.js';
+import {
+  INTEGRITY_VARIABLES,
+  integritySettings,
+  witnessesOverHttps,
+  witnessVariablesRead,
+} from '../integrity/integrity-config.js';
 
 /**
  * Configuration comes only from environment variables (README "Configuration"), which the process
@@ -245,7 +251,10 @@ const environment = z
     ),
     OPINION_SHOPPING_POLICY: variable(shoppingPolicyVariable.optional()),
     OPINION_SHOPPING_REEVALUATION_INTERVAL_MS: wholeNumber(60_000, 0, 86_400_000),
+    // The verifiable log's signing key, checkpoint cadence and witnesses (docs/integrity.md).
+    ...INTEGRITY_VARIABLES,
   })
+  .superRefine(witnessesOverHttps, { when: witnessVariablesRead })
   .superRefine(
     (env, context) => {
       // OIDC settings are one group: the issuer and its client together, the rest only with them.
@@ -379,6 +388,8 @@ const appConfig = environment.transform((env) => {
       policy: shoppingPolicyFrom(env.OPINION_SHOPPING_POLICY ?? {}, casePolicy.findingVocabulary),
       reevaluationIntervalMs: env.OPINION_SHOPPING_REEVALUATION_INTERVAL_MS,
     },
+    /** The verifiable log: signing key file, origin, checkpoint cadence, witnesses (docs/integrity.md). */
+    integrity: integritySettings(env),
   };
 });
 

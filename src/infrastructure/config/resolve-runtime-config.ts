@@ -1,6 +1,7 @@
 import { ensureDevelopmentSecret } from '../auth/development-secret.js';
 import { DEVELOPMENT_SIGN_IN_WARNING, developmentSignInOffered } from '../auth/development-sign-in.js';
 import { discoverJwksUri } from '../auth/oidc-discovery.js';
+import { resolveSigningKeyFile } from '../integrity/signing-key.js';
 import type { AppConfig } from './app-config.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
@@ -13,11 +14,16 @@ export interface ResolvedRuntime {
 
 /**
  * Fills in what the environment left open: the embedded PostgreSQL when DATABASE_URL is absent,
- * a development JWT secret when no key and no OIDC issuer is set, and the OIDC issuer's JWKS.
+ * a development JWT secret when no key and no OIDC issuer is set, the OIDC issuer's JWKS, and the
+ * integrity log's signing key (generated for development; required in production).
  */
 export async function resolveRuntimeConfig(config: AppConfig): Promise<ResolvedRuntime> {
   // First: a failed OIDC discovery must not leave an embedded database behind.
   const { auth, developmentSecret, warnings } = await resolveAuth(config);
+  // Likewise: production without the log's signing key stops here, naming INTEGRITY_SIGNING_KEY_FILE.
+  const signingKey = await resolveSigningKeyFile(config);
+  if (signingKey.warning) warnings.push(signingKey.warning);
+  const integrity = { ...config.integrity, signingKeyFile: signingKey.file };
   let stop = async (): Promise<void> => undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -40,7 +46,14 @@ export async function resolveRuntimeConfig(config: AppConfig): Promise<ResolvedR
     stop = embedded.stop;
   }
   return {
-    config: { ...config, auth, databaseUrl, embeddedDatabase: !config.databaseUrl, developmentSecret },
+    config: {
+      ...config,
+      auth,
+      integrity,
+      databaseUrl,
+      embeddedDatabase: !config.databaseUrl,
+      developmentSecret,
+    },
     warnings,
     stop,
   };

@@ -1,9 +1,10 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { caseViewFor, type FullCaseView } from '../../../domain/case/case-view.js';
 import { caseStreamId } from '../../../domain/case/case.stream.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
-import { verifyChain } from '../../integrity/hash-chain.js';
+import { INTEGRITY_LOG, type IntegrityLog } from '../../integrity/integrity-log.port.js';
+import { verifyStreamIntegrity } from '../../integrity/stream-integrity.js';
 import {
   EVENT_STORE,
   type EventMetadata,
@@ -63,13 +64,16 @@ function beforeCaseExisted(
 
 /**
  * Replays a case from the event store up to a point (medico-legal "what did we know then") and
- * verifies the stream's hash chain.
+ * verifies the stream: its hash chain, and each event against the verifiable log's signed receipts,
+ * naming the signed checkpoint the verdict rests on.
  */
 @QueryHandler(GetCaseHistoryQuery)
 export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery, CaseHistory> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly aggregate: CaseAggregate,
+    // Absent only where no verifiable log runs (the verdict is then the chain's alone).
+    @Optional() @Inject(INTEGRITY_LOG) private readonly log?: IntegrityLog,
   ) {}
 
   async execute({ caseId, point, viewer }: GetCaseHistoryQuery): Promise<CaseHistory> {
@@ -108,7 +112,10 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
       revision: included.at(-1)?.revision ?? -1,
       state: state.exists ? (caseViewFor(state, RECORD_VIEWER) as FullCaseView) : null,
       events,
-      integrity: { ...verifyChain(stored), lastRevision: stored.at(-1)!.revision },
+      integrity: {
+        ...(await verifyStreamIntegrity(stored, this.log)),
+        lastRevision: stored.at(-1)!.revision,
+      },
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { CaseViewer, FullCaseView } from '../../../domain/case/case-view.js';
-import type { IntegrityVerdict } from '../../integrity/hash-chain.js';
+import type { StreamIntegrity } from '../../integrity/stream-integrity.js';
 import type { EventMetadata, JsonObject } from '../../ports/event-store.port.js';
 
 /** Where to stop the replay: a revision (inclusive), what the record said at a time, or what had happened by a time. */
@@ -28,8 +28,8 @@ export interface CaseHistory {
   /** The case as it stood at that point; absent before the request. */
   state: FullCaseView | null;
   events: HistoryEvent[];
-  /** The hash chain of the whole stream, as stored now. */
-  integrity: IntegrityVerdict & { lastRevision: number };
+  /** The whole stream as stored now: its hash chain and the verifiable log, and the checkpoint that rests on. */
+  integrity: StreamIntegrity & { lastRevision: number };
 }
 
 export class GetCaseHistoryQuery extends Query<CaseHistory> {

@@ -15,6 +15,22 @@ export class CaseStatusResponseDto extends RevisionResponseDto {
   status!: string;
 }
 
+export class IntegrityCheckpointDto {
+  @ApiProperty({ example: 1207, description: 'Leaves of the tree the checkpoint signs' })
+  treeSize!: number;
+
+  @ApiProperty({
+    description: 'Base64 RFC 9162 root hash, as GET /api/v1/integrity/checkpoints/{treeSize} signs it',
+  })
+  rootHash!: string;
+
+  @ApiProperty({ example: '2026-11-20T09:30:00.000Z' })
+  signedAt!: string;
+
+  @ApiProperty({ example: 12, description: "The stream's last revision the checkpoint includes" })
+  coversRevision!: number;
+}
+
 export class IntegrityDto {
   @ApiProperty({ example: true })
   verified!: boolean;
@@ -23,14 +39,22 @@ export class IntegrityDto {
   firstBrokenRevision?: number;
 
   @ApiPropertyOptional({
-    enum: ['missing-revision', 'prev-hash-mismatch', 'hash-mismatch'],
+    enum: ['missing-revision', 'prev-hash-mismatch', 'hash-mismatch', 'log-mismatch'],
     description:
-      'Why the chain breaks there: the revision is missing or out of order, the event does not link to its predecessor, or its content does not match its hash',
+      'Why the stream breaks there: the revision is missing or out of order, the event does not link to its predecessor, its content does not match its hash, or it no longer matches the receipt the verifiable log signed for it (docs/integrity.md)',
   })
   reason?: string;
 
   @ApiProperty({ example: 12 })
   lastRevision!: number;
+
+  @ApiProperty({
+    type: IntegrityCheckpointDto,
+    nullable: true,
+    description:
+      'The newest checkpoint signed by the log key that includes the stream: what the verdict rests on (null until one does)',
+  })
+  checkpoint!: IntegrityCheckpointDto | null;
 }
 
 export class HistoryEventDto {

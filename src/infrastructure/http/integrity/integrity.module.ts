@@ -1,0 +1,96 @@
+import {
+  type BeforeApplicationShutdown,
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { INTEGRITY_LOG, type StoredTree } from '../../../application/integrity/integrity-log.port.js';
+import { IntegrityLogService } from '../../../application/integrity/integrity-log.js';
+import { keyId, type NoteSigner, rawPublicKey } from '../../../application/integrity/signed-note.js';
+import { CLOCK, type Clock } from '../../../application/ports/clock.port.js';
+import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { LogCheckpointer } from '../../integrity/log-checkpointer.js';
+import { PostgresStoredTree } from '../../integrity/postgres-stored-tree.js';
+import { logSigner } from '../../integrity/signing-key.js';
+import { IntegrityController } from './integrity.controller.js';
+
+/** Nest tokens: the log's signer (private key) and the stored tree. */
+export const LOG_SIGNER = Symbol('LogSigner');
+export const STORED_TREE = Symbol('StoredTree');
+
+/** Runs the checkpointer for the application's lifetime. */
+@Injectable()
+export class LogCheckpointerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(private readonly checkpointer: LogCheckpointer) {}
+
+  onApplicationBootstrap(): void {
+    this.checkpointer.start();
+  }
+
+  /** Before the event store and the pool close: the step in flight commits or rolls back. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.checkpointer.stop();
+  }
+}
+
+/**
+ * The verifiable log (docs/integrity.md): the checkpointer that logs every event and signs
+ * checkpoints, the `IntegrityLog` (global: the case history and the dossier use it) and its routes.
+ */
+@Global()
+@Module({
+  controllers: [IntegrityController],
+  providers: [
+    {
+      provide: LOG_SIGNER,
+      inject: [RUNTIME_CONFIG],
+      useFactory: (config: RuntimeConfig): Promise<NoteSigner> => logSigner(config),
+    },
+    {
+      provide: STORED_TREE,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource): StoredTree =>
+        new PostgresStoredTree((sql, parameters) => dataSource.query(sql, parameters)),
+    },
+    {
+      provide: INTEGRITY_LOG,
+      inject: [STORED_TREE, LOG_SIGNER],
+      useFactory: (tree: StoredTree, signer: NoteSigner) =>
+        new IntegrityLogService(tree, {
+          name: signer.name,
+          keyId: keyId(signer.name, rawPublicKey(signer.publicKey)),
+          publicKey: signer.publicKey,
+        }),
+    },
+    {
+      provide: LogCheckpointer,
+      inject: [DataSource, EVENT_STORE, LOG_SIGNER, RUNTIME_CONFIG, CLOCK],
+      useFactory: (
+        dataSource: DataSource,
+        store: EventStore,
+        signer: NoteSigner,
+        config: RuntimeConfig,
+        clock: Clock,
+      ) =>
+        new LogCheckpointer(
+          dataSource,
+          store,
+          signer,
+          {
+            intervalMs: config.integrity.checkpointIntervalMs,
+            everyEvents: config.integrity.checkpointEveryEvents,
+            witnesses: config.integrity.witnesses,
+          },
+          clock,
+          new Logger('IntegrityLog'),
+        ),
+    },
+    LogCheckpointerLifecycle,
+  ],
+  exports: [INTEGRITY_LOG, LogCheckpointer],
+})
+export class IntegrityModule {}
