@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { useBearer } from './api/client';
-import { type AuthConfiguration, fetchAuthConfiguration } from './auth/auth-configuration';
-import { CALLBACK_PATH, completeOidcSignIn } from './auth/oidc';
+import { type AuthConfiguration, CALLBACK_PATH, fetchAuthConfiguration } from './auth/auth-configuration';
 import { type Session, sessionFor, storeSession, storedSession } from './auth/session';
 import { SessionContext, type SessionState } from './auth/session-context';
 import { SignInScreen } from './auth/sign-in.screen';
@@ -10,11 +9,17 @@ import { CaseTimelineScreen } from './screens/case-timeline/case-timeline.screen
 import { FlagsScreen } from './screens/flags/flags.screen';
 import { HomeScreen, NotFoundScreen } from './screens/home.screen';
 import { OperationsScreen } from './screens/operations/operations.screen';
-import { ReaderScreen } from './screens/reader/reader.screen';
-import { ReadersScreen } from './screens/readers/readers.screen';
 import { WorklistScreen } from './screens/worklist/worklist.screen';
 import { Shell } from './shell';
 import { Loading, Page } from './ui/page';
+
+// The two chart screens carry Observable Plot, most of the app's weight: loaded when opened.
+const ReadersScreen = lazy(() =>
+  import('./screens/readers/readers.screen').then((module) => module.ReadersScreen),
+);
+const ReaderScreen = lazy(() =>
+  import('./screens/reader/reader.screen').then((module) => module.ReaderScreen),
+);
 
 /** Back from the OpenID provider: trade the code for a token, then open the screen asked for. */
 function OidcCallback(props: { onSignedIn: (session: Session) => void }) {
@@ -24,6 +29,7 @@ function OidcCallback(props: { onSignedIn: (session: Session) => void }) {
     fetchAuthConfiguration()
       .then(async (configuration: AuthConfiguration) => {
         if (!configuration.oidc) throw new Error('This engine has no OpenID provider configured.');
+        const { completeOidcSignIn } = await import('./auth/oidc');
         const { accessToken, returnTo } = await completeOidcSignIn(configuration.oidc);
         const session = sessionFor(accessToken, 'oidc');
         if (!session) throw new Error('The provider’s access token is not a JWT the engine can verify.');

@@ -17,3 +17,6 @@ export interface IssuedToken {
 
 export const developmentSignIn = (body: { sub: string; name?: string; roles: string[] }) =>
   api<IssuedToken>('/api/v1/auth/development-sign-in', { method: 'POST', body, anonymous: true });
+
+/** Where the OpenID provider sends the browser back with the authorization code. */
+export const CALLBACK_PATH = '/app/callback';

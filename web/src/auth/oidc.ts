@@ -1,8 +1,5 @@
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
-import type { AuthConfiguration } from './auth-configuration';
-
-/** Where the OpenID provider sends the browser back with the authorization code. */
-export const CALLBACK_PATH = '/app/callback';
+import { type AuthConfiguration, CALLBACK_PATH } from './auth-configuration';
 
 /**
  * The authorization-code flow with PKCE (oidc-client-ts), with its state and user kept in

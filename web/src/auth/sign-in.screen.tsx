@@ -2,7 +2,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { Loading, Page, ProblemMessage } from '../ui/page';
 import { type AuthConfiguration, developmentSignIn, fetchAuthConfiguration } from './auth-configuration';
-import { beginOidcSignIn } from './oidc';
 import { type Session, sessionFor } from './session';
 import { useSession } from './session-context';
 
@@ -160,9 +159,10 @@ export function SignInScreen(props: { reason?: string }) {
             <button
               type="button"
               onClick={() =>
-                beginOidcSignIn(configuration.oidc!, returnTo).catch((caught: unknown) =>
-                  setError(asError(caught)),
-                )
+                // Loaded only by those who sign in this way.
+                import('./oidc')
+                  .then(({ beginOidcSignIn }) => beginOidcSignIn(configuration.oidc!, returnTo))
+                  .catch((caught: unknown) => setError(asError(caught)))
               }
             >
               Sign in with {new URL(configuration.oidc.issuer).host}
