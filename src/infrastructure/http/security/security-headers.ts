@@ -10,30 +10,11 @@ export const API_CSP = {
 };
 
 /**
- * Swagger UI at /docs: its scripts, stylesheet and icons come from this origin; it styles inline
- * (a <style> block and style attributes) and draws data: images; "Try it out" calls this origin.
- * No inline or remote script, no eval. No upgrade-insecure-requests: the engine may serve plain
- * HTTP behind a TLS-terminating proxy, or on a laptop.
- */
-export const DOCS_CSP = {
-  defaultSrc: ["'self'"],
-  baseUri: ["'self'"],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'", 'data:'],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  imgSrc: ["'self'", 'data:'],
-  objectSrc: ["'none'"],
-  scriptSrc: ["'self'"],
-  scriptSrcAttr: ["'none'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-};
-
-/**
- * The web app at /app: its scripts and stylesheet from this origin only (no inline script, no
- * eval). Observable Plot writes a <style> element and style attributes into each chart, so styles
- * may be inline; nothing else is. It calls this origin's API, and the OpenID provider's origin
- * when sign-in goes through one.
+ * A page served by the engine (the web app, Swagger UI): scripts, stylesheets, fonts and images
+ * from this origin only — no inline or remote script, no eval — and calls to this origin plus
+ * `connectOrigins`. Both style inline (Observable Plot and Swagger UI write <style> elements and
+ * style attributes), so styles may be inline; nothing else is. No upgrade-insecure-requests: the
+ * engine may serve plain HTTP behind a TLS-terminating proxy, or on a laptop.
  */
 export const appCsp = (connectOrigins: readonly string[] = []) => ({
   defaultSrc: ["'self'"],
@@ -48,6 +29,9 @@ export const appCsp = (connectOrigins: readonly string[] = []) => ({
   scriptSrcAttr: ["'none'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
 });
+
+/** Swagger UI at /docs: as the web app, and its icon font comes as a data: URL. */
+export const DOCS_CSP = { ...appCsp(), fontSrc: ["'self'", 'data:'] };
 
 const isDocsRoute = (url: string): boolean => url === '/docs' || url.startsWith('/docs/');
 const isAppRoute = (url: string): boolean => url === '/app' || url.startsWith('/app/');
