@@ -2,6 +2,8 @@
  * Prints a development token: `npm run token -- --sub rad-1 --roles radiologist [--name "Dr A"] [--ttl 8h]`.
  * Reads the engine's configuration: signs with AUTH_JWT_SECRET, else with the development secret
  * the engine keeps under DATA_DIR, and sets AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when they are set.
+ * Each token is a fresh sign-in (`auth_time` now): it signs opinions, reviews, adjudications and
+ * addenda for SIGNING_MAX_AGE seconds (default 300), reads for its whole `--ttl`; to sign later, print a new one.
  */
 import { parseArgs } from 'node:util';
 import { ensureDevelopmentSecret } from '../src/infrastructure/auth/development-secret.js';

@@ -443,10 +443,12 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
       }
       expect(opinion.data).toMatchObject({ readerId: 'rad-a', opinionId: submitted.body.opinionId });
       const signature = opinion.data.signature as { signerName: string; meaning: string; signedAt: string };
+      // The integrator that submitted it is recorded as the signer's agent (21 CFR 11.200).
       expect(signature).toEqual({
         signerName: 'Dr Alice Example',
         meaning: 'authorship',
         signedAt: expect.any(String),
+        agent: { id: INTEGRATOR.sub, name: INTEGRATOR.name },
       });
       expect(Date.parse(signature.signedAt)).toBeGreaterThanOrEqual(before - 5_000);
       expect(Date.parse(signature.signedAt)).toBeLessThanOrEqual(Date.now() + 5_000);

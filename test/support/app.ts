@@ -93,12 +93,23 @@ export async function startTestApp(
   };
 }
 
-export async function tokenFor(
-  sub: string,
-  roles: string[],
-  options: { name?: string; expiresIn?: string; secret?: string } = {},
-): Promise<string> {
-  return new SignJWT({ roles, name: options.name ?? sub })
+export interface TokenOptions {
+  name?: string;
+  expiresIn?: string;
+  secret?: string;
+  /**
+   * `auth_time`, the sign-in behind the token (seconds since the epoch): by default now, a fresh
+   * sign-in that may sign; null leaves the claim out. Signing commands refuse one older than SIGNING_MAX_AGE.
+   */
+  authTime?: number | null;
+}
+
+/** Seconds since the epoch, `secondsAgo` seconds ago: an `authTime` for tokenFor. */
+export const secondsAgo = (seconds: number): number => Math.floor(Date.now() / 1000) - seconds;
+
+export async function tokenFor(sub: string, roles: string[], options: TokenOptions = {}): Promise<string> {
+  const authTime = options.authTime === undefined ? secondsAgo(0) : options.authTime;
+  return new SignJWT({ roles, name: options.name ?? sub, ...(authTime !== null && { auth_time: authTime }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt()

@@ -7,8 +7,8 @@ import { type JWK, exportJWK, generateKeyPair } from 'jose';
  * A real OpenID provider for the tests: `oidc-provider` (the certified Node implementation), not a
  * mock. One public client (no secret, PKCE required) with the given redirect URIs; access tokens
  * for a resource indicator are RS256 JWTs whose `aud` is the resource and which carry the
- * account's `roles` and `name`; its development login form (any password) signs in any of
- * `accounts`, so a browser test can log in through it the way a person would.
+ * account's `roles`, `name` and `auth_time` (when it signed in); its development login form (any
+ * password) signs in any of `accounts`, so a browser test can log in through it the way a person would.
  */
 export interface OidcAccount {
   roles: string[];
@@ -50,6 +50,15 @@ interface Token {
   kind: string;
   accountId?: string;
 }
+
+/** What extraTokenClaims reads of the request: the code or refresh token a token is exchanged for. */
+interface TokenContext {
+  oidc?: { entities?: Record<string, { authTime?: number } | undefined> };
+}
+
+/** When the account signed in, from the code (or refresh token) the access token is issued for. */
+const authTimeOf = (ctx: TokenContext): number | undefined =>
+  ctx.oidc?.entities?.AuthorizationCode?.authTime ?? ctx.oidc?.entities?.RefreshToken?.authTime;
 
 /** A specifier typed as string: TypeScript then asks for no declaration file of the untyped package. */
 const OIDC_PROVIDER_MODULE: string = 'oidc-provider';
@@ -100,10 +109,16 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
       if (!found) return undefined;
       return { accountId: sub, claims: async () => ({ sub, name: found.name ?? sub }) };
     },
-    // The engine takes roles (and the printed name) from the access token.
-    extraTokenClaims: async (_ctx: unknown, token: Token) => {
+    // The engine takes roles, the printed name and, for signatures, auth_time from the access token.
+    extraTokenClaims: async (ctx: TokenContext, token: Token) => {
       const found = token.kind === 'AccessToken' ? account(token.accountId) : undefined;
-      return found ? { roles: found.roles, name: found.name ?? token.accountId } : undefined;
+      if (!found) return undefined;
+      const authTime = authTimeOf(ctx);
+      return {
+        roles: found.roles,
+        name: found.name ?? token.accountId,
+        ...(authTime !== undefined && { auth_time: authTime }),
+      };
     },
     features: {
       devInteractions: { enabled: true },

@@ -4,6 +4,7 @@ import type { CaseCommandOf, CaseCommandType } from '../../domain/case/case.comm
 import type { CaseEvent } from '../../domain/case/case.events.js';
 import type { CasePolicy } from '../../domain/case/case.policy.js';
 import type { Case, CaseState } from '../../domain/case/case.state.js';
+import type { SignatureMeaning } from '../../domain/case/case.values.js';
 import type { AccessAction } from '../auth/access-policy.js';
 import type { CommandResult } from '../command-path/command-path.js';
 
@@ -65,6 +66,11 @@ export interface CaseCommandSlice<Type extends CaseCommandType, Data extends obj
    * when the command is not a reader's (the integrator then acts for itself).
    */
   actsForReader(data: Data): ReaderRef | null;
+  /**
+   * The meaning of the electronic signature the command records, or null when it records none. A
+   * signing command needs a recent sign-in (21 CFR 11.200; docs/api.md "Signatures").
+   */
+  readonly signs: SignatureMeaning | null;
   /** Null for a process manager's command, which has no route. */
   readonly route: CaseCommandRoute<Data, Body & { occurredAt?: string }> | null;
 }

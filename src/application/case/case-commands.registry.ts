@@ -37,79 +37,93 @@ const authorOfOpinion = ({ opinionId }: { opinionId: string }): ReaderRef => ({ 
 
 /**
  * Every case command of the state table, each tied to its slice: decision, whom an integrator acts
- * for, route. Routes, the endpoint list, the authorisation matrix, the README's role table and
+ * for, the meaning of the signature it records (a signing command needs a recent sign-in), route. Routes, the endpoint list, the authorisation matrix, the README's role table and
  * `actor.onBehalfOf` are all derived from this table.
  */
 export const CASE_COMMANDS = {
   RequestSecondOpinion: {
     decide: requestSecondOpinion,
     actsForReader: notAReadersCommand,
+    signs: null,
     route: requestSecondOpinionRoute,
   },
   AssignReader: {
     decide: onExistingCase(assignReader),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: assignReaderRoute,
   },
   UnassignReader: {
     decide: onExistingCase(unassignReader),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: unassignReaderRoute,
   },
   StartRead: {
     decide: onExistingCase(startRead),
     actsForReader: readerOfAssignment,
+    signs: null,
     route: startReadRoute,
   },
   SubmitOpinion: {
     decide: onExistingCase(submitOpinion),
     actsForReader: readerOfAssignment,
+    signs: 'authorship',
     route: submitOpinionRoute,
   },
   ReviewPriorReport: {
     decide: onExistingCase(reviewPriorReport),
     actsForReader: readerOfAssignment,
+    signs: 'authorship',
     route: reviewPriorReportRoute,
   },
   SubmitAdjudication: {
     decide: onExistingCase(submitAdjudication),
     actsForReader: readerOfAssignment,
+    signs: 'approval',
     route: submitAdjudicationRoute,
   },
   EscalateCase: {
     decide: onExistingCase(escalateCase),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: escalateCaseRoute,
   },
   CloseCase: {
     decide: onExistingCase(closeCase),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: closeCaseRoute,
   },
   ReopenCase: {
     decide: onExistingCase(reopenCase),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: reopenCaseRoute,
   },
   WithdrawCase: {
     decide: onExistingCase(withdrawCase),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: withdrawCaseRoute,
   },
   AppendAddendum: {
     decide: onExistingCase(appendAddendum),
     actsForReader: authorOfOpinion,
+    signs: 'authorship',
     route: appendAddendumRoute,
   },
   RecordReferenceStandard: {
     decide: onExistingCase(recordReferenceStandard),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: recordReferenceStandardRoute,
   },
   // The SLA process manager's command: no route.
   RecordSlaBreach: {
     decide: onExistingCase(recordSlaBreach),
     actsForReader: notAReadersCommand,
+    signs: null,
     route: null,
   },
 } as const satisfies { [Type in CaseCommandType]: CaseCommandSlice<Type, object, object> };

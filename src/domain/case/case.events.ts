@@ -42,11 +42,24 @@ export interface PriorReport {
   impression?: string;
 }
 
-/** Made by the engine, never sent by a client: printed name, meaning and server time. */
+/** Who executed a signature for its signer: the integrator that submitted it on the signer's behalf. */
+export interface SignatureAgent {
+  /** The integrator's actor id (its token's `sub`). */
+  id: string;
+  /** Its printed name (else the id). */
+  name: string;
+}
+
+/**
+ * Made by the engine, never sent by a client: printed name, meaning and server time (21 CFR 11.50),
+ * and the agent when an integrator submitted it. Part of the event's data, so of its hash.
+ */
 export interface Signature {
   signerName: string;
   meaning: SignatureMeaning;
   signedAt: string;
+  /** Optional within schema version 1: absent, the signer submitted the signature itself. */
+  agent?: SignatureAgent;
 }
 
 export interface PriorReportScore {

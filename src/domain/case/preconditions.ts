@@ -88,12 +88,20 @@ export function assertActsAs(metadata: CommandMetadata, readerId: string, what: 
   return person;
 }
 
-/** Printed name (else the id), meaning and the server's time: made by the engine, never by the client. */
+/**
+ * Printed name (else the id), meaning and the server's time: made by the engine, never by the
+ * client. An integrator signs only for a person (actingPerson), and is recorded as that person's agent.
+ */
 export const signatureOf = (
   person: ActingPerson,
   meaning: SignatureMeaning,
-  { now }: CommandMetadata,
-): Signature => ({ signerName: person.name ?? person.id, meaning, signedAt: now });
+  { now, actor }: CommandMetadata,
+): Signature => ({
+  signerName: person.name ?? person.id,
+  meaning,
+  signedAt: now,
+  ...(actor.role === 'integrator' && { agent: { id: actor.id, name: actor.name ?? actor.id } }),
+});
 
 /** The id the application generated for a new entity; missing, it is the application's bug, not the client's. */
 export function requireNewId(metadata: CommandMetadata, what: string): string {

@@ -6,12 +6,20 @@ import { ACCESS_POLICY, type AccessAction } from '../../application/auth/access-
 import type { Identity } from './identity.js';
 import { ProblemDto } from '../http/problem/problem.dto.js';
 
-/** Marks a route as protected by the access policy row `action` (checked in the onRequest hook). */
-export function Allow(action: AccessAction): MethodDecorator {
+/**
+ * Marks a route as protected by the access policy row `action` (checked in the onRequest hook);
+ * `signs`: the route records an electronic signature, and so needs a recent sign-in.
+ */
+export function Allow(action: AccessAction, { signs = false }: { signs?: boolean } = {}): MethodDecorator {
   return applyDecorators(
-    RouteConfig({ access: action }),
+    RouteConfig(signs ? { access: action, signs } : { access: action }),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No token, or an invalid or expired one', type: ProblemDto }),
+    ApiUnauthorizedResponse({
+      description: signs
+        ? 'No token, an invalid or expired one, or (insufficient-user-authentication) a sign-in older than SIGNING_MAX_AGE: a signature needs a recent one, WWW-Authenticate names max_age (RFC 9470)'
+        : 'No token, or an invalid or expired one',
+      type: ProblemDto,
+    }),
     ApiForbiddenResponse({
       description: `Allowed roles: ${ACCESS_POLICY[action].join(', ')}`,
       type: ProblemDto,

@@ -3,6 +3,12 @@ import { problem } from '../http/problem/problem-details.js';
 import { sendProblem } from '../http/problem/problem.filter.js';
 import { ACCESS_POLICY, allowingRole } from '../../application/auth/access-policy.js';
 import { bearerTokenOf, verifyRequestToken } from './request-token.js';
+import {
+  STEP_UP_PROBLEM_CODE,
+  signingAuthentication,
+  stepUpChallenge,
+  stepUpDetail,
+} from './recent-authentication.js';
 import { ACTOR_ID_PATTERN, TokenRejected, type TokenVerifier } from './token-verifier.js';
 import './identity.js';
 
@@ -16,17 +22,20 @@ function reject(
   status: 401 | 403 | 400,
   code: string,
   detail: string,
+  challenge = 'Bearer realm="xray-second-opinion"',
+  extensions: Record<string, unknown> = {},
 ): FastifyReply {
   const instance = request.url.split('?')[0] ?? '/';
-  const headers: Record<string, string> =
-    status === 401 ? { 'www-authenticate': 'Bearer realm="xray-second-opinion"' } : {};
-  sendProblem(reply, { body: problem(status, code, detail, instance), headers });
+  const headers: Record<string, string> = status === 401 ? { 'www-authenticate': challenge } : {};
+  sendProblem(reply, { body: problem(status, code, detail, instance, extensions), headers });
   return reply;
 }
 
 /**
  * Authentication and the role check run in fastify's onRequest hook, before the body is read, so
  * that the order of checks of docs/api.md holds: 401 → 403 → 415 → 413 → 400 → …
+ * A signing route (config `signs`) also needs a recent sign-in: after the role check, since signing
+ * in again would not help a caller the role check refuses (recent-authentication.ts).
  */
 export function registerAuthHook(fastify: FastifyInstance, verifier: TokenVerifier): void {
   fastify.addHook('onRequest', async (request, reply) => {
@@ -82,6 +91,21 @@ export function registerAuthHook(fastify: FastifyInstance, verifier: TokenVerifi
           );
         }
         onBehalfOf.name = behalfName.trim();
+      }
+    }
+    if (request.routeOptions.config?.signs) {
+      const maxAge = verifier.signingMaxAgeSeconds;
+      const authentication = signingAuthentication(token.authTime, Date.now() / 1000, maxAge);
+      if (authentication.kind !== 'recent') {
+        return reject(
+          reply,
+          request,
+          401,
+          STEP_UP_PROBLEM_CODE,
+          stepUpDetail(authentication, maxAge),
+          stepUpChallenge(maxAge),
+          { maxAge },
+        );
       }
     }
     request.identity = { sub: token.sub, name: token.name, roles: token.roles, role, onBehalfOf };

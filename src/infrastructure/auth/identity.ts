@@ -18,5 +18,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: import('../../application/auth/access-policy.js').AccessAction;
+    /** The route records an electronic signature: it needs a recent sign-in (recent-authentication.ts). */
+    signs?: boolean;
   }
 }

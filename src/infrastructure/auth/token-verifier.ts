@@ -6,7 +6,7 @@ import {
   errors,
   jwtVerify,
 } from 'jose';
-import type { OidcSettings } from '../config/app-config.js';
+import { DEFAULT_SIGNING_MAX_AGE_SECONDS, type OidcSettings } from '../config/app-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ROLES, type Role } from '../../application/auth/access-policy.js';
 
@@ -17,6 +17,8 @@ export interface VerifiedToken {
   sub: string;
   name: string;
   roles: Role[];
+  /** `auth_time` (seconds since the epoch): when the person last signed in; signing commands need it recent. */
+  authTime?: number;
 }
 
 export class TokenRejected extends Error {
@@ -52,8 +54,11 @@ export class TokenVerifier {
   private readonly secret?: Uint8Array;
   private readonly remote?: RemoteKeys;
   private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
+  /** How recent a token's `auth_time` must be for a signing command (SIGNING_MAX_AGE). */
+  readonly signingMaxAgeSeconds: number;
 
   constructor(private readonly auth: RuntimeConfig['auth']) {
+    this.signingMaxAgeSeconds = auth.signingMaxAgeSeconds ?? DEFAULT_SIGNING_MAX_AGE_SECONDS;
     if (auth.jwtSecret) this.secret = new TextEncoder().encode(auth.jwtSecret);
     const remote = auth.oidc
       ? { url: discovered(auth.oidc), issuer: auth.oidc.issuer, audience: auth.oidc.resource }
@@ -118,8 +123,13 @@ export class TokenVerifier {
     const roles = claimedRoles.filter((role): role is Role => (ROLES as readonly unknown[]).includes(role));
     const name =
       typeof payload.name === 'string' && payload.name.trim() !== '' ? payload.name.slice(0, 200) : sub;
+    // Not a NumericDate: no known sign-in time, which only signing commands refuse (step-up).
+    const authTime = payload.auth_time;
+    const verified: VerifiedToken = { sub, name, roles };
+    if (typeof authTime === 'number' && Number.isFinite(authTime) && authTime >= 0)
+      verified.authTime = authTime;
     // requiredClaims makes jose refuse a token without a numeric exp.
-    return { token: { sub, name, roles }, exp: payload.exp! };
+    return { token: verified, exp: payload.exp! };
   }
 }
 

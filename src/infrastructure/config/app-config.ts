@@ -21,6 +21,8 @@ export { ConfigurationError };
 
 const EVENT_STORES = ['postgres', 'kurrentdb'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** SIGNING_MAX_AGE's default: a signature needs a sign-in within the last five minutes. */
+export const DEFAULT_SIGNING_MAX_AGE_SECONDS = 300;
 
 /** A variable set to blanks is unset; a value is read trimmed. */
 const variable = <T extends z.ZodType>(schema: T) =>
@@ -221,6 +223,8 @@ const environment = z
     ),
     OIDC_SCOPE: oidcScope,
     OIDC_RESOURCE: resourceIndicator,
+    // 21 CFR 11.200: how recent the sign-in behind a signing command must be (docs/operations.md).
+    SIGNING_MAX_AGE: wholeNumber(DEFAULT_SIGNING_MAX_AGE_SECONDS, 1, 86_400),
     // Read only to refuse the development sign-in in production (docs/operations.md).
     NODE_ENV: optionalText,
     LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
@@ -324,6 +328,8 @@ interface AuthSettings {
   issuer?: string;
   audience?: string;
   oidc?: OidcSettings;
+  /** Signing commands need a token whose `auth_time` is at most this many seconds old (SIGNING_MAX_AGE). */
+  signingMaxAgeSeconds?: number;
 }
 
 export const DEFAULT_OIDC_SCOPE = 'openid profile';
@@ -334,6 +340,7 @@ const appConfig = environment.transform((env) => {
     jwksUrl: env.AUTH_JWKS_URL,
     issuer: env.AUTH_JWT_ISSUER,
     audience: env.AUTH_JWT_AUDIENCE,
+    signingMaxAgeSeconds: env.SIGNING_MAX_AGE,
     oidc:
       env.OIDC_ISSUER === undefined || env.OIDC_CLIENT_ID === undefined
         ? undefined

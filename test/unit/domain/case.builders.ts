@@ -165,6 +165,8 @@ interface OpinionOptions {
   opinionId?: string;
   assignmentId?: string;
   signerName?: string;
+  /** The integrator that submitted the opinion for its reader (the signature's agent). */
+  agent?: Signature['agent'];
 }
 
 export const submitted = (
@@ -183,7 +185,10 @@ export const submitted = (
     impression: options.impression ?? `Impression of ${readerId}.`,
     confidence: options.confidence ?? 4,
     ...(options.priorReportReview && { priorReportReview: options.priorReportReview }),
-    signature: signature(options.signerName ?? readerId),
+    signature: {
+      ...signature(options.signerName ?? readerId),
+      ...(options.agent && { agent: options.agent }),
+    },
   },
 });
 

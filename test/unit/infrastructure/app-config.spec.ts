@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       issuer: undefined,
       audience: undefined,
+      signingMaxAgeSeconds: 300,
     });
   });
 

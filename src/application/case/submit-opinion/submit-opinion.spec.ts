@@ -42,7 +42,9 @@ describe('SubmitOpinion', () => {
   });
 
   describe('the signature (meaning authorship, at server time)', () => {
-    it.each<{ actor: string; as: Actor; signerName: string }>([
+    // The integrator that submits for a reader is recorded as the reader's agent (21 CFR 11.200).
+    const agent = { id: 'portal-1', name: 'portal-1' };
+    it.each<{ actor: string; as: Actor; signerName: string; agent?: typeof agent }>([
       {
         actor: 'a radiologist with a printed name',
         as: radiologist('rad-a', 'Dr Ada Byron'),
@@ -53,17 +55,19 @@ describe('SubmitOpinion', () => {
         actor: 'an integrator for a named person',
         as: integrator({ id: 'rad-a', name: 'Dr Ada Byron' }),
         signerName: 'Dr Ada Byron',
+        agent,
       },
       {
         actor: 'an integrator for a person without a name',
         as: integrator({ id: 'rad-a' }),
         signerName: 'rad-a',
+        agent,
       },
-      { actor: 'an integrator naming no one (the reader)', as: integrator(), signerName: 'rad-a' },
-    ])('is made for $actor as "$signerName"', ({ as, signerName }) => {
+      { actor: 'an integrator naming no one (the reader)', as: integrator(), signerName: 'rad-a', agent },
+    ])('is made for $actor as "$signerName"', ({ as, signerName, agent }) => {
       given([requested(), ...reading('rad-a')])
         .when(submitOpinion('rad-a', findings, {}, as))
-        .then([submitted('rad-a', findings, { signerName })]);
+        .then([submitted('rad-a', findings, { signerName, ...(agent && { agent }) })]);
     });
 
     it('is never taken from the client', () => {

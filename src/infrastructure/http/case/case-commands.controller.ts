@@ -100,7 +100,8 @@ export class CaseCommandsController {
   }
 }
 
-function registerRoute(type: CaseCommandType, route: AnyRoute): void {
+/** `signs`: the command records an electronic signature, so its route needs a recent sign-in. */
+function registerRoute(type: CaseCommandType, route: AnyRoute, signs: boolean): void {
   const prototype = CaseCommandsController.prototype as unknown as Record<string, unknown>;
   const name = type.charAt(0).toLowerCase() + type.slice(1);
   const names = pathIdsOf(route.path);
@@ -122,7 +123,7 @@ function registerRoute(type: CaseCommandType, route: AnyRoute): void {
   applyDecorators(
     Post(route.path),
     HttpCode(201),
-    Allow(route.action),
+    Allow(route.action, { signs }),
     COMMAND_RESPONSES,
     ApiOperation({ summary: route.summary }),
     ApiBody({ type: route.body, required: route.optionalBody !== true }),
@@ -133,7 +134,7 @@ function registerRoute(type: CaseCommandType, route: AnyRoute): void {
 }
 
 for (const [type, slice] of Object.entries(CASE_COMMANDS) as Array<
-  [CaseCommandType, { route: AnyRoute | null }]
+  [CaseCommandType, { route: AnyRoute | null; signs: string | null }]
 >) {
-  if (slice.route) registerRoute(type, slice.route);
+  if (slice.route) registerRoute(type, slice.route, slice.signs !== null);
 }

@@ -83,7 +83,8 @@ export class OpinionShoppingController {
 
   @Post(':flagId/review')
   @HttpCode(201)
-  @Allow('review-shopping-flag')
+  // A committee member's review is signed by its author (reviewedBy): it needs a recent sign-in.
+  @Allow('review-shopping-flag', { signs: true })
   @ApiOperation({
     summary:
       'Record a committee review of a flag (ShoppingFlagReviewed); the flag keeps every review and takes its status from the latest (needs-follow-up keeps it in the queue, dismissed and confirmed resolve it)',
