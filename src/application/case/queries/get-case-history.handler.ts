@@ -97,6 +97,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
     const included = stored.filter((event) => isIncluded(point, event));
     const state = this.aggregate.fold(included);
     if (!state.exists && 'time' in point) throw beforeCaseExisted(caseId, point, stored[0]!);
+    const { checkpoint, ...verdict } = await verifyStreamIntegrity(stored, this.log);
     const events: HistoryEvent[] = included.map((event) => ({
       eventId: event.eventId,
       type: event.type,
@@ -112,10 +113,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
       revision: included.at(-1)?.revision ?? -1,
       state: state.exists ? (caseViewFor(state, RECORD_VIEWER) as FullCaseView) : null,
       events,
-      integrity: {
-        ...(await verifyStreamIntegrity(stored, this.log)),
-        lastRevision: stored.at(-1)!.revision,
-      },
+      integrity: { ...verdict, lastRevision: stored.at(-1)!.revision, checkpoint },
     };
   }
 }
