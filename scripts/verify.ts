@@ -102,7 +102,7 @@ async function run(): Promise<number> {
       warn(USAGE.trim());
       return 2;
     }
-    return verifyDossierFile(values.dossier, { say, warn });
+    return verifyDossierFile(values.dossier, { say, warn }, values.key);
   }
   // The whole log against a saved checkpoint; --key names the trusted key instead of the file's.
   if (values.checkpoint !== undefined) {

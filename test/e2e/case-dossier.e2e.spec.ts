@@ -1,10 +1,15 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { eventHash, GENESIS_HASH } from '../../src/application/integrity/hash-chain.js';
+import { verifierKey as signedNoteKey } from '../../src/application/integrity/signed-note.js';
+import type { JsonObject } from '../../src/application/ports/event-store.port.js';
 import { associatedFile } from '../../src/infrastructure/dossier/dossier-attachment.js';
 import {
   ADMIN,
@@ -27,6 +32,8 @@ const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).dig
 
 /** Where the rendered dossier and its pages are kept for a person to look at (git-ignored). */
 const OUTPUT = join(process.cwd(), 'test-output', 'case-dossier');
+
+const NO_RATE_LIMITS = { RATE_LIMIT_PER_IP_PER_MINUTE: '0', RATE_LIMIT_PER_USER_PER_MINUTE: '0' };
 
 /** The README's walk-through: two blinded primaries disagree on a fracture, an adjudicator decides. */
 const RAD_A: Caller = { sub: 'rad-a', roles: ['radiologist'], name: 'Dr Ana Alvarez' };
@@ -96,6 +103,81 @@ function withBundle(pdf: Buffer, bundle: Buffer): Buffer {
   ]);
 }
 
+/**
+ * The README's walk-through through REST, with reads and a refused attempt while it runs (the
+ * dossier's access log shows them): the case and its last revision.
+ */
+async function playReadmeCase(api: ApiClient): Promise<{ caseId: string; revision: number }> {
+  const { requestCase, assign, command } = caseSteps(() => api);
+  const caseId = await requestCase(README_REQUEST, { ...COORDINATOR, name: 'Casey Coordinator' });
+  const a = await assign(caseId, 'rad-a');
+  const b = await assign(caseId, 'rad-b');
+  const path = (tail: string) => `/api/v1/cases/${caseId}/${tail}`;
+  expect((await command(path('reads'), { assignmentId: a }, RAD_A)).shown).toEqual([
+    'images',
+    'clinical-question',
+  ]);
+  // Reads and a refused attempt while the case runs: the dossier's access log shows them.
+  expect((await api.get(`/api/v1/cases/${caseId}`, RAD_A)).status).toBe(200);
+  expect((await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-z'))).status).toBe(403);
+  await command(
+    path('opinions'),
+    {
+      assignmentId: a,
+      confidence: 4,
+      findings: [{ code: 'fracture', presence: 'present', location: 'scaphoid waist' }],
+      impression: 'Non-displaced scaphoid waist fracture.',
+    },
+    RAD_A,
+  );
+  await command(path('prior-report-reviews'), { assignmentId: a, score: '3b' }, RAD_A);
+  await command(path('reads'), { assignmentId: b }, RAD_B);
+  await command(
+    path('opinions'),
+    {
+      assignmentId: b,
+      confidence: 3,
+      findings: [{ code: 'fracture', presence: 'absent' }],
+      impression: 'No fracture seen.',
+    },
+    RAD_B,
+  );
+  await command(path('prior-report-reviews'), { assignmentId: b, score: '1' }, RAD_B);
+  expect((await api.get(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).status).toBe(200);
+  const c = await assign(caseId, 'rad-c', 'adjudicator');
+  const read = await command(path('reads'), { assignmentId: c }, ADJ);
+  const opinions = (read.materials as { opinions: Array<{ opinionId: string; findings: Json[] }> }).opinions;
+  const selected = opinions.find((opinion) => opinion.findings[0]!.presence === 'present')!.opinionId;
+  await command(
+    path('adjudication'),
+    {
+      assignmentId: c,
+      selectedOpinionId: selected,
+      rationale: 'Cortical break visible on the oblique view.',
+    },
+    ADJ,
+  );
+  const closed = await command(path('closure'), { note: 'Requester informed.' });
+  return { caseId, revision: closed.revision as number };
+}
+
+/** GET as bytes (the JSON client would decode a PDF as text). */
+async function download(
+  api: ApiClient,
+  path: string,
+  as: Caller,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${await api.token(as.sub, as.roles, as.name)}`, ...headers },
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: Buffer.from(await response.arrayBuffer()),
+  };
+}
+
 // The case dossier over HTTP: the README's case, its PDF/A-3b rendered by poppler, reproducible bytes,
 // the embedded evidence bundle checked offline by `npm run verify -- --dossier`, and its issue logged.
 describe('case dossier (HTTP)', () => {
@@ -106,86 +188,28 @@ describe('case dossier (HTTP)', () => {
 
   const { requestCase, assign, command } = caseSteps(() => api);
 
-  /** GET as bytes (the JSON client would decode a PDF as text). */
-  async function download(
-    path: string,
-    as: Caller,
-  ): Promise<{ status: number; headers: Headers; body: Buffer }> {
-    const response = await fetch(`${running.baseUrl}${path}`, {
-      headers: { authorization: `Bearer ${await api.token(as.sub, as.roles, as.name)}` },
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: Buffer.from(await response.arrayBuffer()),
-    };
-  }
+  const get = (path: string, as: Caller) => download(api, path, as);
 
   const dossierPath = (query = '') => `/api/v1/cases/${caseId}/dossier${query}`;
 
   beforeAll(async () => {
-    running = await startTestApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '0', RATE_LIMIT_PER_USER_PER_MINUTE: '0' });
+    running = await startTestApp({
+      ...NO_RATE_LIMITS,
+      // No signed checkpoint in this suite: the dossier rests on the hash chain alone.
+      INTEGRITY_CHECKPOINT_EVERY_EVENTS: '1000000',
+      INTEGRITY_CHECKPOINT_INTERVAL_MS: '0',
+    });
     api = new ApiClient(running.baseUrl);
     await mkdir(OUTPUT, { recursive: true });
 
-    caseId = await requestCase(README_REQUEST, { ...COORDINATOR, name: 'Casey Coordinator' });
-    const a = await assign(caseId, 'rad-a');
-    const b = await assign(caseId, 'rad-b');
-    const path = (tail: string) => `/api/v1/cases/${caseId}/${tail}`;
-    expect((await command(path('reads'), { assignmentId: a }, RAD_A)).shown).toEqual([
-      'images',
-      'clinical-question',
-    ]);
-    // Reads and a refused attempt while the case runs: the dossier's access log shows them.
-    expect((await api.get(`/api/v1/cases/${caseId}`, RAD_A)).status).toBe(200);
-    expect((await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-z'))).status).toBe(403);
-    await command(
-      path('opinions'),
-      {
-        assignmentId: a,
-        confidence: 4,
-        findings: [{ code: 'fracture', presence: 'present', location: 'scaphoid waist' }],
-        impression: 'Non-displaced scaphoid waist fracture.',
-      },
-      RAD_A,
-    );
-    await command(path('prior-report-reviews'), { assignmentId: a, score: '3b' }, RAD_A);
-    await command(path('reads'), { assignmentId: b }, RAD_B);
-    await command(
-      path('opinions'),
-      {
-        assignmentId: b,
-        confidence: 3,
-        findings: [{ code: 'fracture', presence: 'absent' }],
-        impression: 'No fracture seen.',
-      },
-      RAD_B,
-    );
-    await command(path('prior-report-reviews'), { assignmentId: b, score: '1' }, RAD_B);
-    expect((await api.get(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).status).toBe(200);
-    const c = await assign(caseId, 'rad-c', 'adjudicator');
-    const read = await command(path('reads'), { assignmentId: c }, ADJ);
-    const opinions = (read.materials as { opinions: Array<{ opinionId: string; findings: Json[] }> })
-      .opinions;
-    const selected = opinions.find((opinion) => opinion.findings[0]!.presence === 'present')!.opinionId;
-    await command(
-      path('adjudication'),
-      {
-        assignmentId: c,
-        selectedOpinionId: selected,
-        rationale: 'Cortical break visible on the oblique view.',
-      },
-      ADJ,
-    );
-    const closed = await command(path('closure'), { note: 'Requester informed.' });
-    lastRevision = closed.revision as number;
+    ({ caseId, revision: lastRevision } = await playReadmeCase(api));
     expect(lastRevision).toBe(15);
   }, 60_000);
 
   afterAll(async () => running.close());
 
   it('answers a PDF/A-3b document that poppler renders, with the evidence bundle as its associated file', async () => {
-    const response = await download(dossierPath(), MEDICO_LEGAL);
+    const response = await get(dossierPath(), MEDICO_LEGAL);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(response.headers.get('repr-digest')).toBe(
@@ -233,16 +257,16 @@ describe('case dossier (HTTP)', () => {
   });
 
   it('gives identical bytes to every request for the same case and revision, whoever asks', async () => {
-    const first = await download(dossierPath(), MEDICO_LEGAL);
-    const second = await download(dossierPath(), QUALITY);
-    const third = await download(dossierPath(`?revision=${lastRevision}`), ADMIN);
+    const first = await get(dossierPath(), MEDICO_LEGAL);
+    const second = await get(dossierPath(), QUALITY);
+    const third = await get(dossierPath(`?revision=${lastRevision}`), ADMIN);
     expect(first.status).toBe(200);
     expect(sha256(second.body)).toBe(sha256(first.body));
     expect(sha256(third.body)).toBe(sha256(first.body));
   });
 
   it('?format=json answers the evidence bundle alone, exactly the bytes embedded in the PDF', async () => {
-    const json = await download(dossierPath('?format=json'), MEDICO_LEGAL);
+    const json = await get(dossierPath('?format=json'), MEDICO_LEGAL);
     expect(json.status).toBe(200);
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const bundle = JSON.parse(json.body.toString('utf8')) as Bundle;
@@ -285,25 +309,25 @@ describe('case dossier (HTTP)', () => {
       ['history', 200],
     ]);
 
-    const pdf = await download(dossierPath(), MEDICO_LEGAL);
+    const pdf = await get(dossierPath(), MEDICO_LEGAL);
     expect(associatedFile(pdf.body, 'evidence-bundle.json').content.equals(json.body)).toBe(true);
   });
 
   it('?revision=9 is the case as at revision 9: its events, its state, and other bytes', async () => {
-    const bundle = await download(dossierPath('?revision=9&format=json'), MEDICO_LEGAL);
+    const bundle = await get(dossierPath('?revision=9&format=json'), MEDICO_LEGAL);
     const parsed = JSON.parse(bundle.body.toString('utf8')) as Bundle;
     expect(parsed.revision).toBe(9);
     expect(parsed.caseEvents).toHaveLength(10);
     expect(parsed.caseEvents.at(-1)!.type).toBe('DiscordanceDetected');
-    const earlier = await download(dossierPath('?revision=9'), MEDICO_LEGAL);
-    const latest = await download(dossierPath(), MEDICO_LEGAL);
+    const earlier = await get(dossierPath('?revision=9'), MEDICO_LEGAL);
+    const latest = await get(dossierPath(), MEDICO_LEGAL);
     expect(earlier.status).toBe(200);
     expect(sha256(earlier.body)).not.toBe(sha256(latest.body));
     await writeFile(join(OUTPUT, 'dossier-revision-9.pdf'), earlier.body);
   });
 
   it('npm run verify -- --dossier checks the file offline: 0 as issued, 1 once its bundle is altered', async () => {
-    const pdf = (await download(dossierPath(), MEDICO_LEGAL)).body;
+    const pdf = (await get(dossierPath(), MEDICO_LEGAL)).body;
     const file = join(OUTPUT, 'verify-dossier.pdf');
     await writeFile(file, pdf);
     const ok = await runTool('verify.js', ['--dossier', file], {});
@@ -314,7 +338,7 @@ describe('case dossier (HTTP)', () => {
 
     // The bundle served alone verifies the same way.
     const json = join(OUTPUT, 'evidence-bundle.json');
-    await writeFile(json, (await download(dossierPath('?format=json'), MEDICO_LEGAL)).body);
+    await writeFile(json, (await get(dossierPath('?format=json'), MEDICO_LEGAL)).body);
     expect((await runTool('verify.js', ['--dossier', json], {})).code).toBe(0);
 
     // rad-a's impression changed inside the embedded bundle: its canonical bytes no longer match.
@@ -374,7 +398,7 @@ describe('case dossier (HTTP)', () => {
       { text: prose(20_000, 'End of the long addendum.'), reason: 'Second look' },
       reader,
     );
-    const pdf = await download(`/api/v1/cases/${long}/dossier`, MEDICO_LEGAL);
+    const pdf = await get(`/api/v1/cases/${long}/dossier`, MEDICO_LEGAL);
     expect(pdf.status).toBe(200);
     const file = join(OUTPUT, 'dossier-long-text.pdf');
     await writeFile(file, pdf.body);
@@ -476,4 +500,193 @@ describe('case dossier (HTTP)', () => {
       problemCode: 'forbidden',
     });
   });
+});
+
+/**
+ * What a database superuser can do without the log's key: switch the append-only trigger off, alter
+ * one opinion's impression, and recompute the stream's hash chain so that the chain verifies.
+ */
+async function superuserRewrite(databaseUrl: string, streamId: string, revision: number, impression: string) {
+  const sql = new pg.Client({ connectionString: databaseUrl });
+  await sql.connect();
+  try {
+    await sql.query('BEGIN');
+    await sql.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
+    await sql.query(
+      `UPDATE event_store.events SET data = jsonb_set(data, '{impression}', to_jsonb($3::text))
+       WHERE stream_id = $1 AND stream_revision = $2`,
+      [streamId, revision, impression],
+    );
+    const { rows } = await sql.query<{
+      stream_revision: string;
+      event_type: string;
+      data: JsonObject;
+      metadata: Json;
+    }>(
+      'SELECT stream_revision, event_type, data, metadata FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision',
+      [streamId],
+    );
+    let prevHash = GENESIS_HASH;
+    for (const row of rows) {
+      const hash = eventHash(prevHash, row.event_type, row.data, { ...row.metadata, prevHash });
+      await sql.query(
+        `UPDATE event_store.events SET metadata = metadata || jsonb_build_object('prevHash', $3::text, 'hash', $4::text)
+         WHERE stream_id = $1 AND stream_revision = $2`,
+        [streamId, row.stream_revision, prevHash, hash],
+      );
+      prevHash = hash;
+    }
+    await sql.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
+    await sql.query('COMMIT');
+  } finally {
+    await sql.end();
+  }
+}
+
+// The dossier once the verifiable log signs checkpoints: it names one, carries an inclusion proof of
+// every event, verifies offline against the engine's published key, and shows the superuser's rewrite.
+describe('case dossier with a signed checkpoint (HTTP)', () => {
+  let running: RunningApp;
+  let api: ApiClient;
+  let folder: string;
+  let caseId: string;
+  let treeSize: number;
+  let verifierKey: string;
+  const get = (path: string, as: Caller = MEDICO_LEGAL) => download(api, path, as);
+  const dossierPath = (query = '') => `/api/v1/cases/${caseId}/dossier${query}`;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'dossier-checkpoint-'));
+    const keyFile = join(folder, 'log-key.pem');
+    await writeFile(
+      keyFile,
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    );
+    running = await startTestApp({
+      ...NO_RATE_LIMITS,
+      INTEGRITY_SIGNING_KEY_FILE: keyFile,
+      INTEGRITY_LOG_ORIGIN: 'e2e.example/dossier-log',
+      INTEGRITY_CHECKPOINT_EVERY_EVENTS: '5',
+      INTEGRITY_CHECKPOINT_INTERVAL_MS: '300',
+    });
+    api = new ApiClient(running.baseUrl);
+    await mkdir(OUTPUT, { recursive: true });
+    ({ caseId } = await playReadmeCase(api));
+    verifierKey = (await api.request<{ verifierKey: string }>('GET', '/api/v1/integrity/public-key')).body
+      .verifierKey;
+    // Until a checkpoint covers every event of the case.
+    const bundle = await waitFor(
+      'a dossier whose checkpoint covers the whole case',
+      async () => {
+        const response = await get(dossierPath('?format=json'));
+        const parsed = JSON.parse(response.body.toString('utf8')) as Bundle & {
+          inclusionProofs: Array<{ eventId: string }>;
+          checkpoint: { treeSize: number } | null;
+        };
+        const proven = new Set(parsed.inclusionProofs.map((proof) => proof.eventId));
+        return parsed.caseEvents.every((event) => proven.has(event.eventId)) ? parsed : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    treeSize = bundle.checkpoint!.treeSize;
+  }, 90_000);
+
+  afterAll(async () => {
+    await running?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('names its checkpoint, proves every event in it, and gives the same bytes for the same checkpoint', async () => {
+    const first = await get(dossierPath(`?treeSize=${treeSize}`));
+    const second = await get(dossierPath(`?treeSize=${treeSize}`), ADMIN);
+    expect(first.status).toBe(200);
+    expect(sha256(second.body)).toBe(sha256(first.body));
+    const file = join(OUTPUT, 'dossier-checkpoint.pdf');
+    await writeFile(file, first.body);
+
+    const bundle = JSON.parse(
+      associatedFile(first.body, 'evidence-bundle.json').content.toString('utf8'),
+    ) as Bundle & {
+      checkpoint: { treeSize: number; note: string };
+      inclusionProofs: Array<{ eventId: string; treeSize: number }>;
+      publicKey: { verifierKey: string };
+    };
+    expect(bundle.checkpoint.treeSize).toBe(treeSize);
+    expect(bundle.publicKey.verifierKey).toBe(verifierKey);
+    expect(bundle.accessCut).toEqual({ kind: 'checkpoint', treeSize });
+    const proven = new Set(bundle.inclusionProofs.map((proof) => proof.eventId));
+    expect([...bundle.caseEvents, ...bundle.accessEvents].every((event) => proven.has(event.eventId))).toBe(
+      true,
+    );
+
+    const text = (await run('pdftotext', [file, '-'])).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      `VERIFIED: the hash chain of revisions 0–15 is intact (16 events), and the events are proven in the log's signed checkpoint of tree size ${treeSize}.`,
+    );
+    expect((await run('pdftoppm', ['-png', '-r', '50', file, join(OUTPUT, 'checkpoint')])).stderr).toBe('');
+
+    const verified = await runTool('verify.js', ['--dossier', file, '--key', verifierKey], {});
+    expect(verified.stdout).toContain('ok       signing key: ');
+    expect(verified.stdout).toContain(
+      `ok       inclusion proofs: 16 case events and ${bundle.accessEvents.length} access events proven`,
+    );
+    expect(verified.code).toBe(0);
+    // Another key named as the trusted one: the checkpoint is not signed by it.
+    const otherKey = verifierKey.split('+')[0]!;
+    const another = signedNoteKey(otherKey, generateKeyPairSync('ed25519').publicKey);
+    const refused = await runTool('verify.js', ['--dossier', file, '--key', another], {});
+    expect(refused.stdout).toContain('FAILED   signing key: the checkpoint is said to be signed by');
+    expect(refused.code).toBe(1);
+
+    // The access that issued it names the checkpoint.
+    const issued = await waitFor(
+      'the issue of the dossier in the audit trail',
+      async () =>
+        (
+          await api.get<{ items: Array<{ data: Json }> }>(
+            `/api/v1/cases/${caseId}/audit-trail?limit=500`,
+            ADMIN,
+          )
+        ).body.items.find((item) => (item.data.dossier as Json | undefined)?.sha256 === sha256(first.body)),
+      { timeoutMs: 15_000 },
+    );
+    expect(issued.data.dossier).toEqual({
+      format: 'pdf',
+      revision: 15,
+      treeSize,
+      sha256: sha256(first.body),
+    });
+  }, 60_000);
+
+  it('a checkpoint the log does not have is 404', async () => {
+    const missing = await api.get(dossierPath('?treeSize=999999'), MEDICO_LEGAL);
+    expect([missing.status, missing.body.code]).toEqual([404, 'not-found']);
+  });
+
+  it('shows the superuser’s rewrite: the altered event no longer matches the leaf the log signed', async () => {
+    const before = await get(dossierPath(`?treeSize=${treeSize}`));
+    await superuserRewrite(running.database.url, `case-${caseId}`, 4, 'No fracture.');
+    // The chain alone now verifies: the history cannot tell.
+    const after = await get(dossierPath(`?treeSize=${treeSize}`));
+    expect(after.status).toBe(200);
+    expect(sha256(after.body)).not.toBe(sha256(before.body));
+    const file = join(OUTPUT, 'dossier-rewritten.pdf');
+    await writeFile(file, after.body);
+    const bundle = JSON.parse(
+      associatedFile(after.body, 'evidence-bundle.json').content.toString('utf8'),
+    ) as Bundle;
+    expect(bundle.verdict.verified).toBe(true);
+    expect(bundle.caseEvents[4]!.data.impression).toBe('No fracture.');
+
+    const text = (await run('pdftotext', [file, '-'])).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('NOT VERIFIED: inclusion proofs: revision 4');
+    expect(text).toContain('does not match the leaf the log signed: it was altered');
+
+    const verified = await runTool('verify.js', ['--dossier', file, '--key', verifierKey], {});
+    expect(verified.stdout).toContain('ok       hash chain: 16 case events');
+    expect(verified.stdout).toContain(
+      `FAILED   inclusion proofs: revision 4 (event ${bundle.caseEvents[4]!.eventId}) does not match the leaf the log signed: it was altered`,
+    );
+    expect(verified.code).toBe(1);
+  }, 60_000);
 });

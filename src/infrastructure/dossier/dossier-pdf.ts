@@ -34,6 +34,9 @@ const SECTIONS = [
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
+/** A field as printed: a verdict is set in its colour. */
+type PrintedField = DossierField & { color?: string };
+
 interface Column {
   header: string;
   /** Share of the content width. */
@@ -116,10 +119,10 @@ class DossierWriter {
   }
 
   /** Label and value side by side; a long value flows on to the next page. */
-  private fields(fields: readonly DossierField[], labelWidth = 118): void {
+  private fields(fields: readonly PrintedField[], labelWidth = 118): void {
     const valueX = MARGIN.left + labelWidth;
     const valueWidth = CONTENT_WIDTH - labelWidth;
-    for (const { label, value } of fields) {
+    for (const { label, value, color } of fields) {
       this.font('sans', 9);
       const height = Math.min(
         this.doc.heightOfString(value || '—', { width: valueWidth, lineGap: 1.5 }),
@@ -131,7 +134,8 @@ class DossierWriter {
       this.font('bold', 8.5, MUTED);
       this.doc.text(label, MARGIN.left, top, { width: labelWidth - 8 });
       const labelBottom = this.doc.y;
-      this.font('sans', 9);
+      if (color) this.font('bold', 9, color);
+      else this.font('sans', 9);
       this.doc.text(value || '—', valueX, top, { width: valueWidth, lineGap: 1.5 });
       // A value that flowed on to the next page ends there; otherwise below the taller of the two.
       this.doc.y = (this.doc.page === page ? Math.max(this.doc.y, labelBottom) : this.doc.y) + 3;
@@ -268,7 +272,7 @@ class DossierWriter {
           value: `revision ${dossier.revision} of the case's event stream, recorded ${when(dossier.recordedAt)}`,
         },
         { label: 'Status', value: `${state.status}${state.outcome ? `; outcome: ${state.outcome}` : ''}` },
-        { label: 'Integrity', value: `${verdict.text} ${this.checkpointLine()}` },
+        { label: 'Integrity', value: `${verdict.text} ${this.checkpointLine()}`, color: verdict.color },
         {
           label: 'Evidence bundle',
           value:
@@ -302,10 +306,15 @@ class DossierWriter {
         "no longer matches. Compare this file's SHA-256 with the one the access log recorded when it was " +
         "issued, then check the embedded bundle offline with the engine's command-line tool:",
     );
-    this.paragraph('npm run verify -- --dossier <this file>', { font: 'mono', size: 9, gap: 4 });
+    this.paragraph("npm run verify -- --dossier <this file> --key <the engine's verifier key>", {
+      font: 'mono',
+      size: 9,
+      gap: 4,
+    });
     this.paragraph(
       'It extracts the bundle, recomputes every event hash and the chain, and, when the bundle holds a ' +
-        'signed checkpoint, checks its signature with the public key and every inclusion proof against the ' +
+        "signed checkpoint, checks its signature with the engine's key (GET /api/v1/integrity/public-key, or " +
+        "a witness's copy; without --key, the key the bundle names) and every inclusion proof against the " +
         'signed root. Exit code 0: verified; 1: something does not match, and it says what. Any PDF tool ' +
         "lists the attachment (for example poppler's pdfdetach -list).",
     );

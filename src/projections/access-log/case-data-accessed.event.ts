@@ -37,10 +37,12 @@ export const ANONYMOUS_ACTOR = 'anonymous';
 /** The point of a case's history a read asked for; absent when it asked for the latest. */
 export type AskedHistoryPoint = { revision: number } | { asOf: string } | { asOccurredBy: string };
 
-/** The case dossier an access issued: which form, as at which revision, and the SHA-256 of the bytes served. */
+/** The case dossier an access issued: which form, as at which revision and checkpoint, and the SHA-256 of the bytes served. */
 export interface IssuedDossier {
   format: 'pdf' | 'json';
   revision: number;
+  /** The signed checkpoint it rests on; absent while the log had none. */
+  treeSize?: number;
   sha256: string;
 }
 

@@ -240,7 +240,8 @@ const OTHER_SUMMARIES: Record<string, (data: Record<string, unknown>, context: S
     // Version 1 has no status: it recorded only reads that succeeded.
     // A dossier's access names what was issued, so that a copy can be matched to it by its SHA-256.
     const issued = access.dossier
-      ? `: ${text(access.dossier.format, 8).toUpperCase()} as at revision ${text(access.dossier.revision, 20)}, SHA-256 ${text(access.dossier.sha256, 64)}`
+      ? `: ${text(access.dossier.format, 8).toUpperCase()} as at revision ${text(access.dossier.revision, 20)}` +
+        `${access.dossier.treeSize === undefined ? '' : `, checkpoint ${text(access.dossier.treeSize, 20)}`}, SHA-256 ${text(access.dossier.sha256, 64)}`
       : '';
     if (access.status === undefined || access.status === 200)
       return `${who(context)} ${phrases.done}${what}${issued}`;

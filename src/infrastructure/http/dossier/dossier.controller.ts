@@ -55,7 +55,7 @@ export class DossierController {
     // The access log records the revision asked for, whether the dossier is issued or refused.
     noteAskedHistoryPoint(request, point);
     const format = query.format ?? 'pdf';
-    const { dossier, bundleBytes } = await this.dossiers.assemble(caseId, query, {
+    const { dossier, bundle, bundleBytes } = await this.dossiers.assemble(caseId, query, {
       id: identity.sub,
       roles: identity.roles,
     });
@@ -69,9 +69,15 @@ export class DossierController {
       identity,
       ...requestOrigin(request),
       ...(point === undefined ? {} : { point }),
-      dossier: { format, revision: dossier.revision, sha256: hex },
+      dossier: {
+        format,
+        revision: dossier.revision,
+        ...(bundle.checkpoint === null ? {} : { treeSize: bundle.checkpoint.treeSize }),
+        sha256: hex,
+      },
     });
-    const name = `case-${caseId}-revision-${dossier.revision}-dossier.${format}`;
+    const checkpoint = bundle.checkpoint === null ? '' : `-checkpoint-${bundle.checkpoint.treeSize}`;
+    const name = `case-${caseId}-revision-${dossier.revision}${checkpoint}-dossier.${format}`;
     void reply.header('content-type', CONTENT_TYPES[format]);
     void reply.header(
       'content-disposition',
