@@ -439,6 +439,14 @@ describe('case dossier (HTTP)', () => {
     }
     const notAcceptable = await api.get(dossierPath(), MEDICO_LEGAL, { accept: 'text/csv' });
     expect(notAcceptable.status).toBe(406);
+
+    // Blinding follows the person: a medico-legal reviewer with a blinded read pending on a case
+    // does not get its dossier.
+    const pending = await requestCase({ patientRef: 'pt-blinded' });
+    await assign(pending, 'rad-dual');
+    const dual = { sub: 'rad-dual', roles: ['radiologist', 'medico-legal'] };
+    const hidden = await api.get(`/api/v1/cases/${pending}/dossier`, dual);
+    expect([hidden.status, hidden.body.code]).toEqual([403, 'not-your-assignment']);
   });
 
   it('records the SHA-256 of what it issued in the access event, shown in the audit trail and the access log', async () => {
