@@ -21,6 +21,7 @@ import { type RunningApp, startTestApp } from '../support/app.js';
 import { caseSteps, type CaseHistory } from '../support/case-steps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { runTool } from '../support/engine-process.js';
+import { checkpointIncluding, writeLogKey } from '../support/integrity-log.js';
 import { expectProblem } from '../support/problem.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -173,39 +174,17 @@ describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re
       .body;
 
   /** The latest checkpoint, once one includes every event of these cases. */
-  async function checkpointIncluding(caseIds: string[]): Promise<ExportedCheckpoint> {
+  async function checkpointIncludingCases(caseIds: string[]): Promise<ExportedCheckpoint> {
     const eventIds: string[] = [];
     for (const caseId of caseIds)
       eventIds.push(...(await historyOf(caseId)).events.map((event) => event.eventId));
-    let latest: ExportedCheckpoint | undefined;
-    await waitFor(
-      'a checkpoint that includes the cases',
-      async () => {
-        const response = await api.request<ExportedCheckpoint>('GET', '/api/v1/integrity/checkpoints/latest');
-        if (response.status !== 200) return false;
-        for (const eventId of eventIds) {
-          const proof = await api.get(
-            `/api/v1/integrity/proofs/inclusion?eventId=${eventId}&treeSize=${response.body.treeSize}`,
-            QUALITY,
-          );
-          if (proof.status !== 200) return false;
-        }
-        latest = response.body;
-        return true;
-      },
-      { timeoutMs: 30_000, intervalMs: 100 },
-    );
-    return latest!;
+    return checkpointIncluding(api, eventIds);
   }
 
   beforeAll(async () => {
     database = await createTestDatabase('e2e');
     folder = await mkdtemp(join(tmpdir(), 'integrity-attack-'));
-    const keyFile = join(folder, 'log-key.pem');
-    await writeFile(
-      keyFile,
-      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    );
+    const keyFile = await writeLogKey(folder);
     engineEnv = {
       INTEGRITY_SIGNING_KEY_FILE: keyFile,
       INTEGRITY_LOG_ORIGIN: ORIGIN,
@@ -214,7 +193,7 @@ describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re
     await start();
     cases.altered = await caseWithAnOpinion();
     cases.intact = await caseWithAnOpinion();
-    const checkpoint = await checkpointIncluding(Object.values(cases));
+    const checkpoint = await checkpointIncludingCases(Object.values(cases));
     // The medico-legal reviewer keeps this file, as a witness does.
     saved = join(folder, 'saved.json');
     await writeFile(saved, JSON.stringify(checkpoint));
@@ -239,7 +218,7 @@ describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re
     expect(first.stdout).toContain('Verified: the log extends the saved checkpoint unchanged');
     // More events, and checkpoints over them: still an extension of what was saved.
     const later = await caseWithAnOpinion();
-    await checkpointIncluding([later]);
+    await checkpointIncludingCases([later]);
     const grown = await runVerify(['--checkpoint', saved]);
     expect({ code: grown.code, stdout: grown.stdout }).toEqual({
       code: 0,

@@ -1,30 +1,23 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ExportedCheckpoint, importCheckpoint } from '../../src/application/integrity/checkpoint.js';
+import type { InclusionProof } from '../../src/application/integrity/integrity-log.port.js';
 import { verifyConsistency, verifyInclusion } from '../../src/application/integrity/merkle-tree.js';
 import { parseVerifierKey } from '../../src/application/integrity/signed-note.js';
 import { ADMIN, ApiClient, COORDINATOR, MEDICO_LEGAL, QUALITY } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
 import { caseSteps, type CaseHistory } from '../support/case-steps.js';
 import { spawnEngine } from '../support/engine-process.js';
+import { checkpointIncluding, writeLogKey } from '../support/integrity-log.js';
 import { expectProblem } from '../support/problem.js';
 import { waitFor } from '../support/wait-for.js';
 
 const BASE = '/api/v1/integrity';
 const ORIGIN = 'e2e.example/integrity-log';
-
-interface InclusionProof {
-  eventId: string;
-  leafIndex: number;
-  treeSize: number;
-  leafHash: string;
-  rootHash: string;
-  proof: string[];
-}
 
 const bytes = (base64: string): Buffer => Buffer.from(base64, 'base64');
 
@@ -79,36 +72,9 @@ describe('the verifiable log over HTTP: public key, checkpoints, proofs, witness
     return sizes;
   }
 
-  /** Until a checkpoint includes every event given (each is logged, below the checkpoint's size). */
-  async function untilCheckpointed(eventIds: string[]): Promise<ExportedCheckpoint> {
-    let checkpoint: ExportedCheckpoint | undefined;
-    await waitFor(
-      'a checkpoint that includes the events',
-      async () => {
-        const response = await api.request<ExportedCheckpoint>('GET', `${BASE}/checkpoints/latest`);
-        if (response.status !== 200) return false;
-        for (const eventId of eventIds) {
-          const proof = await api.get<InclusionProof>(
-            `${BASE}/proofs/inclusion?eventId=${eventId}&treeSize=${response.body.treeSize}`,
-            QUALITY,
-          );
-          if (proof.status !== 200) return false;
-        }
-        checkpoint = response.body;
-        return true;
-      },
-      { timeoutMs: 20_000, intervalMs: 100 },
-    );
-    return checkpoint!;
-  }
-
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'integrity-e2e-'));
-    keyFile = join(folder, 'log-key.pem');
-    await writeFile(
-      keyFile,
-      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    );
+    keyFile = await writeLogKey(folder);
     witnessDirectory = join(folder, 'witness');
     httpWitness = await startHttpWitness();
     running = await startTestApp({
@@ -126,7 +92,10 @@ describe('the verifiable log over HTTP: public key, checkpoints, proofs, witness
     await startRead(caseId, assignmentId, 'rad-a');
     await submitOpinion(caseId, assignmentId, 'rad-a');
     history = (await api.get<CaseHistory>(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).body;
-    await untilCheckpointed(history.events.map((event) => event.eventId));
+    await checkpointIncluding(
+      api,
+      history.events.map((event) => event.eventId),
+    );
   }, 60_000);
 
   afterAll(async () => {
