@@ -415,6 +415,33 @@ describe('case dossier (HTTP)', () => {
     ).toBe('');
   }, 60_000);
 
+  it('prints the signer’s agent: an opinion an integrator submitted for the reader', async () => {
+    const integrator = { sub: 'ris-1', roles: ['integrator'], name: 'RIS Gateway' };
+    const behalf = { 'x-on-behalf-of': 'rad-i', 'x-on-behalf-of-name': 'Dr Ida Ito' };
+    const viaRis = await requestCase({ readsRequired: 1, patientRef: 'pt-agent' }, integrator);
+    const assignment = await assign(viaRis, 'rad-i', 'primary', { as: integrator });
+    await command(`/api/v1/cases/${viaRis}/reads`, { assignmentId: assignment }, integrator, behalf);
+    await command(
+      `/api/v1/cases/${viaRis}/opinions`,
+      {
+        assignmentId: assignment,
+        confidence: 4,
+        findings: [{ code: 'fracture', presence: 'absent' }],
+        impression: 'No fracture.',
+      },
+      integrator,
+      behalf,
+    );
+    const pdf = await get(`/api/v1/cases/${viaRis}/dossier`, MEDICO_LEGAL);
+    const file = join(OUTPUT, 'dossier-agent.pdf');
+    await writeFile(file, pdf.body);
+    const text = (await run('pdftotext', [file, '-'])).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Signed by Dr Ida Ito (rad-i)');
+    expect(text).toContain("Submitted by RIS Gateway (ris-1), the signer's agent");
+    // The timeline names the person, and the integrator that acted for it.
+    expect(text).toContain('rad-i (via ris-1) submitted an opinion');
+  });
+
   it('is refused to radiologists and coordinators (403), and 404 for an unknown case or revision, 400 for a bad query', async () => {
     for (const caller of [RAD_A, COORDINATOR, { sub: 'int-1', roles: ['integrator'] }]) {
       const refused = await api.get(dossierPath(), caller);

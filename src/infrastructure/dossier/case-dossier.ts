@@ -155,7 +155,7 @@ const SIGNATURE_MEANINGS: Record<string, string> = {
   responsibility: 'responsibility: the signer takes responsibility for this record',
 };
 
-const KNOWN_SIGNATURE_KEYS = new Set(['signerName', 'meaning', 'signedAt']);
+const KNOWN_SIGNATURE_KEYS = new Set(['signerName', 'meaning', 'signedAt', 'agent']);
 
 function finding({ code, presence, location, laterality }: Finding): string {
   const where = [location, laterality].filter(Boolean).join(', ');
@@ -184,6 +184,9 @@ function manifestation(
   const other = Object.entries(signature as unknown as Record<string, unknown>)
     .filter(([key]) => !KNOWN_SIGNATURE_KEYS.has(key))
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  // The agent the signature names (an integrator submitting for the signer); older events say it only in who acted.
+  const { agent } = signature;
+  const recordedBy = agent ? `${agent.name} (${agent.id})` : actor.id === signerId ? undefined : actor.id;
   return {
     revision: event.revision,
     record,
@@ -191,7 +194,7 @@ function manifestation(
     printedName: signature.signerName,
     signedAt: signature.signedAt,
     meaning: SIGNATURE_MEANINGS[signature.meaning] ?? signature.meaning,
-    ...(actor.id === signerId ? {} : { recordedBy: actor.id }),
+    ...(recordedBy === undefined ? {} : { recordedBy }),
     other,
   };
 }

@@ -407,7 +407,7 @@ class DossierWriter {
       { label: 'Date and time', value: when(signature.signedAt) },
       { label: 'Meaning', value: signature.meaning },
       ...(signature.recordedBy
-        ? [{ label: 'Recorded by', value: `${signature.recordedBy}, acting for the signer` }]
+        ? [{ label: 'Submitted by', value: `${signature.recordedBy}, the signer's agent` }]
         : []),
       ...signature.other.map((line) => ({ label: 'Signature', value: line })),
     ];
