@@ -9,8 +9,14 @@ export interface Caller {
 }
 
 /** HS256 bearer tokens signed with the engine's AUTH_JWT_SECRET, one per caller, valid for the run. */
+/**
+ * Signing commands need a recent sign-in (`auth_time` within SIGNING_MAX_AGE, 300 s by default):
+ * a token is signed again once it is older than this.
+ */
+const TOKEN_REUSE_MS = 240_000;
+
 export class Tokens {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, { token: string; at: number }>();
   private readonly key: Uint8Array;
 
   constructor(secret: string) {
@@ -19,16 +25,20 @@ export class Tokens {
 
   async for(caller: Caller): Promise<string> {
     const id = `${caller.sub}|${caller.roles.join(',')}`;
-    let token = this.cache.get(id);
-    if (!token) {
-      token = await new SignJWT({ roles: caller.roles, name: caller.name })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject(caller.sub)
-        .setIssuedAt()
-        .setExpirationTime('6h')
-        .sign(this.key);
-      this.cache.set(id, token);
-    }
+    const cached = this.cache.get(id);
+    if (cached && Date.now() - cached.at < TOKEN_REUSE_MS) return cached.token;
+    const at = Date.now();
+    const token = await new SignJWT({
+      roles: caller.roles,
+      name: caller.name,
+      auth_time: Math.floor(at / 1000),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(caller.sub)
+      .setIssuedAt()
+      .setExpirationTime('6h')
+      .sign(this.key);
+    this.cache.set(id, { token, at });
     return token;
   }
 }
