@@ -26,6 +26,8 @@ COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The web app, served at /app (found beside package.json).
 COPY --from=build /app/web/dist ./web/dist
+# The dossier's fonts (PDF/A embeds them; found beside package.json).
+COPY --from=build /app/assets ./assets
 # The code stays root-owned and read-only to the process; only DATA_DIR is writable by it.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
