@@ -1,25 +1,21 @@
 import { Controller, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CaseAggregate } from '../../../application/case/case.aggregate.js';
 import {
   type FunnelMeasure,
   type FunnelPlot,
   type FunnelReference,
   funnelReferenceFor,
 } from '../../../domain/metrics/funnel-plot.js';
-import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import type { ReaderMetricsFilter } from '../../../projections/reader-metrics/reader-metrics.queries.js';
-import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
-import { readModel } from '../audit/read-model.js';
 import { invalidParameters, QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { ReadRoute } from '../read-route.decorator.js';
 import { FunnelPlotQueryDto } from './funnel-plot-query.dto.js';
 import { FunnelPlotDto } from './funnel-plot.dto.js';
 import { readerMetricsLinks } from './reader-cases.links.js';
-import { metricsSettings, recordMetricsRead, scopeOf } from './reader-metrics.controller.js';
+import { MetricsReads, scopeOf } from './metrics-reads.js';
 
 /** The measure and the reference it is computed against, or 400 naming what is missing or does not fit. */
 function plotted(query: FunnelPlotQueryDto): { measure: FunnelMeasure; reference: FunnelReference } {
@@ -39,13 +35,7 @@ function plotted(query: FunnelPlotQueryDto): { measure: FunnelMeasure; reference
  */
 @ApiTags('metrics')
 @Controller('api/v1/metrics/funnel')
-export class FunnelPlotController {
-  constructor(
-    private readonly metrics: ReaderMetricsQueries,
-    private readonly access: AccessRecorder,
-    private readonly cases: CaseAggregate,
-  ) {}
-
+export class FunnelPlotController extends MetricsReads {
   @ReadRoute({
     action: 'read-reader-metrics',
     summary: 'Funnel plot of one reader measure: points, group rate and control limits',
@@ -63,13 +53,12 @@ export class FunnelPlotController {
   ): Promise<FunnelPlot & { scope: ReaderMetricsFilter }> {
     const { measure, reference } = plotted(query);
     const scope = scopeOf(query);
-    const plot = await readModel(() =>
-      this.metrics.funnel(measure, reference, scope, {
-        ...metricsSettings(this.cases, request),
+    const plot = await this.read(request, identity, (metrics, settings) =>
+      metrics.funnel(measure, reference, scope, {
+        ...settings,
         readerLink: readerMetricsLinks(request.query as Record<string, unknown>),
       }),
     );
-    await recordMetricsRead(this.access, request, identity);
     const { measure: _, reference: __, definition, ...figures } = plot;
     return { measure, reference, definition, scope, ...figures };
   }

@@ -1,32 +1,19 @@
 import { Controller, Param, Query, Req } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CaseAggregate } from '../../../application/case/case.aggregate.js';
 import { type Counted, selectorProblems } from '../../../domain/metrics/case-selector.js';
 import type { ReaderCase, ReaderMetrics, ReaderMetricsList } from '../../../domain/metrics/reader-metrics.js';
 import { ACTOR_ID_PATTERN, isActorId } from '../../../domain/shared/identifiers.js';
-import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
-import type {
-  ReaderMetricsFilter,
-  ReaderMetricsSettings,
-} from '../../../projections/reader-metrics/reader-metrics.queries.js';
-import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
-import { readModel } from '../audit/read-model.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { invalidParameters, QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { countedOf, encodeReaderCasesCursor, ReaderCasesQueryDto } from './reader-cases-query.dto.js';
-import { readerCasesLinks } from './reader-cases.links.js';
 import { ReaderMetricsQueryDto } from './reader-metrics-query.dto.js';
 import { ReaderCasesDto, ReaderMetricsDto, ReaderMetricsListDto } from './reader-metrics.dto.js';
-import { requestOrigin } from '../audit/request-origin.js';
+import { MetricsReads, scopeOf } from './metrics-reads.js';
 import { ReadRoute } from '../read-route.decorator.js';
-
-/** The access log's resource for these reads. */
-const READER_METRICS_RESOURCE: AccessedResource = 'reader-metrics';
 
 const READER_ID_PARAMETER = {
   name: 'readerId',
@@ -51,21 +38,6 @@ function assertReaderId(readerId: string): void {
   }
 }
 
-/** The scope parameters of a metrics query, without the count and page of a drill-down. */
-export const scopeOf = ({
-  from,
-  to,
-  bodyRegion,
-  finding,
-  period,
-}: ReaderMetricsFilter): ReaderMetricsFilter => ({
-  ...(from !== undefined && { from }),
-  ...(to !== undefined && { to }),
-  ...(bodyRegion !== undefined && { bodyRegion }),
-  ...(finding !== undefined && { finding }),
-  ...(period !== undefined && { period }),
-});
-
 /** The count a drill-down names, or 400 naming what is missing or does not fit its measure. */
 function countOf(query: ReaderCasesQueryDto): Counted {
   const counted = countedOf(query);
@@ -80,25 +52,6 @@ function countOf(query: ReaderCasesQueryDto): Counted {
   return counted;
 }
 
-/** The case policy's vocabulary and imported-history threshold, and links in this query's scope. */
-export function metricsSettings(cases: CaseAggregate, request: FastifyRequest): ReaderMetricsSettings {
-  const { policy } = cases;
-  return {
-    vocabulary: policy.findingVocabulary,
-    backfillThresholdHours: policy.importedHistoryThresholdHours,
-    link: readerCasesLinks(request.query as Record<string, unknown>),
-  };
-}
-
-/** Every read of the metrics is recorded in the access log (cross-case: stream `access-search`). */
-export function recordMetricsRead(
-  access: AccessRecorder,
-  request: FastifyRequest,
-  identity: Identity,
-): Promise<void> {
-  return access.record({ resource: READER_METRICS_RESOURCE, identity, ...requestOrigin(request) });
-}
-
 /**
  * Radiologist accuracy metrics (Q, A), computed from the reader-metrics read model, and the cases
  * behind each of their counts. Every read is recorded in the access log (cross-case: stream
@@ -106,13 +59,7 @@ export function recordMetricsRead(
  */
 @ApiTags('metrics')
 @Controller('api/v1/metrics/readers')
-export class ReaderMetricsController {
-  constructor(
-    private readonly metrics: ReaderMetricsQueries,
-    private readonly access: AccessRecorder,
-    private readonly cases: CaseAggregate,
-  ) {}
-
+export class ReaderMetricsController extends MetricsReads {
   @ReadRoute({
     action: 'read-reader-metrics',
     summary: 'Accuracy metrics of every reader in scope (docs/domain.md "Reader metrics")',
@@ -125,9 +72,7 @@ export class ReaderMetricsController {
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
   ): Promise<ReaderMetricsList> {
-    const result = await readModel(() => this.metrics.list(scopeOf(filter), this.settings(request)));
-    await this.recordAccess(request, identity);
-    return result;
+    return this.read(request, identity, (metrics, settings) => metrics.list(scopeOf(filter), settings));
   }
 
   @ReadRoute({
@@ -149,11 +94,10 @@ export class ReaderMetricsController {
     @Req() request: FastifyRequest,
   ): Promise<ReaderMetrics> {
     assertReaderId(readerId);
-    const result = await readModel(() =>
-      this.metrics.reader(readerId, scopeOf(filter), this.settings(request)),
+    const result = await this.read(request, identity, (metrics, settings) =>
+      metrics.reader(readerId, scopeOf(filter), settings),
     );
     if (result === undefined) throw readerNotFound(readerId);
-    await this.recordAccess(request, identity);
     return result;
   }
 
@@ -185,17 +129,16 @@ export class ReaderMetricsController {
     assertReaderId(readerId);
     const counted = countOf(query);
     const scope = scopeOf(query);
-    const page = await readModel(() =>
-      this.metrics.cases(
+    const page = await this.read(request, identity, (metrics, settings) =>
+      metrics.cases(
         readerId,
         counted,
         scope,
         { ...(query.cursor && { after: query.cursor }), limit: query.limit ?? DEFAULT_LIMIT },
-        this.settings(request),
+        settings,
       ),
     );
     if (page === undefined) throw readerNotFound(readerId);
-    await this.recordAccess(request, identity);
     return {
       readerId,
       count: { ...counted, ...scope },
@@ -203,13 +146,5 @@ export class ReaderMetricsController {
       items: page.items,
       ...(page.next && { nextCursor: encodeReaderCasesCursor(page.next) }),
     };
-  }
-
-  private settings(request: FastifyRequest): ReaderMetricsSettings {
-    return metricsSettings(this.cases, request);
-  }
-
-  private recordAccess(request: FastifyRequest, identity: Identity): Promise<void> {
-    return recordMetricsRead(this.access, request, identity);
   }
 }
