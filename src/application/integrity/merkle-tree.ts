@@ -128,6 +128,32 @@ export const proofHashes = (ranges: ProofRanges, perfect: PerfectNodeHashes): Bu
 
 const isHash = (value: Buffer): boolean => value.length === HASH_SIZE;
 
+/**
+ * The walk both verifications share (RFC 9162 §2.1.3.2 step 4, §2.1.4.2 step 6): from node `fn` of
+ * the tree whose last node is `sn`, up one level per proof hash, handing each to `combine` with
+ * whether it is the left sibling. False when the proof is longer or shorter than that path.
+ */
+function walkToRoot(
+  fn: number,
+  sn: number,
+  proof: readonly Buffer[],
+  combine: (sibling: Buffer, isLeft: boolean) => void,
+): boolean {
+  for (const sibling of proof) {
+    if (sn === 0) return false;
+    const isLeft = fn % 2 === 1 || fn === sn;
+    combine(sibling, isLeft);
+    // A left sibling at the tree's right edge: climb past the levels where this node has none.
+    while (isLeft && fn % 2 === 0 && fn !== 0) {
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0;
+}
+
 /** RFC 9162 §2.1.3.2: does `proof` show the leaf with this hash at `leafIndex` in the tree with `root`? */
 export function verifyInclusion(
   leafIndex: number,
@@ -137,26 +163,11 @@ export function verifyInclusion(
   root: Buffer,
 ): boolean {
   if (!(leafIndex >= 0 && leafIndex < treeSize) || !isHash(hash) || !proof.every(isHash)) return false;
-  let fn = leafIndex;
-  let sn = treeSize - 1;
   let r = hash;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && r.equals(root);
+  const walked = walkToRoot(leafIndex, treeSize - 1, proof, (p, isLeft) => {
+    r = isLeft ? nodeHash(p, r) : nodeHash(r, p);
+  });
+  return walked && r.equals(root);
 }
 
 /**
@@ -183,24 +194,15 @@ export function verifyConsistency(
   }
   let fr = path[0]!;
   let sr = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+  const walked = walkToRoot(fn, sn, path.slice(1), (c, isLeft) => {
+    if (isLeft) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
     } else {
       sr = nodeHash(sr, c);
     }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return fr.equals(firstRoot) && sr.equals(secondRoot) && sn === 0;
+  });
+  return walked && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
 
 /**
