@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiClient, INTEGRATOR, QUALITY } from '../support/api.js';
-import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
+import { type RunningApp, secondsAgo, startTestApp, tokenFor } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { waitFor } from '../support/wait-for.js';
 import { AppTab, launchChromium } from './support/browser.js';
@@ -177,6 +177,57 @@ describe('opinion-shopping flags screen (Chromium)', () => {
         'fl-repeat',
       ]);
       expect(tab.errors).toEqual([]);
+    } finally {
+      await tab.close();
+    }
+  }, 90_000);
+
+  it('a review on a sign-in older than the signing window asks who is signing, keeps the note, then records it', async () => {
+    const tab = await AppTab.open(browser, app.baseUrl);
+    const { page } = tab;
+    try {
+      // Signed in ten minutes ago: reading is fine, signing (21 CFR 11.200) needs a fresh sign-in.
+      const stale = await tokenFor(QUALITY.sub, QUALITY.roles, {
+        name: QUALITY.name,
+        authTime: secondsAgo(600),
+      });
+      await tab.signInWithToken('/app/flags', stale);
+      const queue = page.getByRole('table', { name: /In the queue/ });
+      await queue.getByRole('link', { name: /fl-burst/ }).click();
+      const panel = page.getByRole('region', { name: /patient fl-burst/ });
+      await panel.waitFor();
+      const note = 'Five requests in ninety days; the GP explains each.';
+      await panel.getByLabel('Disposition').selectOption('dismissed');
+      await panel.getByLabel('Note').fill(note);
+      await panel.getByRole('button', { name: 'Record review' }).click();
+
+      // The engine's step-up challenge: still signed in, the form as it was, a way to confirm.
+      const alert = panel.getByRole('alert').filter({ hasText: 'needs a sign-in from the last few minutes' });
+      await alert.waitFor();
+      expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+      expect(await panel.getByLabel('Note').inputValue()).toBe(note);
+      expect(await tab.seriousAccessibilityViolations()).toEqual([]);
+      await tab.screenshot('flags-step-up');
+      expect((await unresolved()).map((flag) => flag.patientRef)).toContain('fl-burst');
+
+      // Someone else's token is refused; the signer's fresh one is taken.
+      await alert.getByLabel('Fresh access token').fill(await tokenFor('qc-2', QUALITY.roles));
+      await alert.getByRole('button', { name: 'Confirm it is you' }).click();
+      await alert.getByText("That token is not qc-1's").waitFor();
+      await alert
+        .getByLabel('Fresh access token')
+        .fill(await tokenFor(QUALITY.sub, QUALITY.roles, { name: QUALITY.name }));
+      await alert.getByRole('button', { name: 'Confirm it is you' }).click();
+      await panel.getByText('Signed in again: sign once more to record it.').waitFor();
+      await panel.getByRole('button', { name: 'Record review' }).click();
+      await panel
+        .getByRole('status')
+        .getByText(/Review recorded \(dismissed\)/)
+        .waitFor();
+      expect(await panel.locator('.review-history li').first().innerText()).toContain(note);
+      expect((await unresolved()).map((flag) => flag.patientRef)).not.toContain('fl-burst');
+      // The refused signature's 401 is the one console error the browser logs for it.
+      expect(tab.errors.filter((error) => !error.includes('401'))).toEqual([]);
     } finally {
       await tab.close();
     }

@@ -51,7 +51,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const body: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
     const error = new ApiError(response.status, (body ?? {}) as Problem);
-    if (response.status === 401 && !options.anonymous) onUnauthorized(error);
+    // A signature asking for a fresher sign-in (step-up) does not end the session: the screen
+    // offers to confirm who is signing (auth/step-up.tsx).
+    const stepUp = error.problem.code === 'insufficient-user-authentication';
+    if (response.status === 401 && !options.anonymous && !stepUp) onUnauthorized(error);
     throw error;
   }
   return body as T;

@@ -22,9 +22,19 @@ export function userManagerFor(oidc: NonNullable<AuthConfiguration['oidc']>): Us
   });
 }
 
-/** Off to the provider; `returnTo` is the screen to open once signed in. */
-export async function beginOidcSignIn(oidc: NonNullable<AuthConfiguration['oidc']>, returnTo: string) {
-  await userManagerFor(oidc).signinRedirect({ state: { returnTo } });
+/**
+ * Off to the provider; `returnTo` is the screen to open once signed in. `reauthenticate`: the
+ * provider must ask for the credentials again (a signature's step-up), not reuse its session.
+ */
+export async function beginOidcSignIn(
+  oidc: NonNullable<AuthConfiguration['oidc']>,
+  returnTo: string,
+  options: { reauthenticate?: boolean } = {},
+) {
+  await userManagerFor(oidc).signinRedirect({
+    state: { returnTo },
+    ...(options.reauthenticate && { prompt: 'login' }),
+  });
 }
 
 /** Back from the provider: the access token and the screen to open. */
