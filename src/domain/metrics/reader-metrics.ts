@@ -1088,25 +1088,38 @@ function turnaroundFigures(tally: TurnaroundTally, links: Linker, role?: Decidin
   };
 }
 
-function decisionMatchRate(
+/**
+ * A rate over every code both assessed (`all`) or only the significant ones: the label says which,
+ * and so does the pool of its links (`codes=significant`).
+ */
+function rateOnCodes<Count extends string, const Labels extends { codes: 'all' | 'significant' }>(
+  proportion: Proportion<Count>,
+  labels: Labels,
+  links: Linker,
+): Rate<Count, Labels> {
+  const { codes } = labels;
+  const selector = { ...proportion.selector, ...(codes === 'significant' && { codes }) };
+  return rate({ ...proportion, selector }, labels, links);
+}
+
+const decisionMatchRate = (
   matched: number,
   n: number,
   role: DecidingRole,
   codes: 'all' | 'significant',
   links: Linker,
-): DecisionMatchRate {
-  return rate(
+): DecisionMatchRate =>
+  rateOnCodes(
     {
       count: 'matched',
       x: matched,
       n,
       measures: ['decision-matched', 'decision-compared'],
-      selector: { role, ...(codes === 'significant' && { codes }) },
+      selector: { role },
     },
     { reference: 'reference-standard', codes },
     links,
   );
-}
 
 function decidingFigures(tally: DecidingTally, links: Linker): DecidingRoleFigures {
   const { role, accuracy } = tally;
@@ -1131,24 +1144,17 @@ function decidingFigures(tally: DecidingTally, links: Linker): DecidingRoleFigur
   };
 }
 
-function adjudicatorAgreementRate(
+const adjudicatorAgreementRate = (
   agreed: number,
   n: number,
   codes: 'all' | 'significant',
   links: Linker,
-): AdjudicatorAgreementRate {
-  return rate(
-    {
-      count: 'agreed',
-      x: agreed,
-      n,
-      measures: ['adjudicator-agreed', 'adjudicator-compared'],
-      selector: codes === 'significant' ? { codes } : {},
-    },
+): AdjudicatorAgreementRate =>
+  rateOnCodes(
+    { count: 'agreed', x: agreed, n, measures: ['adjudicator-agreed', 'adjudicator-compared'] },
     { reference: 'adjudicator', codes },
     links,
   );
-}
 
 function givenFigures(given: RadpeerCounts, links: Linker): RadpeerGiven {
   return {
