@@ -16,8 +16,11 @@ type ProblemAnswer = true | string;
 export interface ReadRouteOptions {
   /** Under the controller's prefix; none for the prefix itself. */
   path?: string;
-  /** The access policy row guarding the route. */
-  action: AccessAction;
+  /**
+   * The access policy row guarding the route, or `public`: no token, on purpose (listed in
+   * PUBLIC_API_ENDPOINTS, which the authorisation-matrix test holds every unguarded route to).
+   */
+  action: AccessAction | 'public';
   summary: string;
   description?: string;
   /** The 200 answer, as OpenAPI documents it. */
@@ -30,12 +33,12 @@ function problem(answer: ProblemAnswer): { type: typeof ProblemDto; description?
   return answer === true ? { type: ProblemDto } : { type: ProblemDto, description: answer };
 }
 
-/** A guarded GET route with its OpenAPI operation, 200 answer and problem answers, declared once. */
+/** A GET route with its guard, OpenAPI operation, 200 answer and problem answers, declared once. */
 export function ReadRoute(options: ReadRouteOptions): MethodDecorator {
   const { path, action, summary, description, ok, badRequest, notFound } = options;
   return applyDecorators(
     path === undefined ? Get() : Get(path),
-    Allow(action),
+    ...(action === 'public' ? [] : [Allow(action)]),
     ApiOperation(description === undefined ? { summary } : { summary, description }),
     ApiOkResponse(ok),
     ...(badRequest === undefined ? [] : [ApiBadRequestResponse(problem(badRequest))]),

@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -63,7 +63,7 @@ export interface TickResult {
  * the newest one this process signed). Otherwise it stops logging and says why on every attempt:
  * whoever rewrote the tables without the key is not helped to a fresh signature over their version.
  */
-export class LogCheckpointer {
+export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly startedAt: Date;
   private readonly pollMs: number;
   private readonly pageSize: number;
@@ -109,6 +109,16 @@ export class LogCheckpointer {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+  }
+
+  /** As a Nest provider it runs for the application's lifetime. */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** Before the event store and the pool close: the step in flight commits or rolls back. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
   }
 
   private schedule(delayMs: number): void {

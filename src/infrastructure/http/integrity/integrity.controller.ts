@@ -1,14 +1,5 @@
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import {
@@ -20,7 +11,6 @@ import {
 } from '../../../application/integrity/integrity-log.port.js';
 import { exportedCheckpoint } from '../../../application/integrity/integrity-log.js';
 import type { ExportedCheckpoint } from '../../../application/integrity/checkpoint.js';
-import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { ReadRoute } from '../read-route.decorator.js';
 import { invalidParameters, QueryValidationPipe } from '../validation/query-validation.pipe.js';
@@ -61,14 +51,15 @@ const required = (values: Record<string, unknown>): void => {
 export class IntegrityController {
   constructor(@Inject(INTEGRITY_LOG) private readonly log: IntegrityLog) {}
 
-  @Get('public-key')
-  @ApiOperation({
+  @ReadRoute({
+    path: 'public-key',
+    action: 'public',
     summary: "The log's Ed25519 public key (no token needed)",
     description: `JSON with the PEM, the JWK and the C2SP verifier key; \`Accept: ${PEM}\` answers the PEM alone, \`Accept: ${JWK}\` the JWK alone.`,
+    ok: { type: IntegrityPublicKeyDto },
   })
   @ApiHeader({ name: 'Accept', required: false, description: `${PEM} or ${JWK} for one form alone` })
   @ApiProduces(JSON_TYPE, PEM, JWK)
-  @ApiOkResponse({ type: IntegrityPublicKeyDto })
   publicKey(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -94,24 +85,28 @@ export class IntegrityController {
     return exportedCheckpoint(checkpoint, this.log.publicKey());
   }
 
-  @Get('checkpoints/latest')
-  @ApiOperation({
+  @ReadRoute({
+    path: 'checkpoints/latest',
+    action: 'public',
     summary: 'The newest signed checkpoint (no token needed)',
     description:
       'Save it: `npm run verify -- --checkpoint saved.json` later proves the log still extends it unchanged.',
+    ok: { type: CheckpointDto },
+    notFound: 'no-checkpoint: none is signed yet',
   })
-  @ApiOkResponse({ type: CheckpointDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'no-checkpoint: none is signed yet' })
   async latest(): Promise<ExportedCheckpoint> {
     return this.exported(await this.log.latestCheckpoint(), 'No checkpoint is signed yet; retry shortly.');
   }
 
-  @Get('checkpoints/:treeSize')
-  @ApiOperation({ summary: 'The signed checkpoint of exactly this tree size (no token needed)' })
+  @ReadRoute({
+    path: 'checkpoints/:treeSize',
+    action: 'public',
+    summary: 'The signed checkpoint of exactly this tree size (no token needed)',
+    ok: { type: CheckpointDto },
+    badRequest: true,
+    notFound: 'no-checkpoint: none was signed at that size',
+  })
   @ApiParam({ name: 'treeSize', schema: { type: 'integer', minimum: 0 } })
-  @ApiOkResponse({ type: CheckpointDto })
-  @ApiBadRequestResponse({ type: ProblemDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'no-checkpoint: none was signed at that size' })
   async ofSize(@Param('treeSize') treeSize: string): Promise<ExportedCheckpoint> {
     if (!TREE_SIZE.test(treeSize)) {
       throw invalidParameters([{ field: 'treeSize', message: 'treeSize must be a whole number from 0' }]);
@@ -141,15 +136,13 @@ export class IntegrityController {
     }
   }
 
-  @Get('proofs/consistency')
-  @ApiOperation({
+  @ReadRoute({
+    path: 'proofs/consistency',
+    action: 'public',
     summary:
       'The consistency proof (RFC 9162 §2.1.4) from the tree of `from` leaves to that of `to` (no token needed)',
-  })
-  @ApiOkResponse({ type: ConsistencyProofDto })
-  @ApiBadRequestResponse({
-    type: ProblemDto,
-    description: 'validation-failed, or tree-size-out-of-range: 1 ≤ from ≤ to ≤ the leaves logged',
+    ok: { type: ConsistencyProofDto },
+    badRequest: 'validation-failed, or tree-size-out-of-range: 1 ≤ from ≤ to ≤ the leaves logged',
   })
   async consistency(
     @Query(QueryValidationPipe) query: ConsistencyProofQueryDto,

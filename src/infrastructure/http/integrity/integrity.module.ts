@@ -1,11 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Global,
-  Injectable,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { INTEGRITY_LOG, type StoredTree } from '../../../application/integrity/integrity-log.port.js';
 import { IntegrityLogService } from '../../../application/integrity/integrity-log.js';
@@ -22,24 +15,10 @@ import { IntegrityController } from './integrity.controller.js';
 export const LOG_SIGNER = Symbol('LogSigner');
 export const STORED_TREE = Symbol('StoredTree');
 
-/** Runs the checkpointer for the application's lifetime. */
-@Injectable()
-export class LogCheckpointerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(private readonly checkpointer: LogCheckpointer) {}
-
-  onApplicationBootstrap(): void {
-    this.checkpointer.start();
-  }
-
-  /** Before the event store and the pool close: the step in flight commits or rolls back. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.checkpointer.stop();
-  }
-}
-
 /**
  * The verifiable log (docs/integrity.md): the checkpointer that logs every event and signs
- * checkpoints, the `IntegrityLog` (global: the case history and the dossier use it) and its routes.
+ * checkpoints (it starts and stops with the application), the `IntegrityLog` (global: the case
+ * history and the dossier use it) and its routes.
  */
 @Global()
 @Module({
@@ -89,7 +68,6 @@ export class LogCheckpointerLifecycle implements OnApplicationBootstrap, BeforeA
           new Logger('IntegrityLog'),
         ),
     },
-    LogCheckpointerLifecycle,
   ],
   exports: [INTEGRITY_LOG, LogCheckpointer],
 })
