@@ -1,9 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { caseViewFor, type CaseViewer } from '../../domain/case/case-view.js';
+import type { CaseState } from '../../domain/case/case.state.js';
 import { caseStreamId } from '../../domain/case/case.stream.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { CaseAggregate } from './case.aggregate.js';
+
+/**
+ * Whoever still has a blinded read to do on this case must not see its record (`what`: its history,
+ * its dossier), whatever its roles: the prior report and the opinions are in it.
+ */
+export function assertRecordVisible(state: CaseState, viewer: CaseViewer, what: string): void {
+  if (state.exists && caseViewFor(state, viewer).visibility !== 'full') {
+    throw new DomainError(
+      'not-your-assignment',
+      `You hold a read on this case that is not submitted yet; its ${what} is hidden until you submit.`,
+    );
+  }
+}
 
 /**
  * Blinding across endpoints: whoever still has a read to submit on a case sees only what that read

@@ -11,6 +11,7 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../../ports/event-store.port.js';
+import { assertRecordVisible } from '../case-blinding.js';
 import { CaseAggregate } from '../case.aggregate.js';
 import {
   type CaseHistory,
@@ -80,13 +81,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
     const { events: stored } = await this.store.readStream(caseStreamId(caseId));
     if (stored.length === 0) throw new DomainError('not-found', `Case ${caseId} does not exist.`);
     const current = this.aggregate.fold(stored);
-    // Whoever still has a blinded read to do on this case must not see its record (prior report, opinions).
-    if (current.exists && caseViewFor(current, viewer).visibility !== 'full') {
-      throw new DomainError(
-        'not-your-assignment',
-        'You hold a read on this case that is not submitted yet; its history is hidden until you submit.',
-      );
-    }
+    assertRecordVisible(current, viewer, 'history');
     if (point.kind === 'revision' && point.revision > stored.at(-1)!.revision) {
       throw new DomainError(
         'not-found',
