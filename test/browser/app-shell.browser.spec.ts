@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
-import { AppTab, launchChromium } from './support/browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { tokenFor } from '../support/app.js';
+import { browserSuite } from './support/browser-suite.js';
 
 /**
  * The web app's shell, served by the engine: deep links, assets, its Content-Security-Policy, and
  * the sign-in that every screen starts from, in a real Chromium.
  */
 describe('web app shell (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   it('answers every /app deep link with the app shell under a CSP that allows only its own scripts', async () => {
     for (const path of ['/app', '/app/', '/app/readers/rad-1', '/app/cases/some-case?revision=3']) {
-      const response = await fetch(`${app.baseUrl}${path}`);
+      const response = await fetch(`${suite.app.baseUrl}${path}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
       const html = await response.text();
@@ -36,24 +25,23 @@ describe('web app shell (Chromium)', () => {
         true,
       );
     }
-    const api = await fetch(`${app.baseUrl}/api/v1/cases`);
+    const api = await fetch(`${suite.app.baseUrl}/api/v1/cases`);
     expect(api.status).toBe(401);
     expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
   it('serves hashed assets as immutable and answers an unknown asset 404, not the shell', async () => {
-    const html = await (await fetch(`${app.baseUrl}/app`)).text();
+    const html = await (await fetch(`${suite.app.baseUrl}/app`)).text();
     const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${app.baseUrl}${script}`);
+    const asset = await fetch(`${suite.app.baseUrl}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
-    expect((await fetch(`${app.baseUrl}/app/assets/missing-0000.js`)).status).toBe(404);
+    expect((await fetch(`${suite.app.baseUrl}/app/assets/missing-0000.js`)).status).toBe(404);
   });
 
   it('signs in with a pasted bearer token, keeps the deep link, and signs out', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    try {
+    await suite.withTab(async (tab) => {
       await tab.goto('/app/operations');
       expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
       expect(await tab.seriousAccessibilityViolations()).toEqual([]);
@@ -83,14 +71,11 @@ describe('web app shell (Chromium)', () => {
       expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
       expect(await tab.context.cookies()).toEqual([]);
       expect(tab.errors).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   });
 
   it('returns to the sign-in form, saying why, when the engine refuses the token', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    try {
+    await suite.withTab(async (tab) => {
       const forged = await tokenFor('coord-1', ['coordinator'], {
         secret: 'another-secret-that-is-32-bytes-long!!',
       });
@@ -102,14 +87,11 @@ describe('web app shell (Chromium)', () => {
       expect(new URL(tab.page.url()).pathname).toBe('/app/cases');
       // The refused request's 401 is the one console error a browser logs for it.
       tab.errors.length = 0;
-    } finally {
-      await tab.close();
-    }
+    });
   });
 
   it('drops a stored session once its token has expired', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    try {
+    await suite.withTab(async (tab) => {
       const expired = await tokenFor('admin-1', ['admin'], { expiresIn: '1s' });
       await tab.signInWithToken('/app/operations', expired);
       await new Promise((done) => setTimeout(done, 2_000));
@@ -117,8 +99,6 @@ describe('web app shell (Chromium)', () => {
       expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
       // Expired while the tab was open: the stored session is not used again.
       expect(await tab.page.evaluate('sessionStorage.length')).toBe(0);
-    } finally {
-      await tab.close();
-    }
+    });
   });
 });

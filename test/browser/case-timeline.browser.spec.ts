@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import type { Browser, Locator } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Locator } from 'playwright-core';
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
-import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
-import { ApiClient, COORDINATOR, MEDICO_LEGAL, radiologist } from '../support/api.js';
+import { ApiClient, MEDICO_LEGAL, radiologist } from '../support/api.js';
 import { type CaseHistory, caseSteps } from '../support/case-steps.js';
-import { AppTab, SCREENSHOT_DIR, launchChromium } from './support/browser.js';
+import { EVENT_TABLE, asSuperuser, setEventField } from '../support/superuser.js';
+import { FRACTURE_OPINION, walkThroughCase } from '../support/walk-through.js';
+import { SCREENSHOT_DIR } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
-const FRACTURE_OPINION = 'Non-displaced scaphoid waist fracture.';
 const PENDING_CASE_OPINION = 'Displaced fracture of the distal radius.';
 /** Each task runs axe on full pages: 30 s is too little when other suites share the machine's two cores. */
 const BROWSER_TASK_TIMEOUT_MS = 90_000;
@@ -28,63 +28,19 @@ const fact = (scope: Locator, term: string): Promise<string> =>
  * an unassigned reader are shown of another reader's pending case.
  */
 describe('case timeline screen (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let api: ApiClient;
   let closedCase: string;
   let full: CaseHistory;
   let pendingCase: string;
   let pendingOpinionId: string;
-  const { requestCase, assign, startRead, submitOpinion, command, history } = caseSteps(() => api);
-
-  /** Two blinded primaries disagree on a significant finding; the adjudicator decides; the coordinator closes. */
-  async function caseThroughClosure(): Promise<string> {
-    const caseId = await requestCase({ patientRef: 'pt-3f9a' });
-    const a = await assign(caseId, 'rad-a');
-    const b = await assign(caseId, 'rad-b');
-    await startRead(caseId, a, 'rad-a');
-    await submitOpinion(caseId, a, 'rad-a', {
-      findings: [{ code: 'fracture', presence: 'present', location: 'scaphoid waist' }],
-      impression: FRACTURE_OPINION,
-    });
-    await command(
-      `/api/v1/cases/${caseId}/prior-report-reviews`,
-      { assignmentId: a, score: '3b' },
-      radiologist('rad-a'),
-    );
-    await startRead(caseId, b, 'rad-b');
-    await submitOpinion(caseId, b, 'rad-b', {
-      findings: [{ code: 'fracture', presence: 'absent' }],
-      impression: 'No fracture seen.',
-      confidence: 3,
-    });
-    await command(
-      `/api/v1/cases/${caseId}/prior-report-reviews`,
-      { assignmentId: b, score: '1' },
-      radiologist('rad-b'),
-    );
-    const c = await assign(caseId, 'rad-c', 'adjudicator');
-    const read = await startRead(caseId, c, 'rad-c');
-    const opinions = (read.materials as { opinions: Array<{ opinionId: string; impression: string }> })
-      .opinions;
-    const selected = opinions.find((opinion) => opinion.impression === FRACTURE_OPINION)!;
-    await command(
-      `/api/v1/cases/${caseId}/adjudication`,
-      {
-        assignmentId: c,
-        selectedOpinionId: selected.opinionId,
-        rationale: 'Cortical break on the oblique view.',
-      },
-      radiologist('rad-c'),
-    );
-    await command(`/api/v1/cases/${caseId}/closure`, { note: 'Requester informed.' }, COORDINATOR);
-    return caseId;
-  }
+  const steps = caseSteps(() => api);
+  const { requestCase, assign, startRead, submitOpinion, history } = steps;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    api = new ApiClient(app.baseUrl);
-    closedCase = await caseThroughClosure();
+    api = new ApiClient(suite.app.baseUrl);
+    // Two blinded primaries disagree on a significant finding; the adjudicator decides; the coordinator closes.
+    ({ caseId: closedCase } = await walkThroughCase(steps, { request: { patientRef: 'pt-3f9a' } }));
     full = await history(closedCase);
 
     // rad-a has submitted; rad-b's blinded read is pending.
@@ -99,23 +55,16 @@ describe('case timeline screen (Chromium)', () => {
     pendingOpinionId = opinion.opinionId as string;
     await startRead(pendingCase, b, 'rad-b');
     // The audit-trail CSV is a projection: it holds the case once the projections caught up.
-    await app.app.get(ProjectionRunner).waitUntilCaughtUp({ timeoutMs: 10_000 });
+    await suite.app.app.get(ProjectionRunner).waitUntilCaughtUp({ timeoutMs: 10_000 });
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   it(
     'the lawyer reads every event with actors and times, the verdict, and replays revision k by slider, bookmark and moment',
     async () => {
       expect(full.events).toHaveLength(16);
-      const tab = await AppTab.open(browser, app.baseUrl);
-      try {
+      await suite.withTab(async (tab) => {
         const page = tab.page;
-        const token = await tokenFor(MEDICO_LEGAL.sub, MEDICO_LEGAL.roles, { name: MEDICO_LEGAL.name });
-        await tab.signInWithToken(`/app/cases/${closedCase}`, token);
+        await tab.signInAs(`/app/cases/${closedCase}`, MEDICO_LEGAL);
         await page.getByRole('heading', { level: 1, name: 'Case timeline' }).waitFor();
         const stateRegion = page.getByRole('region', { name: 'Current state (revision 15)' });
         await stateRegion.waitFor();
@@ -252,9 +201,7 @@ describe('case timeline screen (Chromium)', () => {
         expect((await readFile(await dossier.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
         expect(tab.errors).toEqual([]);
-      } finally {
-        await tab.close();
-      }
+      });
     },
     BROWSER_TASK_TIMEOUT_MS,
   );
@@ -262,13 +209,9 @@ describe('case timeline screen (Chromium)', () => {
   it(
     'a reader with a pending blinded read sees only its own assignment; an unassigned reader sees the refusal',
     async () => {
-      const readerB = await AppTab.open(browser, app.baseUrl);
-      try {
+      await suite.withTab(async (readerB) => {
         const page = readerB.page;
-        await readerB.signInWithToken(
-          `/app/cases/${pendingCase}`,
-          await tokenFor('rad-b', ['radiologist'], { name: 'Dr rad-b' }),
-        );
+        await readerB.signInAs(`/app/cases/${pendingCase}`, radiologist('rad-b'));
         await page.getByRole('heading', { name: 'Your assignment' }).waitFor();
         const text = await page.locator('main').innerText();
         expect(text).toContain('Your read on this case is not submitted yet');
@@ -292,14 +235,11 @@ describe('case timeline screen (Chromium)', () => {
         await page.getByRole('heading', { name: 'Your assignment' }).waitFor();
         expect(await page.locator('main').innerText()).not.toContain(PENDING_CASE_OPINION);
         expect(readerB.errors).toEqual([]);
-      } finally {
-        await readerB.close();
-      }
+      });
 
-      const outsider = await AppTab.open(browser, app.baseUrl);
-      try {
+      await suite.withTab(async (outsider) => {
         const page = outsider.page;
-        await outsider.signInWithToken(`/app/cases/${pendingCase}`, await tokenFor('rad-z', ['radiologist']));
+        await outsider.signInAs(`/app/cases/${pendingCase}`, { sub: 'rad-z', roles: ['radiologist'] });
         const alert = page.getByRole('alert');
         await alert.waitFor();
         expect(await alert.innerText()).toContain('(403)');
@@ -311,9 +251,7 @@ describe('case timeline screen (Chromium)', () => {
         expect(await outsider.seriousAccessibilityViolations()).toEqual([]);
         // The refused request is the one console error a browser logs for it.
         expect(outsider.errors).toEqual([expect.stringContaining('403')]);
-      } finally {
-        await outsider.close();
-      }
+      });
     },
     BROWSER_TASK_TIMEOUT_MS,
   );
@@ -322,28 +260,14 @@ describe('case timeline screen (Chromium)', () => {
     'a chain broken after the fact is the first thing the lawyer sees, with what it means for the replayed revision',
     async () => {
       // What a superuser could do: switch the append-only trigger off and change the adjudication's rationale.
-      const sql = new pg.Client({ connectionString: app.database.url });
-      await sql.connect();
-      try {
-        await sql.query('BEGIN');
-        await sql.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-        const altered = await sql.query(
-          `UPDATE event_store.events SET data = jsonb_set(data, '{rationale}', '"No fracture."')
-         WHERE stream_id = $1 AND stream_revision = 13`,
-          [`case-${closedCase}`],
-        );
-        await sql.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
-        await sql.query('COMMIT');
-        expect(altered.rowCount).toBe(1);
-      } finally {
-        await sql.end();
-      }
+      const altered = await asSuperuser(suite.app.database.url, [EVENT_TABLE], (sql) =>
+        setEventField(sql, { streamId: `case-${closedCase}`, revision: 13 }, 'rationale', 'No fracture.'),
+      );
+      expect(altered).toBe(1);
 
-      const tab = await AppTab.open(browser, app.baseUrl);
-      try {
+      await suite.withTab(async (tab) => {
         const page = tab.page;
-        const token = await tokenFor(MEDICO_LEGAL.sub, MEDICO_LEGAL.roles, { name: MEDICO_LEGAL.name });
-        await tab.signInWithToken(`/app/cases/${closedCase}?revision=10`, token);
+        await tab.signInAs(`/app/cases/${closedCase}?revision=10`, MEDICO_LEGAL);
         await page.getByRole('region', { name: 'State at revision 10' }).waitFor();
         const verdict = page.getByRole('region', { name: /Integrity check failed/ });
         const said = await verdict.innerText();
@@ -356,9 +280,7 @@ describe('case timeline screen (Chromium)', () => {
         await page.getByRole('region', { name: 'Current state (revision 15)' }).waitFor();
         expect(await verdict.innerText()).toContain('This replay includes revision 13 or later');
         expect(tab.errors).toEqual([]);
-      } finally {
-        await tab.close();
-      }
+      });
     },
     BROWSER_TASK_TIMEOUT_MS,
   );

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, INTEGRATOR, QUALITY } from '../support/api.js';
-import { type RunningApp, secondsAgo, startTestApp, tokenFor } from '../support/app.js';
+import { secondsAgo, tokenFor } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { waitFor } from '../support/wait-for.js';
-import { AppTab, launchChromium } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
 type Json = Record<string, unknown>;
 interface Flag {
@@ -24,8 +23,7 @@ const daysAgo = (days: number): string => new Date(Date.now() - days * DAY).toIS
  * the queue with the review in its history.
  */
 describe('opinion-shopping flags screen (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let api: ApiClient;
   const { requestCase } = caseSteps(() => api);
   let uid = 0;
@@ -56,8 +54,7 @@ describe('opinion-shopping flags screen (Chromium)', () => {
       .items;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(suite.app.baseUrl);
     // OS-1 (review): three requests within a year from three organisations, raised 100 days ago.
     await request('fl-repeat', daysAgo(120), {
       requester: { kind: 'insurer', id: 'ins-1', organisation: 'Acme Insurance' },
@@ -79,17 +76,10 @@ describe('opinion-shopping flags screen (Chromium)', () => {
     });
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
   it('orders the queue, shows a flag’s evidence side by side, and a review takes it out of the queue', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    const { page } = tab;
-    try {
-      const token = await tokenFor(QUALITY.sub, QUALITY.roles, { name: QUALITY.name });
-      await tab.signInWithToken('/app/flags', token);
+    await suite.withTab(async (tab) => {
+      const { page } = tab;
+      await tab.signInAs('/app/flags', QUALITY);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Opinion-shopping flags');
       const queue = page.getByRole('table', { name: /In the queue/ });
       await queue.getByText('3 flags, most severe first, then oldest').waitFor();
@@ -177,21 +167,14 @@ describe('opinion-shopping flags screen (Chromium)', () => {
         'fl-repeat',
       ]);
       expect(tab.errors).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   }, 90_000);
 
   it('a review on a sign-in older than the signing window asks who is signing, keeps the note, then records it', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    const { page } = tab;
-    try {
+    await suite.withTab(async (tab) => {
+      const { page } = tab;
       // Signed in ten minutes ago: reading is fine, signing (21 CFR 11.200) needs a fresh sign-in.
-      const stale = await tokenFor(QUALITY.sub, QUALITY.roles, {
-        name: QUALITY.name,
-        authTime: secondsAgo(600),
-      });
-      await tab.signInWithToken('/app/flags', stale);
+      await tab.signInAs('/app/flags', QUALITY, { authTime: secondsAgo(600) });
       const queue = page.getByRole('table', { name: /In the queue/ });
       await queue.getByRole('link', { name: /fl-burst/ }).click();
       const panel = page.getByRole('region', { name: /patient fl-burst/ });
@@ -228,8 +211,6 @@ describe('opinion-shopping flags screen (Chromium)', () => {
       expect((await unresolved()).map((flag) => flag.patientRef)).not.toContain('fl-burst');
       // The refused signature's 401 is the one console error the browser logs for it.
       expect(tab.errors.filter((error) => !error.includes('401'))).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   }, 90_000);
 });

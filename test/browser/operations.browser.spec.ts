@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMIN, ApiClient } from '../support/api.js';
-import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { waitFor } from '../support/wait-for.js';
-import { AppTab, launchChromium } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
 interface Status {
   name: string;
@@ -19,8 +17,7 @@ interface Status {
  * that happens only after the confirmation step names the projection and is confirmed.
  */
 describe('operations screen (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let api: ApiClient;
   const { requestCase } = caseSteps(() => api);
 
@@ -30,8 +27,7 @@ describe('operations screen (Chromium)', () => {
     (await projections()).find((item) => item.name === 'worklist')!;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(suite.app.baseUrl);
     // Something for the projections to have applied, so that checkpoints and lag mean something.
     await requestCase({ patientRef: 'ops-pt-1' });
     await waitFor('every projection to catch up', projections, {
@@ -41,17 +37,10 @@ describe('operations screen (Chromium)', () => {
     });
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
   it('lists every projection with its lag; cancelling a rebuild sends nothing, confirming starts it', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    const { page } = tab;
-    try {
-      const token = await tokenFor(ADMIN.sub, ADMIN.roles, { name: ADMIN.name });
-      await tab.signInWithToken('/app/operations', token);
+    await suite.withTab(async (tab) => {
+      const { page } = tab;
+      await tab.signInAs('/app/operations', ADMIN);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Operations');
       const table = page.getByRole('table', { name: /^Projections/ });
       await table.waitFor();
@@ -123,8 +112,6 @@ describe('operations screen (Chromium)', () => {
       expect(await worklistRow.locator('td:nth-child(2)').innerText()).toBe('running');
       expect(await worklist()).toMatchObject({ state: 'running', generation: 2 });
       expect(tab.errors).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   }, 90_000);
 });

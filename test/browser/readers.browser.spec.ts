@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { ApiClient } from '../support/api.js';
-import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { ApiClient, type Caller } from '../support/api.js';
 import { type ReaderStudySeed, seedReaderStudy } from '../support/reader-study-seed.js';
-import { AppTab, launchChromium } from './support/browser.js';
+import type { AppTab } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
 const OUTLIER = 'rad-outlier';
+const COMMITTEE: Caller = { sub: 'qc-1', roles: ['quality-committee'], name: 'Quinn Committee' };
 
 /**
  * Reader performance (/app/readers, /app/readers/{readerId}) in a real Chromium, on a reader study
@@ -13,39 +13,25 @@ const OUTLIER = 'rad-outlier';
  * funnel plot and reaches one of its discordant cases in three clicks.
  */
 describe('reader performance screens (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let seed: ReaderStudySeed;
-  let token: string;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    seed = await seedReaderStudy(new ApiClient(app.baseUrl), {
+    seed = await seedReaderStudy(new ApiClient(suite.app.baseUrl), {
       readers: 5,
       cases: 40,
       outlierReaderId: OUTLIER,
     });
-    token = await tokenFor('qc-1', ['quality-committee'], { name: 'Quinn Committee' });
     // About 10 s on an idle machine; more when other suites share its two cores.
   }, 120_000);
 
   // The machine's two cores are shared with other suites: a page may take longer than the default to answer.
-  const openTab = async (): Promise<AppTab> => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    tab.page.setDefaultTimeout(30_000);
-    return tab;
-  };
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const withTab = (use: (tab: AppTab) => Promise<void>) => suite.withTab(use, { defaultTimeoutMs: 30_000 });
 
   it('finds the outlier on the funnel plot, then its discordant cases, then a case timeline: three clicks', async () => {
-    const tab = await openTab();
-    const { page } = tab;
-    try {
-      await tab.signInWithToken('/app/readers', token);
+    await withTab(async (tab) => {
+      const { page } = tab;
+      await tab.signInAs('/app/readers', COMMITTEE);
       const outside = page.getByRole('region', { name: 'Outside the limits' });
       await outside.getByRole('link', { name: OUTLIER }).waitFor();
       expect(await outside.textContent()).toMatch(
@@ -126,16 +112,13 @@ describe('reader performance screens (Chromium)', () => {
       await page.goBack();
       await list.waitFor();
       expect(tab.errors).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   }, 90_000);
 
   it('changes the measure to sensitivity through the select: the URL, the plot and the table follow', async () => {
-    const tab = await openTab();
-    const { page } = tab;
-    try {
-      await tab.signInWithToken('/app/readers', token);
+    await withTab(async (tab) => {
+      const { page } = tab;
+      await tab.signInAs('/app/readers', COMMITTEE);
       await page.getByRole('table', { name: 'Readers by status: major-discordance rate' }).waitFor();
 
       await page.getByRole('combobox', { name: 'Measure' }).selectOption('sensitivity');
@@ -165,8 +148,6 @@ describe('reader performance screens (Chromium)', () => {
       await page.goBack();
       await page.getByRole('img', { name: /^Sensitivity against the reference standard/ }).waitFor();
       expect(tab.errors).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   }, 90_000);
 });

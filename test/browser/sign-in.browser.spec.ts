@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
 import { type RunningApp, startTestApp } from '../support/app.js';
 import {
   DEFAULT_RESOURCE,
@@ -7,7 +6,7 @@ import {
   freePort,
   startOidcProvider,
 } from '../support/oidc-provider.js';
-import { AppTab, launchChromium } from './support/browser.js';
+import { chromiumSuite } from './support/browser-suite.js';
 
 /**
  * The two sign-ins a person makes in the browser: the development sign-in of an engine on its
@@ -15,13 +14,7 @@ import { AppTab, launchChromium } from './support/browser.js';
  * (oidc-provider, its own login and consent pages), whose RS256 token the engine then verifies.
  */
 describe('signing in to the web app (Chromium)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => browser?.close());
+  const chromium = chromiumSuite();
 
   describe('development sign-in, on the generated development secret', () => {
     let app: RunningApp;
@@ -31,8 +24,7 @@ describe('signing in to the web app (Chromium)', () => {
     afterAll(async () => app?.close());
 
     it('offers personas and roles, and the token it issues opens the screen asked for', async () => {
-      const tab = await AppTab.open(browser, app.baseUrl);
-      try {
+      await chromium.withTab(app.baseUrl, async (tab) => {
         await tab.goto('/app/operations');
         await tab.page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
         // The pasted-token form is always offered beside it.
@@ -49,14 +41,11 @@ describe('signing in to the web app (Chromium)', () => {
         expect(await tab.page.locator('.who').textContent()).toContain('dev-admin; admin');
         expect(new URL(tab.page.url()).pathname).toBe('/app/operations');
         expect(tab.errors).toEqual([]);
-      } finally {
-        await tab.close();
-      }
+      });
     });
 
     it('shows the engine’s refusal of a bad sign-in and stays on the form', async () => {
-      const tab = await AppTab.open(browser, app.baseUrl);
-      try {
+      await chromium.withTab(app.baseUrl, async (tab) => {
         await tab.goto('/app');
         await tab.page.getByLabel('User id').fill('not a valid id!');
         await tab.page.getByRole('button', { name: 'Sign in as not a valid id!' }).click();
@@ -66,24 +55,22 @@ describe('signing in to the web app (Chromium)', () => {
         expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
         // The refused request is the one console error the browser logs.
         expect(tab.errors.filter((error) => !error.includes('400'))).toEqual([]);
-      } finally {
-        await tab.close();
-      }
+      });
     });
   });
 
   it('is never offered by an engine with a configured secret', async () => {
     const app = await startTestApp();
-    const tab = await AppTab.open(browser, app.baseUrl);
     try {
-      await tab.goto('/app');
-      await tab.page.getByLabel('Access token', { exact: true }).waitFor();
-      await tab.page.waitForLoadState('networkidle');
-      expect(await tab.page.getByRole('heading', { name: 'Development sign-in' }).count()).toBe(0);
-      expect(await tab.page.getByRole('heading', { name: 'Single sign-on' }).count()).toBe(0);
-      expect(tab.errors).toEqual([]);
+      await chromium.withTab(app.baseUrl, async (tab) => {
+        await tab.goto('/app');
+        await tab.page.getByLabel('Access token', { exact: true }).waitFor();
+        await tab.page.waitForLoadState('networkidle');
+        expect(await tab.page.getByRole('heading', { name: 'Development sign-in' }).count()).toBe(0);
+        expect(await tab.page.getByRole('heading', { name: 'Single sign-on' }).count()).toBe(0);
+        expect(tab.errors).toEqual([]);
+      });
     } finally {
-      await tab.close();
       await app.close();
     }
   });
@@ -116,8 +103,7 @@ describe('signing in to the web app (Chromium)', () => {
     });
 
     it('signs in through the provider’s login and consent pages and comes back to the screen asked for', async () => {
-      const tab = await AppTab.open(browser, app.baseUrl);
-      try {
+      await chromium.withTab(app.baseUrl, async (tab) => {
         await tab.goto('/app/cases?patientRef=PAT-1');
         const providerHost = new URL(provider.issuer).host;
         await tab.page.getByRole('button', { name: `Sign in with ${providerHost}` }).click();
@@ -147,9 +133,7 @@ describe('signing in to the web app (Chromium)', () => {
         expect(response.status).toBe(200);
         expect(await tab.seriousAccessibilityViolations()).toEqual([]);
         expect(tab.errors).toEqual([]);
-      } finally {
-        await tab.close();
-      }
+      });
     });
   });
 });

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, COORDINATOR } from '../support/api.js';
-import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { waitFor } from '../support/wait-for.js';
-import { AppTab, launchChromium } from './support/browser.js';
+import { browserSuite } from './support/browser-suite.js';
 
 const study = (uid: string, bodyRegion: string) => ({
   studyInstanceUid: uid,
@@ -15,15 +13,13 @@ const study = (uid: string, bodyRegion: string) => ({
 
 /** The coordinator's worklist (/app/cases): find a case by patient reference and open its timeline. */
 describe('worklist screen (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let api: ApiClient;
   const { requestCase } = caseSteps(() => api);
   const cases: Record<string, string> = {};
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(suite.app.baseUrl);
     cases.wrist = await requestCase({ patientRef: 'wl-pt-1', study: study('1.2.826.0.31.1', 'wrist') });
     cases.ankle = await requestCase({
       patientRef: 'wl-pt-2',
@@ -44,17 +40,10 @@ describe('worklist screen (Chromium)', () => {
     );
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
   it('finds a case by patient reference, keeps the search in the URL, and opens its timeline', async () => {
-    const tab = await AppTab.open(browser, app.baseUrl);
-    const { page } = tab;
-    try {
-      const token = await tokenFor(COORDINATOR.sub, COORDINATOR.roles, { name: COORDINATOR.name });
-      await tab.signInWithToken('/app/cases', token);
+    await suite.withTab(async (tab) => {
+      const { page } = tab;
+      await tab.signInAs('/app/cases', COORDINATOR);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Cases');
       const table = page.getByRole('table');
       await table.getByText('All cases — 3 cases').waitFor();
@@ -96,8 +85,6 @@ describe('worklist screen (Chromium)', () => {
       await page.waitForURL(`**/app/cases/${cases.ankle}`);
       expect(new URL(page.url()).pathname).toBe(`/app/cases/${cases.ankle}`);
       expect(tab.errors).toEqual([]);
-    } finally {
-      await tab.close();
-    }
+    });
   }, 90_000);
 });

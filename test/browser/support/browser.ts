@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Caller } from '../../support/api.js';
+import { type TokenOptions, tokenFor } from '../../support/app.js';
 import { CHROMIUM_PATH } from './prerequisites.js';
 
 /** Where every browser suite writes its screenshots (ignored by git): open them to see each screen. */
@@ -30,6 +32,11 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+export interface TabOptions {
+  /** How long a page action waits before it fails (default 15 s). */
+  defaultTimeoutMs?: number;
+}
+
 /** A fresh browser tab (its own storage: no session carries over) that records every console error. */
 export class AppTab {
   /** Console errors and uncaught exceptions of the app's own pages: every test expects none. */
@@ -54,10 +61,10 @@ export class AppTab {
     page.on('pageerror', (error) => this.errors.push(`page error: ${error.message}`));
   }
 
-  static async open(browser: Browser, baseUrl: string): Promise<AppTab> {
+  static async open(browser: Browser, baseUrl: string, options: TabOptions = {}): Promise<AppTab> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(options.defaultTimeoutMs ?? 15_000);
     return new AppTab(context, page, baseUrl);
   }
 
@@ -71,6 +78,14 @@ export class AppTab {
     await this.page.getByLabel('Access token', { exact: true }).fill(token);
     await this.page.getByRole('button', { name: 'Sign in with token' }).click();
     await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** Open `path` and sign in as `caller` with a token of its own: a fresh sign-in unless `token` says otherwise. */
+  async signInAs(path: string, caller: Caller, token: TokenOptions = {}): Promise<void> {
+    await this.signInWithToken(
+      path,
+      await tokenFor(caller.sub, caller.roles, { name: caller.name, ...token }),
+    );
   }
 
   /** The page's serious and critical axe-core violations (none is the expectation on every screen). */
@@ -106,6 +121,21 @@ export class AppTab {
 
   async close(): Promise<void> {
     await this.context.close();
+  }
+}
+
+/** A fresh tab on `baseUrl` for `use`, closed afterwards whether `use` passes or throws. */
+export async function withTab<T>(
+  browser: Browser,
+  baseUrl: string,
+  use: (tab: AppTab) => Promise<T>,
+  options: TabOptions = {},
+): Promise<T> {
+  const tab = await AppTab.open(browser, baseUrl, options);
+  try {
+    return await use(tab);
+  } finally {
+    await tab.close();
   }
 }
 
