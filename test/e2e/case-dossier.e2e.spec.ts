@@ -6,10 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { eventHash, GENESIS_HASH } from '../../src/application/integrity/hash-chain.js';
 import { verifierKey as signedNoteKey } from '../../src/application/integrity/signed-note.js';
-import type { JsonObject } from '../../src/application/ports/event-store.port.js';
 import { associatedFile } from '../../src/infrastructure/dossier/dossier-attachment.js';
 import {
   ADMIN,
@@ -23,7 +20,10 @@ import {
 import { type RunningApp, startTestApp } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { runTool } from '../support/engine-process.js';
+import { writeLogKey } from '../support/integrity-log.js';
+import { rewriteEvent } from '../support/superuser.js';
 import { waitFor } from '../support/wait-for.js';
+import { FRACTURE_OPINION, TWO_PLUS_ONE_EVENT_TYPES, walkThroughCase } from '../support/walk-through.js';
 
 type Json = Record<string, unknown>;
 
@@ -108,57 +108,21 @@ function withBundle(pdf: Buffer, bundle: Buffer): Buffer {
  * dossier's access log shows them): the case and its last revision.
  */
 async function playReadmeCase(api: ApiClient): Promise<{ caseId: string; revision: number }> {
-  const { requestCase, assign, command } = caseSteps(() => api);
-  const caseId = await requestCase(README_REQUEST, { ...COORDINATOR, name: 'Casey Coordinator' });
-  const a = await assign(caseId, 'rad-a');
-  const b = await assign(caseId, 'rad-b');
-  const path = (tail: string) => `/api/v1/cases/${caseId}/${tail}`;
-  expect((await command(path('reads'), { assignmentId: a }, RAD_A)).shown).toEqual([
-    'images',
-    'clinical-question',
-  ]);
-  // Reads and a refused attempt while the case runs: the dossier's access log shows them.
-  expect((await api.get(`/api/v1/cases/${caseId}`, RAD_A)).status).toBe(200);
-  expect((await api.get(`/api/v1/cases/${caseId}`, radiologist('rad-z'))).status).toBe(403);
-  await command(
-    path('opinions'),
+  const { caseId, revision, firstRead } = await walkThroughCase(
+    caseSteps(() => api),
     {
-      assignmentId: a,
-      confidence: 4,
-      findings: [{ code: 'fracture', presence: 'present', location: 'scaphoid waist' }],
-      impression: 'Non-displaced scaphoid waist fracture.',
-    },
-    RAD_A,
-  );
-  await command(path('prior-report-reviews'), { assignmentId: a, score: '3b' }, RAD_A);
-  await command(path('reads'), { assignmentId: b }, RAD_B);
-  await command(
-    path('opinions'),
-    {
-      assignmentId: b,
-      confidence: 3,
-      findings: [{ code: 'fracture', presence: 'absent' }],
-      impression: 'No fracture seen.',
-    },
-    RAD_B,
-  );
-  await command(path('prior-report-reviews'), { assignmentId: b, score: '1' }, RAD_B);
-  expect((await api.get(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).status).toBe(200);
-  const c = await assign(caseId, 'rad-c', 'adjudicator');
-  const read = await command(path('reads'), { assignmentId: c }, ADJ);
-  const opinions = (read.materials as { opinions: Array<{ opinionId: string; findings: Json[] }> }).opinions;
-  const selected = opinions.find((opinion) => opinion.findings[0]!.presence === 'present')!.opinionId;
-  await command(
-    path('adjudication'),
-    {
-      assignmentId: c,
-      selectedOpinionId: selected,
+      request: README_REQUEST,
+      readers: { first: RAD_A, second: RAD_B, adjudicator: ADJ },
       rationale: 'Cortical break visible on the oblique view.',
+      whileOpen: async (open) => {
+        expect((await api.get(`/api/v1/cases/${open}`, RAD_A)).status).toBe(200);
+        expect((await api.get(`/api/v1/cases/${open}`, radiologist('rad-z'))).status).toBe(403);
+        expect((await api.get(`/api/v1/cases/${open}/history`, MEDICO_LEGAL)).status).toBe(200);
+      },
     },
-    ADJ,
   );
-  const closed = await command(path('closure'), { note: 'Requester informed.' });
-  return { caseId, revision: closed.revision as number };
+  expect(firstRead.shown).toEqual(['images', 'clinical-question']);
+  return { caseId, revision };
 }
 
 /** GET as bytes (the JSON client would decode a PDF as text). */
@@ -277,27 +241,10 @@ describe('case dossier (HTTP)', () => {
       verdict: { verified: true, checked: 16 },
       checkpoint: null,
     });
-    expect(bundle.caseEvents.map((event) => event.type)).toEqual([
-      'SecondOpinionRequested',
-      'ReaderAssigned',
-      'ReaderAssigned',
-      'ReadStarted',
-      'OpinionSubmitted',
-      'PriorReportReviewed',
-      'ReadStarted',
-      'OpinionSubmitted',
-      'PriorReportReviewed',
-      'DiscordanceDetected',
-      'CaseEscalated',
-      'ReaderAssigned',
-      'ReadStarted',
-      'AdjudicationDecided',
-      'ConsensusReached',
-      'CaseClosed',
-    ]);
+    expect(bundle.caseEvents.map((event) => event.type)).toEqual(TWO_PLUS_ONE_EVENT_TYPES);
     // Each event as stored, with the canonical bytes its hash is over.
     const opinion = bundle.caseEvents[4]!;
-    expect(opinion.data).toMatchObject({ impression: 'Non-displaced scaphoid waist fracture.' });
+    expect(opinion.data).toMatchObject({ impression: FRACTURE_OPINION });
     expect(
       createHash('sha256').update(String(opinion.metadata.prevHash)).update(opinion.canonical).digest('hex'),
     ).toBe(opinion.metadata.hash);
@@ -537,47 +484,6 @@ describe('case dossier (HTTP)', () => {
   });
 });
 
-/**
- * What a database superuser can do without the log's key: switch the append-only trigger off, alter
- * one opinion's impression, and recompute the stream's hash chain so that the chain verifies.
- */
-async function superuserRewrite(databaseUrl: string, streamId: string, revision: number, impression: string) {
-  const sql = new pg.Client({ connectionString: databaseUrl });
-  await sql.connect();
-  try {
-    await sql.query('BEGIN');
-    await sql.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-    await sql.query(
-      `UPDATE event_store.events SET data = jsonb_set(data, '{impression}', to_jsonb($3::text))
-       WHERE stream_id = $1 AND stream_revision = $2`,
-      [streamId, revision, impression],
-    );
-    const { rows } = await sql.query<{
-      stream_revision: string;
-      event_type: string;
-      data: JsonObject;
-      metadata: Json;
-    }>(
-      'SELECT stream_revision, event_type, data, metadata FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision',
-      [streamId],
-    );
-    let prevHash = GENESIS_HASH;
-    for (const row of rows) {
-      const hash = eventHash(prevHash, row.event_type, row.data, { ...row.metadata, prevHash });
-      await sql.query(
-        `UPDATE event_store.events SET metadata = metadata || jsonb_build_object('prevHash', $3::text, 'hash', $4::text)
-         WHERE stream_id = $1 AND stream_revision = $2`,
-        [streamId, row.stream_revision, prevHash, hash],
-      );
-      prevHash = hash;
-    }
-    await sql.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
-    await sql.query('COMMIT');
-  } finally {
-    await sql.end();
-  }
-}
-
 // The dossier once the verifiable log signs checkpoints: it names one, carries an inclusion proof of
 // every event, verifies offline against the engine's published key, and shows the superuser's rewrite.
 describe('case dossier with a signed checkpoint (HTTP)', () => {
@@ -592,11 +498,7 @@ describe('case dossier with a signed checkpoint (HTTP)', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'dossier-checkpoint-'));
-    const keyFile = join(folder, 'log-key.pem');
-    await writeFile(
-      keyFile,
-      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    );
+    const keyFile = await writeLogKey(folder);
     running = await startTestApp({
       ...NO_RATE_LIMITS,
       INTEGRITY_SIGNING_KEY_FILE: keyFile,
@@ -700,7 +602,12 @@ describe('case dossier with a signed checkpoint (HTTP)', () => {
 
   it('shows the superuser’s rewrite: the altered event no longer matches the leaf the log signed', async () => {
     const before = await get(dossierPath(`?treeSize=${treeSize}`));
-    await superuserRewrite(running.database.url, `case-${caseId}`, 4, 'No fracture.');
+    await rewriteEvent(
+      running.database.url,
+      { streamId: `case-${caseId}`, revision: 4 },
+      'impression',
+      'No fracture.',
+    );
     // The chain alone now verifies: the history cannot tell.
     const after = await get(dossierPath(`?treeSize=${treeSize}`));
     expect(after.status).toBe(200);

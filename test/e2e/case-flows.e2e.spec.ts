@@ -3,6 +3,7 @@ import { type RunningApp, startTestApp } from '../support/app.js';
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
 import { ApiClient, COORDINATOR, INTEGRATOR, MEDICO_LEGAL, QUALITY, radiologist } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
+import { TWO_PLUS_ONE_EVENT_TYPES } from '../support/walk-through.js';
 
 type Json = Record<string, unknown>;
 
@@ -88,24 +89,7 @@ describe('case lifecycles over HTTP', () => {
     const full = await history(caseId);
     expect(full.integrity).toMatchObject({ verified: true });
     const types = full.events.map((event) => event.type);
-    expect(types).toEqual([
-      'SecondOpinionRequested',
-      'ReaderAssigned',
-      'ReaderAssigned',
-      'ReadStarted',
-      'OpinionSubmitted',
-      'PriorReportReviewed',
-      'ReadStarted',
-      'OpinionSubmitted',
-      'PriorReportReviewed',
-      'DiscordanceDetected',
-      'CaseEscalated',
-      'ReaderAssigned',
-      'ReadStarted',
-      'AdjudicationDecided',
-      'ConsensusReached',
-      'CaseClosed',
-    ]);
+    expect(types).toEqual(TWO_PLUS_ONE_EVENT_TYPES);
     expect(full.state).toMatchObject({ status: 'closed', outcome: 'overturned' });
     const discordance = full.events.find((event) => event.type === 'DiscordanceDetected')!;
     expect(discordance.data).toMatchObject({ severity: 'major' });
