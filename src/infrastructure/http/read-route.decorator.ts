@@ -23,6 +23,8 @@ export interface ReadRouteOptions {
   action: AccessAction | 'public';
   summary: string;
   description?: string;
+  /** Only to keep a published operation id (Nest derives it from the controller and method names). */
+  operationId?: string;
   /** The 200 answer, as OpenAPI documents it. */
   ok: ApiResponseOptions;
   badRequest?: ProblemAnswer;
@@ -35,11 +37,15 @@ function problem(answer: ProblemAnswer): { type: typeof ProblemDto; description?
 
 /** A GET route with its guard, OpenAPI operation, 200 answer and problem answers, declared once. */
 export function ReadRoute(options: ReadRouteOptions): MethodDecorator {
-  const { path, action, summary, description, ok, badRequest, notFound } = options;
+  const { path, action, summary, description, operationId, ok, badRequest, notFound } = options;
   return applyDecorators(
     path === undefined ? Get() : Get(path),
     ...(action === 'public' ? [] : [Allow(action)]),
-    ApiOperation(description === undefined ? { summary } : { summary, description }),
+    ApiOperation({
+      summary,
+      ...(description !== undefined && { description }),
+      ...(operationId !== undefined && { operationId }),
+    }),
     ApiOkResponse(ok),
     ...(badRequest === undefined ? [] : [ApiBadRequestResponse(problem(badRequest))]),
     ...(notFound === undefined ? [] : [ApiNotFoundResponse(problem(notFound))]),

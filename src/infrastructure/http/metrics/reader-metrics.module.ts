@@ -4,7 +4,6 @@ import { ReaderMetricsProjection } from '../../../projections/reader-metrics/rea
 import { ReaderMetricsQueries } from '../../../projections/reader-metrics/reader-metrics.queries.js';
 import { CaseModule } from '../case/case.module.js';
 import { QUERY_VOCABULARIES, type QueryVocabularies } from '../validation/query-validation.pipe.js';
-import { FunnelPlotController } from './funnel-plot.controller.js';
 import { BODY_REGIONS, FINDING_CODES } from './reader-metrics-query.dto.js';
 import { ReaderMetricsController } from './reader-metrics.controller.js';
 
@@ -15,7 +14,7 @@ import { ReaderMetricsController } from './reader-metrics.controller.js';
  */
 @Module({
   imports: [CaseModule],
-  controllers: [ReaderMetricsController, FunnelPlotController],
+  controllers: [ReaderMetricsController],
   providers: [
     ReaderMetricsProjection,
     ReaderMetricsQueries,
