@@ -41,9 +41,12 @@ describe('the engine killed with SIGKILL under load', () => {
     await database.drop();
   });
 
-  async function load(engine: EngineProcess, until: Promise<void>): Promise<Acknowledged> {
+  async function load(
+    engine: EngineProcess,
+    until: Promise<void>,
+    acknowledged: Acknowledged,
+  ): Promise<Acknowledged> {
     const token = await tokenFor(COORDINATOR.sub, COORDINATOR.roles);
-    const acknowledged: Acknowledged = { caseIds: [], assignmentIds: [], sent: 0 };
     let stop = false;
     void until.then(() => (stop = true));
     const post = async (path: string, body: unknown) => {
@@ -84,13 +87,21 @@ describe('the engine killed with SIGKILL under load', () => {
   it('keeps every acknowledged command exactly once, and every projection equals a fresh rebuild after restart', async () => {
     const first = await spawnEngine(env());
     // The kill lands at a moment the load does not choose: that is the fault under test.
-    const killed = new Promise<void>((resolve) =>
-      setTimeout(() => {
-        first.child.kill('SIGKILL');
-        resolve();
-      }, 2_500),
-    );
-    const acknowledged = await load(first, killed);
+    // At least 2.5 s of load and more than 20 acknowledged requests (a loaded CI machine is slower),
+    // then a random delay, so that the kill still lands at a moment the load does not choose.
+    const acknowledged: Acknowledged = { caseIds: [], assignmentIds: [], sent: 0 };
+    const started = Date.now();
+    const killed = new Promise<void>((resolve) => {
+      const watch = setInterval(() => {
+        if (Date.now() - started < 2_500 || acknowledged.caseIds.length <= 20) return;
+        clearInterval(watch);
+        setTimeout(() => {
+          first.child.kill('SIGKILL');
+          resolve();
+        }, Math.random() * 300);
+      }, 50);
+    });
+    await load(first, killed, acknowledged);
     await first.exited;
     expect(acknowledged.caseIds.length).toBeGreaterThan(20);
 
