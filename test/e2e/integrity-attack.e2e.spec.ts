@@ -3,17 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import {
   type ExportedCheckpoint,
   signCheckpoint,
   signReceipt,
 } from '../../src/application/integrity/checkpoint.js';
-import { eventHash, GENESIS_HASH } from '../../src/application/integrity/hash-chain.js';
 import { eventLeafHash } from '../../src/application/integrity/log-entry.js';
 import { TreeEdge } from '../../src/application/integrity/merkle-tree.js';
 import type { NoteSigner } from '../../src/application/integrity/signed-note.js';
-import type { EventMetadata, JsonObject } from '../../src/application/ports/event-store.port.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { LogCheckpointer } from '../../src/infrastructure/integrity/log-checkpointer.js';
 import { ApiClient, MEDICO_LEGAL, QUALITY } from '../support/api.js';
@@ -23,9 +20,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { runTool } from '../support/engine-process.js';
 import { checkpointIncluding, writeLogKey } from '../support/integrity-log.js';
 import { expectProblem } from '../support/problem.js';
+import { EVENT_TABLE, LOG_TABLES, asSuperuser, rewriteEvent, setEventField } from '../support/superuser.js';
 import { waitFor } from '../support/wait-for.js';
 
-/** The compiled CLI behind `npm run verify`; `npm test` builds it (tsc) before jest runs. */
 const ORIGIN = 'attack.example/integrity-log';
 const IMPRESSION = 'Non-displaced scaphoid waist fracture.';
 const FORGED_IMPRESSION = 'No fracture.';
@@ -49,49 +46,14 @@ async function superuserRewrite(
   revision: number,
   attacker: NoteSigner,
 ): Promise<void> {
-  const sql = new pg.Client({ connectionString: databaseUrl });
-  await sql.connect();
-  try {
-    await sql.query('BEGIN');
-    await sql.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-    await sql.query(
-      `UPDATE event_store.events SET data = jsonb_set(data, '{impression}', to_jsonb($3::text))
-       WHERE stream_id = $1 AND stream_revision = $2`,
-      [streamId, revision, FORGED_IMPRESSION],
-    );
-    // The 20-line script of the issue: the stream's chain recomputed from the altered event on.
-    const { rows } = await sql.query<{
-      stream_revision: string;
-      event_type: string;
-      data: JsonObject;
-      metadata: EventMetadata;
-    }>(
-      'SELECT stream_revision, event_type, data, metadata FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision',
-      [streamId],
-    );
-    let prevHash = GENESIS_HASH;
-    for (const row of rows) {
-      const hash = eventHash(prevHash, row.event_type, row.data, { ...row.metadata, prevHash });
-      if (Number(row.stream_revision) >= revision) {
-        await sql.query(
-          `UPDATE event_store.events SET metadata = metadata || jsonb_build_object('prevHash', $3::text, 'hash', $4::text)
-           WHERE stream_id = $1 AND stream_revision = $2`,
-          [streamId, row.stream_revision, prevHash, hash],
-        );
-      }
-      prevHash = hash;
-    }
-    await sql.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
-    await sql.query('COMMIT');
+  // The 20-line script of the issue: the stream's chain recomputed from the altered event on.
+  await rewriteEvent(databaseUrl, { streamId, revision }, 'impression', FORGED_IMPRESSION);
 
-    // The tree rebuilt from the events as they now are, every checkpoint re-signed with the attacker's key.
-    const store = new PostgresEventStore(databaseUrl, { maxConnections: 1 });
-    const events = await store.readAll({ maxCount: 100_000 });
-    await store.close();
-    await sql.query('BEGIN');
-    for (const table of ['leaves', 'nodes', 'checkpoints']) {
-      await sql.query(`ALTER TABLE integrity.${table} DISABLE TRIGGER ${table}_append_only`);
-    }
+  // The tree rebuilt from the events as they now are, every checkpoint re-signed with the attacker's key.
+  const store = new PostgresEventStore(databaseUrl, { maxConnections: 1 });
+  const events = await store.readAll({ maxCount: 100_000 });
+  await store.close();
+  await asSuperuser(databaseUrl, LOG_TABLES, async (sql) => {
     const stored = await sql.query<{ leaf_index: string; leaf_hash: Buffer }>(
       'SELECT leaf_index, leaf_hash FROM integrity.leaves ORDER BY leaf_index',
     );
@@ -129,88 +91,126 @@ async function superuserRewrite(
         );
       }
     }
-    for (const table of ['leaves', 'nodes', 'checkpoints']) {
-      await sql.query(`ALTER TABLE integrity.${table} ENABLE ALWAYS TRIGGER ${table}_append_only`);
-    }
-    await sql.query('COMMIT');
-  } catch (error) {
-    await sql.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    await sql.end();
-  }
+  });
+}
+
+interface RestartableEngine {
+  /** The suite's folder (the log key, saved checkpoints, a witness), removed after it. */
+  readonly folder: string;
+  readonly databaseUrl: string;
+  /** The engine while it runs: a test that stops it starts it again. */
+  readonly running: RunningApp;
+  /** A client of the engine last started. */
+  readonly api: ApiClient;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** `npm run verify` (the compiled CLI; `npm test` builds it before jest runs) on the engine's database. */
+  verify(args: string[]): ReturnType<typeof runTool>;
+}
+
+/**
+ * Registers a describe block's engine on a database and a folder of its own, which its tests stop
+ * and start again as an operator would, the database kept in between: `env` is its environment,
+ * given the folder. Started in a beforeAll, removed with its database and folder in an afterAll.
+ */
+function restartableEngine(
+  folderPrefix: string,
+  env: (folder: string) => Promise<Record<string, string>>,
+): RestartableEngine {
+  let database: TestDatabase | undefined;
+  let folder: string | undefined;
+  let engineEnv: Record<string, string> = {};
+  let running: RunningApp | undefined;
+  let api: ApiClient | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not there: the engine is not started`);
+    return value;
+  };
+  const engine: RestartableEngine = {
+    get folder() {
+      return ready(folder, 'The folder');
+    },
+    get databaseUrl() {
+      return ready(database, 'The database').url;
+    },
+    get running() {
+      return ready(running, 'The engine');
+    },
+    get api() {
+      return ready(api, 'The client');
+    },
+    async start() {
+      running = await startTestApp(engineEnv, { database: ready(database, 'The database') });
+      api = new ApiClient(running.baseUrl);
+    },
+    async stop() {
+      await running?.close();
+      running = undefined;
+    },
+    verify: (args) =>
+      runTool('verify.js', args, { DATABASE_URL: engine.databaseUrl, EVENT_STORE: 'postgres' }),
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase('e2e');
+    folder = await mkdtemp(join(tmpdir(), folderPrefix));
+    engineEnv = await env(folder);
+    await engine.start();
+  }, 60_000);
+  afterAll(async () => {
+    await engine.stop();
+    await database?.drop();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+  return engine;
 }
 
 describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re-sign with another key', () => {
-  let database: TestDatabase;
-  let folder: string;
-  let engineEnv: Record<string, string>;
-  let running: RunningApp | undefined;
-  let api: ApiClient;
+  const engine = restartableEngine('integrity-attack-', async (folder) => ({
+    INTEGRITY_SIGNING_KEY_FILE: await writeLogKey(folder),
+    INTEGRITY_LOG_ORIGIN: ORIGIN,
+    INTEGRITY_CHECKPOINT_INTERVAL_MS: '200',
+  }));
   let saved: string;
   const cases: Record<'altered' | 'intact', string> = { altered: '', intact: '' };
   let opinion: { eventId: string; leafIndex: number };
-  const cli = () => ({ DATABASE_URL: database.url, EVENT_STORE: 'postgres' });
-  const runVerify = (args: string[]) => runTool('verify.js', args, cli());
-  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
-
-  async function start(): Promise<void> {
-    running = await startTestApp(engineEnv, { database });
-    api = new ApiClient(running.baseUrl);
-  }
+  const runVerify = (args: string[]) => engine.verify(args);
+  const { caseWithOpinion } = caseSteps(() => engine.api);
 
   /** Request, two primaries, rad-a reads and submits: revisions 0–4, the opinion at 4. */
-  async function caseWithAnOpinion(): Promise<string> {
-    const caseId = await requestCase();
-    const assignmentId = await assign(caseId, 'rad-a');
-    await assign(caseId, 'rad-b');
-    await startRead(caseId, assignmentId, 'rad-a');
-    await submitOpinion(caseId, assignmentId, 'rad-a', { impression: IMPRESSION });
-    return caseId;
-  }
+  const caseWithAnOpinion = async (): Promise<string> =>
+    (await caseWithOpinion({ impression: IMPRESSION })).caseId;
 
   const historyOf = async (caseId: string) =>
-    (await api.get<CaseHistory & { integrity: Integrity }>(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL))
-      .body;
+    (
+      await engine.api.get<CaseHistory & { integrity: Integrity }>(
+        `/api/v1/cases/${caseId}/history`,
+        MEDICO_LEGAL,
+      )
+    ).body;
 
   /** The latest checkpoint, once one includes every event of these cases. */
   async function checkpointIncludingCases(caseIds: string[]): Promise<ExportedCheckpoint> {
     const eventIds: string[] = [];
     for (const caseId of caseIds)
       eventIds.push(...(await historyOf(caseId)).events.map((event) => event.eventId));
-    return checkpointIncluding(api, eventIds);
+    return checkpointIncluding(engine.api, eventIds);
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e');
-    folder = await mkdtemp(join(tmpdir(), 'integrity-attack-'));
-    const keyFile = await writeLogKey(folder);
-    engineEnv = {
-      INTEGRITY_SIGNING_KEY_FILE: keyFile,
-      INTEGRITY_LOG_ORIGIN: ORIGIN,
-      INTEGRITY_CHECKPOINT_INTERVAL_MS: '200',
-    };
-    await start();
     cases.altered = await caseWithAnOpinion();
     cases.intact = await caseWithAnOpinion();
     const checkpoint = await checkpointIncludingCases(Object.values(cases));
     // The medico-legal reviewer keeps this file, as a witness does.
-    saved = join(folder, 'saved.json');
+    saved = join(engine.folder, 'saved.json');
     await writeFile(saved, JSON.stringify(checkpoint));
     const event = (await historyOf(cases.altered)).events.find((candidate) => candidate.revision === 4)!;
     expect(event.type).toBe('OpinionSubmitted');
-    const proof = await api.get<{ leafIndex: number }>(
+    const proof = await engine.api.get<{ leafIndex: number }>(
       `/api/v1/integrity/proofs/inclusion?eventId=${event.eventId}`,
       QUALITY,
     );
     opinion = { eventId: event.eventId, leafIndex: proof.body.leafIndex };
   }, 90_000);
-
-  afterAll(async () => {
-    await running?.close();
-    await database?.drop();
-    await rm(folder, { recursive: true, force: true });
-  });
 
   it('an untouched log verifies against the saved checkpoint, also once it has grown (exit 0)', async () => {
     const first = await runVerify(['--checkpoint', saved]);
@@ -227,10 +227,13 @@ describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re
   });
 
   it('after the rewrite the hash chain verifies, but `verify --checkpoint` exits 1 naming the altered event', async () => {
-    await running!.close();
-    running = undefined;
+    await engine.stop();
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    await superuserRewrite(database.url, `case-${cases.altered}`, 4, { name: ORIGIN, privateKey, publicKey });
+    await superuserRewrite(engine.databaseUrl, `case-${cases.altered}`, 4, {
+      name: ORIGIN,
+      privateKey,
+      publicKey,
+    });
 
     // What the issue found: the chain alone is fooled.
     const chain = await runVerify([cases.altered]);
@@ -252,7 +255,7 @@ describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re
   });
 
   it("the engine's own verification flags the altered case, and it does not sign over the rewritten log", async () => {
-    await start();
+    await engine.start();
     const altered = await historyOf(cases.altered);
     expect(altered.events.find((event) => event.revision === 4)!.data.impression).toBe(FORGED_IMPRESSION);
     expect(altered.integrity).toMatchObject({
@@ -262,54 +265,39 @@ describe('the superuser attack (issue 13): alter, re-chain, rebuild the tree, re
     });
     expect((await historyOf(cases.intact)).integrity).toMatchObject({ verified: true });
     // No checkpoint here is this engine's any more, and it signs none over the rewritten tree.
-    expectProblem(await api.request('GET', '/api/v1/integrity/checkpoints/latest'), 404, 'no-checkpoint');
+    expectProblem(
+      await engine.api.request('GET', '/api/v1/integrity/checkpoints/latest'),
+      404,
+      'no-checkpoint',
+    );
     await waitFor(
       'the checkpointer to refuse the rewritten log',
-      async () => running!.app.get(LogCheckpointer).haltedBecause !== undefined,
+      async () => engine.running.app.get(LogCheckpointer).haltedBecause !== undefined,
       { timeoutMs: 10_000, intervalMs: 100 },
     );
-    expect(running!.app.get(LogCheckpointer).haltedBecause).toMatch(/not signed by this engine's key/);
+    expect(engine.running.app.get(LogCheckpointer).haltedBecause).toMatch(/not signed by this engine's key/);
   });
 });
 
 describe('what else the log catches: an event altered in place, a log emptied while the engine was down', () => {
-  let database: TestDatabase;
-  let folder: string;
+  const engine = restartableEngine('integrity-witness-', async (folder) => ({
+    INTEGRITY_SIGNING_KEY_FILE: await writeLogKey(folder),
+    INTEGRITY_CHECKPOINT_INTERVAL_MS: '200',
+    INTEGRITY_WITNESSES: join(folder, 'witness'),
+  }));
   let witness: string;
-  let engineEnv: Record<string, string>;
-  let running: RunningApp | undefined;
-  let api: ApiClient;
   let caseId: string;
   let opinionEventId: string;
-  const runVerify = (args: string[]) =>
-    runTool('verify.js', args, { DATABASE_URL: database.url, EVENT_STORE: 'postgres' });
-  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
-
-  async function start(): Promise<void> {
-    running = await startTestApp(engineEnv, { database });
-    api = new ApiClient(running.baseUrl);
-  }
+  const runVerify = (args: string[]) => engine.verify(args);
+  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => engine.api);
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e');
-    folder = await mkdtemp(join(tmpdir(), 'integrity-witness-'));
-    witness = join(folder, 'witness');
-    const keyFile = join(folder, 'log-key.pem');
-    await writeFile(
-      keyFile,
-      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }),
-    );
-    engineEnv = {
-      INTEGRITY_SIGNING_KEY_FILE: keyFile,
-      INTEGRITY_CHECKPOINT_INTERVAL_MS: '200',
-      INTEGRITY_WITNESSES: witness,
-    };
-    await start();
+    witness = join(engine.folder, 'witness');
     caseId = await requestCase();
     const assignmentId = await assign(caseId, 'rad-a');
     await startRead(caseId, assignmentId, 'rad-a');
     await submitOpinion(caseId, assignmentId, 'rad-a', { impression: IMPRESSION });
-    const history = (await api.get<CaseHistory>(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).body;
+    const history = (await engine.api.get<CaseHistory>(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).body;
     opinionEventId = history.events.find((event) => event.type === 'OpinionSubmitted')!.eventId;
     await waitFor(
       'the witness to hold a checkpoint that includes the opinion',
@@ -317,7 +305,7 @@ describe('what else the log catches: an event altered in place, a log emptied wh
         const held = await readFile(join(witness, 'latest.json'), 'utf8').catch(() => undefined);
         if (held === undefined) return false;
         const { treeSize } = JSON.parse(held) as ExportedCheckpoint;
-        const proof = await api.get(
+        const proof = await engine.api.get(
           `/api/v1/integrity/proofs/inclusion?eventId=${opinionEventId}&treeSize=${treeSize}`,
           QUALITY,
         );
@@ -327,27 +315,10 @@ describe('what else the log catches: an event altered in place, a log emptied wh
     );
   }, 90_000);
 
-  afterAll(async () => {
-    await running?.close();
-    await database?.drop();
-    await rm(folder, { recursive: true, force: true });
-  });
-
   it('an event altered in place, the log untouched: `verify --checkpoint` with the witness copy names it', async () => {
-    const sql = new pg.Client({ connectionString: database.url });
-    await sql.connect();
-    try {
-      await sql.query('BEGIN');
-      await sql.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-      await sql.query(
-        `UPDATE event_store.events SET data = jsonb_set(data, '{impression}', to_jsonb($2::text)) WHERE event_id = $1`,
-        [opinionEventId, FORGED_IMPRESSION],
-      );
-      await sql.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
-      await sql.query('COMMIT');
-    } finally {
-      await sql.end();
-    }
+    await asSuperuser(engine.databaseUrl, [EVENT_TABLE], (sql) =>
+      setEventField(sql, { eventId: opinionEventId }, 'impression', FORGED_IMPRESSION),
+    );
     const result = await runVerify(['--checkpoint', join(witness, 'latest.json')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
@@ -358,29 +329,24 @@ describe('what else the log catches: an event altered in place, a log emptied wh
   });
 
   it('a log emptied while the engine was down is not signed again: the witness holds what it had', async () => {
-    await running!.close();
-    running = undefined;
-    const sql = new pg.Client({ connectionString: database.url });
-    await sql.connect();
-    try {
-      for (const table of ['leaves', 'nodes', 'checkpoints']) {
-        await sql.query(`ALTER TABLE integrity.${table} DISABLE TRIGGER ${table}_append_only`);
-        await sql.query(`DELETE FROM integrity.${table}`);
-        await sql.query(`ALTER TABLE integrity.${table} ENABLE ALWAYS TRIGGER ${table}_append_only`);
-      }
-    } finally {
-      await sql.end();
-    }
-    await start();
+    await engine.stop();
+    await asSuperuser(engine.databaseUrl, LOG_TABLES, async (sql) => {
+      for (const table of LOG_TABLES) await sql.query(`DELETE FROM ${table}`);
+    });
+    await engine.start();
     await waitFor(
       'the checkpointer to refuse the emptied log',
-      async () => running!.app.get(LogCheckpointer).haltedBecause !== undefined,
+      async () => engine.running.app.get(LogCheckpointer).haltedBecause !== undefined,
       { timeoutMs: 10_000, intervalMs: 100 },
     );
-    expect(running!.app.get(LogCheckpointer).haltedBecause).toMatch(
+    expect(engine.running.app.get(LogCheckpointer).haltedBecause).toMatch(
       new RegExp(`the checkpoint witness .*witness holds .* covers more leaves than are stored \\(0\\)`),
     );
-    expectProblem(await api.request('GET', '/api/v1/integrity/checkpoints/latest'), 404, 'no-checkpoint');
+    expectProblem(
+      await engine.api.request('GET', '/api/v1/integrity/checkpoints/latest'),
+      404,
+      'no-checkpoint',
+    );
     const result = await runVerify(['--checkpoint', join(witness, 'latest.json')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('BROKEN  the log holds no checkpoint');

@@ -55,7 +55,7 @@ describe('the verifiable log over HTTP: public key, checkpoints, proofs, witness
   let httpWitness: Awaited<ReturnType<typeof startHttpWitness>>;
   let caseId: string;
   let history: CaseHistory;
-  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
+  const { caseWithOpinion } = caseSteps(() => api);
 
   const latest = async (): Promise<ExportedCheckpoint> => {
     const response = await api.request<ExportedCheckpoint>('GET', `${BASE}/checkpoints/latest`);
@@ -86,11 +86,7 @@ describe('the verifiable log over HTTP: public key, checkpoints, proofs, witness
       INTEGRITY_WITNESS_ALLOW_HTTP_LOOPBACK: 'true',
     });
     api = new ApiClient(running.baseUrl);
-    caseId = await requestCase();
-    const assignmentId = await assign(caseId, 'rad-a');
-    await assign(caseId, 'rad-b');
-    await startRead(caseId, assignmentId, 'rad-a');
-    await submitOpinion(caseId, assignmentId, 'rad-a');
+    ({ caseId } = await caseWithOpinion());
     history = (await api.get<CaseHistory>(`/api/v1/cases/${caseId}/history`, MEDICO_LEGAL)).body;
     await checkpointIncluding(
       api,

@@ -60,6 +60,11 @@ export interface CaseSteps {
   submitOpinion(caseId: string, assignmentId: string, by: Actor, extra?: Json): Promise<Json>;
   /** A case in review with one primary (blinded unless the request says otherwise) whose read has started. */
   caseWithStartedRead(overrides?: Json, readerId?: string): Promise<{ caseId: string; assignmentId: string }>;
+  /**
+   * A case with two blinded primaries whose first (rad-a) has submitted `opinionBody(assignmentId,
+   * extra)`: revisions 0–4, the opinion at 4.
+   */
+  caseWithOpinion(extra?: Json, overrides?: Json): Promise<{ caseId: string; assignmentId: string }>;
   /** Any other command (escalation, closure, ...): POST expecting 201; the answer. */
   command(path: string, body: unknown, as?: Caller, headers?: Record<string, string>): Promise<Json>;
   /** GET /history as medico-legal, whose hash chain must verify. */
@@ -119,6 +124,15 @@ export function caseSteps(api: () => ApiClient): CaseSteps {
       const caseId = await steps.requestCase(overrides);
       const assignmentId = await steps.assign(caseId, readerId);
       await steps.startRead(caseId, assignmentId, readerId);
+      return { caseId, assignmentId };
+    },
+
+    async caseWithOpinion(extra = {}, overrides = {}) {
+      const caseId = await steps.requestCase(overrides);
+      const assignmentId = await steps.assign(caseId, 'rad-a');
+      await steps.assign(caseId, 'rad-b');
+      await steps.startRead(caseId, assignmentId, 'rad-a');
+      await steps.submitOpinion(caseId, assignmentId, 'rad-a', extra);
       return { caseId, assignmentId };
     },
 
