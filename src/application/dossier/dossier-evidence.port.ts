@@ -4,43 +4,16 @@
  * the public key that checks the checkpoint's signature. The dossier renders and embeds these as
  * given; the offline verifier checks them.
  */
+import type { InclusionProof, IntegrityPublicKey, LogCheckpoint } from '../integrity/integrity-log.port.js';
 
-/** A signed checkpoint: a tree size and root hash of the global log, signed by the engine's key. */
-export interface EvidenceCheckpoint {
-  /** The log's name, the checkpoint's first line. */
-  origin: string;
-  treeSize: number;
-  /** Root hash, base64 as the checkpoint writes it. */
-  rootHash: string;
-  /** When it was signed. */
-  signedAt: string;
-  /** The C2SP signed note exactly as signed (tlog-checkpoint body, blank line, signature lines). */
-  note: string;
-}
+/** A signed checkpoint of the global log, as the verifiable log gives it. */
+export type EvidenceCheckpoint = LogCheckpoint;
 
-/** Proof that one event is leaf `leafIndex` of the tree of `treeSize` leaves (RFC 9162 §2.1.3). */
-export interface EvidenceInclusionProof {
-  eventId: string;
-  leafIndex: number;
-  treeSize: number;
-  /** The event's RFC 9162 leaf hash, base64. */
-  leafHash: string;
-  /** The root the proof leads to, base64: the checkpoint's. */
-  rootHash: string;
-  /** The audit path, leaf to root, each hash base64. */
-  proof: string[];
-}
+/** Proof that one event is a leaf of the checkpoint's tree (RFC 9162 §2.1.3). */
+export type EvidenceInclusionProof = InclusionProof;
 
-export interface EvidencePublicKey {
-  /** The signed-note key name, which is also the checkpoints' origin. */
-  keyName: string;
-  /** The signed-note key ID (hex). */
-  keyId: string;
-  /** C2SP verifier key: `<name>+<key ID>+<base64 key>`. */
-  verifierKey: string;
-  /** SubjectPublicKeyInfo PEM of the Ed25519 key. */
-  pem: string;
-}
+/** The key that checks the checkpoint's signature; the dossier prints it and embeds it. */
+export type EvidencePublicKey = Omit<IntegrityPublicKey, 'jwk'>;
 
 export interface DossierEvidence {
   checkpoint: EvidenceCheckpoint;

@@ -6,6 +6,7 @@ import {
   type DossierEvidenceSource,
 } from '../../application/dossier/dossier-evidence.port.js';
 import { CaseAggregate } from '../../application/case/case.aggregate.js';
+import { assertRecordVisible } from '../../application/case/case-blinding.js';
 import { verifyChain } from '../../application/integrity/hash-chain.js';
 import {
   EVENT_STORE,
@@ -61,13 +62,7 @@ export class CaseDossiers {
     const { events: stored } = await this.store.readStream(caseStreamId(caseId));
     if (stored.length === 0) throw new DomainError('not-found', `Case ${caseId} does not exist.`);
     const current = this.aggregate.fold(stored);
-    // Whoever still has a blinded read to do on this case must not see its record, whatever its roles.
-    if (current.exists && caseViewFor(current, viewer).visibility !== 'full') {
-      throw new DomainError(
-        'not-your-assignment',
-        'You hold a read on this case that is not submitted yet; its dossier is hidden until you submit.',
-      );
-    }
+    assertRecordVisible(current, viewer, 'dossier');
     const latest = stored.at(-1)!.revision;
     if (point.revision !== undefined && point.revision > latest) {
       throw new DomainError(
