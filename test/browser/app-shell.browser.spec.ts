@@ -79,7 +79,10 @@ describe('web app shell (Chromium)', () => {
       const forged = await tokenFor('coord-1', ['coordinator'], {
         secret: 'another-secret-that-is-32-bytes-long!!',
       });
-      await tab.signInWithToken('/app/cases', forged);
+      // Signed in only for as long as the first API call takes: not signInWithToken, which waits for it.
+      await tab.goto('/app/cases');
+      await tab.page.getByLabel('Access token', { exact: true }).fill(forged);
+      await tab.page.getByRole('button', { name: 'Sign in with token' }).click();
       const alert = tab.page.getByRole('alert').filter({ hasText: 'no longer accepts your token' });
       await alert.waitFor();
       expect(await alert.textContent()).toContain('SIGNATURE_VERIFICATION_FAILED');

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll } from '@jest/globals';
+import { afterAll, beforeAll, jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { type RunningApp, type StartTestAppOptions, startTestApp } from '../../support/app.js';
 import { type AppTab, type TabOptions, launchChromium, withTab } from './browser.js';
 
 /** Starting Chromium (and the engine beside it) takes a while on a machine whose two cores are shared. */
 const START_TIMEOUT_MS = 60_000;
+/** A screen's task in a real browser, beside the other suites on two cores: each test's default. */
+const TASK_TIMEOUT_MS = 90_000;
 
 export interface ChromiumSuite {
   /** The suite's Chromium: read it in a test or a later hook, once the suite's beforeAll has run. */
@@ -29,6 +31,7 @@ function started<T>(value: T | undefined, what: string): T {
 
 /** Registers the describe block's Chromium: launched in a beforeAll, closed in an afterAll. */
 export function chromiumSuite(): ChromiumSuite {
+  jest.setTimeout(TASK_TIMEOUT_MS);
   let browser: Browser | undefined;
   beforeAll(async () => {
     browser = await launchChromium();
@@ -51,6 +54,7 @@ export function browserSuite(
   env: Record<string, string> = {},
   options: StartTestAppOptions = {},
 ): BrowserSuite {
+  jest.setTimeout(TASK_TIMEOUT_MS);
   let app: RunningApp | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
