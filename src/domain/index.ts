@@ -1,5 +1,5 @@
 /** The pure case domain as the tests use it: only what is imported from here is exported. */
-export { DomainError } from './shared/domain-error.js';
+export { DomainError } from './kernel/domain-error.js';
 
 export {
   CASE_STATUSES,

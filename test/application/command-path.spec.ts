@@ -4,7 +4,7 @@ import { type CommandContext, CommandPath } from '../../src/application/command-
 import { verifyChain } from '../../src/application/integrity/hash-chain.js';
 import type { Clock } from '../../src/application/ports/clock.port.js';
 import { type EventStore, WrongExpectedVersionError } from '../../src/application/ports/event-store.port.js';
-import { type DomainError } from '../../src/domain/shared/domain-error.js';
+import { type DomainError } from '../../src/domain/kernel/domain-error.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 import { type TicketCommand, ticket } from './ticket.aggregate.js';

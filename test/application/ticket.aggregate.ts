@@ -1,6 +1,6 @@
 import type { AggregateDefinition } from '../../src/application/command-path/command-path.js';
-import type { DomainEvent } from '../../src/domain/shared/decider.js';
-import { DomainError } from '../../src/domain/shared/domain-error.js';
+import type { DomainEvent } from '../../src/domain/kernel/decider.js';
+import { DomainError } from '../../src/domain/kernel/domain-error.js';
 
 /** A tiny aggregate for the command-path tests: a ticket opened once, taken once, noted any number of times. */
 export type TicketEvent =

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { caseViewFor, type CaseViewer } from '../../domain/case/case-view.js';
 import type { CaseState } from '../../domain/case/case.state.js';
 import { caseStreamId } from '../../domain/case/case.stream.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../ports/event-store.port.js';
 import { CaseAggregate } from './case.aggregate.js';
 

@@ -8,7 +8,7 @@ import {
 import type { CasePolicy } from '../../domain/case/case.policy.js';
 import type { CaseState } from '../../domain/case/case.state.js';
 import { upcastCaseEvent } from '../../domain/case/case.upcasters.js';
-import type { Decider } from '../../domain/shared/decider.js';
+import type { Decider } from '../../domain/kernel/decider.js';
 import { type AggregateDefinition, foldStored } from '../command-path/command-path.js';
 import type { RecordedEvent } from '../ports/event-store.port.js';
 import { type CaseCommand, sliceOf } from './case-commands.registry.js';

@@ -2,7 +2,7 @@ import { endUnsubmittedAssignments } from '../../domain/case/assignment-ending.j
 import type { CaseEvent } from '../../domain/case/case.events.js';
 import type { CasePolicy } from '../../domain/case/case.policy.js';
 import { evolveCase, initialCaseState, type CaseState } from '../../domain/case/case.state.js';
-import type { Decider } from '../../domain/shared/decider.js';
+import type { Decider } from '../../domain/kernel/decider.js';
 import { type CaseCommand, sliceOf } from './case-commands.registry.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Decider, DomainEvent } from '../../domain/shared/decider.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Decider, DomainEvent } from '../../domain/kernel/decider.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 import { CLOCK, type Clock } from '../ports/clock.port.js';
 import {
   EVENT_STORE,

@@ -7,7 +7,7 @@ import {
   SHOPPING_FLAG_REVIEWED,
   type ShoppingFlagReviewed,
 } from '../../domain/opinion-shopping/flag-review.js';
-import type { Decider } from '../../domain/shared/decider.js';
+import type { Decider } from '../../domain/kernel/decider.js';
 import type { AggregateDefinition } from '../command-path/command-path.js';
 import type { RecordedEvent } from '../ports/event-store.port.js';
 

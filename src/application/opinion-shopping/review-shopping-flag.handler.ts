@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { flagStatus, flagStreamId } from '../../domain/opinion-shopping/flag-review.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 import { CommandPath } from '../command-path/command-path.js';
 import { FlagReviewAggregate } from './flag-review.aggregate.js';
 import { KNOWN_SHOPPING_FLAGS, type KnownShoppingFlags } from './known-shopping-flags.port.js';

@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/decider.js';
+import { assertNever } from '../kernel/decider.js';
 import { caseError } from './case.errors.js';
 import type { PriorReport, Study } from './case.events.js';
 import { currentRound, roundOpinions, type Assignment, type Case } from './case.state.js';

@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../kernel/domain-error.js';
 
 /**
  * Every code `decide` throws, with its meaning. The HTTP layer maps `not-found` to 404,

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 import type { Finding, FindingDisagreement } from './findings.js';
 import type {
   AssignmentEndReason,

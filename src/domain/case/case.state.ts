@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/decider.js';
+import { assertNever } from '../kernel/decider.js';
 import type {
   AddendumAppended,
   AdjudicationDecided,

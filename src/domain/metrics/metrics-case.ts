@@ -1,6 +1,6 @@
 import type { CaseEvent } from '../case/case.events.js';
 import type { ReaderRole } from '../case/case.values.js';
-import { assertNever } from '../shared/decider.js';
+import { assertNever } from '../kernel/decider.js';
 import type { MetricsCase } from './reader-metrics.js';
 
 /**

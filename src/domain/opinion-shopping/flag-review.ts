@@ -1,5 +1,5 @@
-import type { Decider, DomainEvent } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import type { Decider, DomainEvent } from '../kernel/decider.js';
+import { DomainError } from '../kernel/domain-error.js';
 
 /**
  * A quality-committee review of an opinion-shopping flag (docs/projections.md): an event of its own,

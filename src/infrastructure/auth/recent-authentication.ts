@@ -1,4 +1,4 @@
-import { assertNever } from '../../domain/shared/decider.js';
+import { assertNever } from '../../domain/kernel/decider.js';
 
 /**
  * 21 CFR 11.200(a): an electronic signature is executed by its owner, who proves it by signing in.

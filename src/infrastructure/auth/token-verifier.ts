@@ -10,8 +10,8 @@ import { DEFAULT_SIGNING_MAX_AGE_SECONDS, type OidcSettings } from '../config/ap
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ROLES, type Role } from '../../application/auth/access-policy.js';
 
-export { ACTOR_ID_PATTERN } from '../../domain/shared/identifiers.js';
-import { ACTOR_ID_PATTERN } from '../../domain/shared/identifiers.js';
+export { ACTOR_ID_PATTERN } from '../../domain/kernel/identifiers.js';
+import { ACTOR_ID_PATTERN } from '../../domain/kernel/identifiers.js';
 
 export interface VerifiedToken {
   sub: string;

@@ -15,7 +15,7 @@ import {
 } from '../../application/ports/event-store.port.js';
 import { caseViewFor, type CaseViewer, type FullCaseView } from '../../domain/case/case-view.js';
 import { caseStreamId } from '../../domain/case/case.stream.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 import { accessStreamId } from '../../projections/access-log/case-data-accessed.event.js';
 import { type CaseDossier, caseDossier } from './case-dossier.js';
 import {

@@ -5,7 +5,7 @@ import type { FullCaseView } from '../../domain/case/case-view.js';
 import type { CaseEvent, Signature } from '../../domain/case/case.events.js';
 import type { Finding } from '../../domain/case/findings.js';
 import { PRIOR_REPORT, type RadpeerScore } from '../../domain/case/case.values.js';
-import { assertNever } from '../../domain/shared/decider.js';
+import { assertNever } from '../../domain/kernel/decider.js';
 import {
   CASE_DATA_ACCESSED,
   upcastCaseDataAccessed,

@@ -4,7 +4,7 @@ import type {
   EvidenceInclusionProof,
 } from '../../application/dossier/dossier-evidence.port.js';
 import { type IntegrityLog, IntegrityLogError } from '../../application/integrity/integrity-log.port.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 
 /**
  * The dossier's evidence from the verifiable log (docs/integrity.md): the checkpoint asked for, or

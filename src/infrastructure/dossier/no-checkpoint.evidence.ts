@@ -3,7 +3,7 @@ import type {
   DossierEvidence,
   DossierEvidenceSource,
 } from '../../application/dossier/dossier-evidence.port.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 
 /** The evidence source of an engine without the verifiable log: the dossier rests on the hash chain alone. */
 @Injectable()

@@ -17,7 +17,7 @@ const EXPECTED_STREAM_STATES = ['any', 'no-stream', 'stream-exists'] as const;
 
 export type ExpectedStreamState = Exclude<ExpectedRevision, number>;
 
-import { UUID_PATTERN } from '../../domain/shared/identifiers.js';
+import { UUID_PATTERN } from '../../domain/kernel/identifiers.js';
 /** schema_version is an integer column in PostgreSQL. */
 const MAX_SCHEMA_VERSION = 2_147_483_647;
 

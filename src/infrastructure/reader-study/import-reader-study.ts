@@ -11,7 +11,7 @@ import { EVENT_STORE, type EventStore } from '../../application/ports/event-stor
 import { caseStreamId } from '../../domain/case/case.stream.js';
 import type { Finding } from '../../domain/case/findings.js';
 import type { ReaderMetrics } from '../../domain/metrics/reader-metrics.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 import { READER_METRICS } from '../../projections/reader-metrics/reader-metrics.projection.js';
 import { ReaderMetricsQueries } from '../../projections/reader-metrics/reader-metrics.queries.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';

@@ -130,7 +130,7 @@ export interface ReaderStudy {
   readonly readers: ReadonlyMap<string, LabelFile>;
 }
 
-import { ACTOR_ID_PATTERN as READER_ID } from '../../domain/shared/identifiers.js';
+import { ACTOR_ID_PATTERN as READER_ID } from '../../domain/kernel/identifiers.js';
 
 /**
  * Finds `groundtruth.csv` and `<reader>.csv` / `<reader>_gt.csv` for each reader, recursively,

@@ -8,7 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { CaseCommands } from '../../application/case/case-commands.service.js';
 import { CLOCK, type Clock } from '../../application/ports/clock.port.js';
-import { DomainError } from '../../domain/shared/domain-error.js';
+import { DomainError } from '../../domain/kernel/domain-error.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 
 export const SLA_WATCH_INTERVAL_MS = Symbol('SlaWatchIntervalMs');

@@ -1,4 +1,4 @@
-import { assertNever } from '../../domain/shared/decider.js';
+import { assertNever } from '../../domain/kernel/decider.js';
 import type { CaseEvent, Requester } from '../../domain/case/case.events.js';
 import type { CaseStatus, Outcome, Priority, ReaderRole } from '../../domain/case/case.values.js';
 

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
-import type { Decider, DomainEvent } from '../../../src/domain/shared/decider.js';
-import { DomainError } from '../../../src/domain/shared/domain-error.js';
+import type { Decider, DomainEvent } from '../../../src/domain/kernel/decider.js';
+import { DomainError } from '../../../src/domain/kernel/domain-error.js';
 
 /**
  * given(events).when(command).then(events) / .thenThrows(code), as Emmett's DeciderSpecification:

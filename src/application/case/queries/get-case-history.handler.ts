@@ -2,7 +2,7 @@ import { Inject, Optional } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { caseViewFor, type FullCaseView } from '../../../domain/case/case-view.js';
 import { caseStreamId } from '../../../domain/case/case.stream.js';
-import { DomainError } from '../../../domain/shared/domain-error.js';
+import { DomainError } from '../../../domain/kernel/domain-error.js';
 import { INTEGRITY_LOG, type IntegrityLog } from '../../integrity/integrity-log.port.js';
 import { verifyStreamIntegrity } from '../../integrity/stream-integrity.js';
 import {

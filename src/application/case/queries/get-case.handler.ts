@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { caseViewFor } from '../../../domain/case/case-view.js';
 import { caseStreamId } from '../../../domain/case/case.stream.js';
-import { DomainError } from '../../../domain/shared/domain-error.js';
+import { DomainError } from '../../../domain/kernel/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../ports/event-store.port.js';
 import { CaseAggregate } from '../case.aggregate.js';
 import { type CaseReadModel, GetCaseQuery } from './get-case.query.js';

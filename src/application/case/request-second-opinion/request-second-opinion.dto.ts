@@ -1,4 +1,4 @@
-import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
+import { PATIENT_REF_PATTERN } from '../../../domain/kernel/identifiers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsString, Matches } from 'class-validator';
 import { MODALITIES, PRIORITIES, READS_REQUIRED, REQUESTER_KINDS } from '../../../domain/case/case.values.js';

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessAction } from '../../../application/auth/access-policy.js';
 import type { HistoryPoint } from '../../../application/case/queries/get-case-history.query.js';
-import { assertNever } from '../../../domain/shared/decider.js';
-import { UUID_PATTERN } from '../../../domain/shared/identifiers.js';
+import { assertNever } from '../../../domain/kernel/decider.js';
+import { UUID_PATTERN } from '../../../domain/kernel/identifiers.js';
 import type { AccessingIdentity, AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import {
   type AccessedResource,

@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { UUID_PATTERN } from '../../../domain/shared/identifiers.js';
+import { UUID_PATTERN } from '../../../domain/kernel/identifiers.js';
 import { ProblemException } from '../problem/problem-exception.js';
 
 /** Path ids are UUIDs; anything else cannot name a case, assignment or opinion. */

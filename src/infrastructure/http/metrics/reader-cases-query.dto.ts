@@ -12,7 +12,7 @@ import {
   type Reference,
 } from '../../../domain/metrics/case-selector.js';
 import type { ReaderCasePosition } from '../../../domain/metrics/reader-metrics.js';
-import { isUuid } from '../../../domain/shared/identifiers.js';
+import { isUuid } from '../../../domain/kernel/identifiers.js';
 import {
   BooleanParameter,
   CursorParameter,

@@ -10,7 +10,7 @@ import {
   funnelReferenceFor,
 } from '../../../domain/metrics/funnel-plot.js';
 import type { ReaderCase, ReaderMetrics, ReaderMetricsList } from '../../../domain/metrics/reader-metrics.js';
-import { ACTOR_ID_PATTERN, isActorId } from '../../../domain/shared/identifiers.js';
+import { ACTOR_ID_PATTERN, isActorId } from '../../../domain/kernel/identifiers.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import type {
   ReaderMetricsFilter,

@@ -1,4 +1,4 @@
-import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
+import { PATIENT_REF_PATTERN } from '../../../domain/kernel/identifiers.js';
 import {
   FLAG_DISPOSITIONS,
   FLAG_ID_PATTERN,

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../../domain/shared/domain-error.js';
+import { DomainError } from '../../../domain/kernel/domain-error.js';
 import {
   EventStoreUnavailableError,
   WrongExpectedVersionError,

@@ -2,7 +2,7 @@ import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationArguments } from 'class-validator';
 import { DAY_MS } from '../../../domain/metrics/time.js';
-import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../domain/shared/identifiers.js';
+import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../domain/kernel/identifiers.js';
 import { VOCABULARIES, type QueryVocabularies } from './query-validation.pipe.js';
 import { Optional } from './text.validators.js';
 

@@ -1,7 +1,7 @@
-import { PATIENT_REF_PATTERN } from '../../../domain/shared/identifiers.js';
+import { PATIENT_REF_PATTERN } from '../../../domain/kernel/identifiers.js';
 import { CASE_STATUSES, OUTCOMES, PRIORITIES, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
 import type { CaseStatus, Outcome, Priority, RequesterKind } from '../../../domain/case/case.values.js';
-import { isUuid } from '../../../domain/shared/identifiers.js';
+import { isUuid } from '../../../domain/kernel/identifiers.js';
 import type { WorklistFilter } from '../../../projections/worklist/worklist.query.js';
 import {
   ActorIdParameter,

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../../domain/shared/identifiers.js';
+import { ACTOR_ID_PATTERN, UUID_PATTERN } from '../../../../domain/kernel/identifiers.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
