@@ -23,6 +23,7 @@ import {
   signInWithPkce,
   startOidcProvider,
 } from '../support/oidc-provider.js';
+import { EVENT_TABLE, asSuperuser, setEventField } from '../support/superuser.js';
 
 type Json = Record<string, unknown>;
 
@@ -50,25 +51,6 @@ async function lastRevision(databaseUrl: string, streamId: string): Promise<numb
       [streamId],
     );
     return rows[0]?.revision === null || rows[0]?.revision === undefined ? -1 : Number(rows[0].revision);
-  } finally {
-    await client.end();
-  }
-}
-
-/** As a superuser could: the append-only trigger switched off, one event's data changed, the trigger back on. */
-async function tamper(databaseUrl: string, statement: string, values: unknown[]): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-    const { rowCount } = await client.query(statement, values);
-    await client.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
-    await client.query('COMMIT');
-    return rowCount ?? 0;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
   } finally {
     await client.end();
   }
@@ -342,11 +324,13 @@ describe('step-up authentication for signatures', () => {
     const { caseId } = await withOpinion();
     const opinion = (await history(caseId)).events.find((event) => event.type === 'OpinionSubmitted')!;
     expect(opinion.data.signature).toMatchObject({ meaning: 'authorship' });
-    const altered = await tamper(
-      running.database.url,
-      `UPDATE event_store.events SET data = jsonb_set(data, '{signature,meaning}', '"approval"')
-       WHERE stream_id = $1 AND stream_revision = $2`,
-      [`case-${caseId}`, opinion.revision],
+    const altered = await asSuperuser(running.database.url, [EVENT_TABLE], (sql) =>
+      setEventField(
+        sql,
+        { streamId: `case-${caseId}`, revision: opinion.revision },
+        ['signature', 'meaning'],
+        'approval',
+      ),
     );
     expect(altered).toBe(1);
     const response = await api.get<{ integrity: Json; events: Array<{ type: string; data: Json }> }>(

@@ -7,6 +7,7 @@ import { type RunningApp, startTestApp } from '../support/app.js';
 import { ApiClient, MEDICO_LEGAL } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
 import { runTool } from '../support/engine-process.js';
+import { EVENT_TABLE, asSuperuser, setEventField } from '../support/superuser.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** The compiled CLI behind `npm run verify`; `npm test` builds it (tsc) before jest runs. */
@@ -18,25 +19,6 @@ interface Integrity {
 }
 
 const runVerify = (args: string[], env: Record<string, string>) => runTool('verify.js', args, env);
-
-/** What an attacker with superuser rights can do: switch the append-only trigger off, change, switch it on. */
-async function tamper(databaseUrl: string, statement: string, values: unknown[]): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-    const { rowCount } = await client.query(statement, values);
-    await client.query('ALTER TABLE event_store.events ENABLE ALWAYS TRIGGER events_append_only');
-    await client.query('COMMIT');
-    return rowCount ?? 0;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * `--all` finds streams in the global log, which shows a transaction only once every older one in
@@ -64,19 +46,10 @@ describe('tamper evidence: the history endpoint and `npm run verify` name the fi
   let env: Record<string, string>;
   const cases: Record<'altered' | 'intact' | 'gap', string> = { altered: '', intact: '', gap: '' };
 
-  const { requestCase, assign, startRead, submitOpinion } = caseSteps(() => api);
-
+  const { caseWithOpinion } = caseSteps(() => api);
   /** Request, two primaries, rad-a reads and submits: revisions 0–4, the opinion at 4. */
-  async function caseWithAnOpinion(): Promise<string> {
-    const caseId = await requestCase();
-    const assignmentId = await assign(caseId, 'rad-a');
-    await assign(caseId, 'rad-b');
-    await startRead(caseId, assignmentId, 'rad-a');
-    await submitOpinion(caseId, assignmentId, 'rad-a', {
-      impression: 'Non-displaced scaphoid waist fracture.',
-    });
-    return caseId;
-  }
+  const caseWithAnOpinion = async (): Promise<string> =>
+    (await caseWithOpinion({ impression: 'Non-displaced scaphoid waist fracture.' })).caseId;
 
   const integrityOf = async (caseId: string, query = ''): Promise<Integrity> => {
     const response = await api.get<{ integrity: Integrity }>(
@@ -115,11 +88,8 @@ describe('tamper evidence: the history endpoint and `npm run verify` name the fi
   });
 
   it('an event altered in place (trigger switched off by a superuser) is reported at its revision', async () => {
-    const altered = await tamper(
-      running.database.url,
-      `UPDATE event_store.events SET data = jsonb_set(data, '{impression}', '"No fracture."')
-       WHERE stream_id = $1 AND stream_revision = 4`,
-      [`case-${cases.altered}`],
+    const altered = await asSuperuser(running.database.url, [EVENT_TABLE], (sql) =>
+      setEventField(sql, { streamId: `case-${cases.altered}`, revision: 4 }, 'impression', 'No fracture.'),
     );
     expect(altered).toBe(1);
     expect(await integrityOf(cases.altered)).toMatchObject({
@@ -144,11 +114,13 @@ describe('tamper evidence: the history endpoint and `npm run verify` name the fi
   });
 
   it('a deleted event is reported as the missing revision', async () => {
-    const deleted = await tamper(
-      running.database.url,
-      'DELETE FROM event_store.events WHERE stream_id = $1 AND stream_revision = 2',
-      [`case-${cases.gap}`],
-    );
+    const deleted = await asSuperuser(running.database.url, [EVENT_TABLE], async (sql) => {
+      const { rowCount } = await sql.query(
+        `DELETE FROM ${EVENT_TABLE} WHERE stream_id = $1 AND stream_revision = 2`,
+        [`case-${cases.gap}`],
+      );
+      return rowCount;
+    });
     expect(deleted).toBe(1);
     expect(await integrityOf(cases.gap)).toMatchObject({
       verified: false,

@@ -43,19 +43,23 @@ export async function asSuperuser<T>(
   }
 }
 
-/** Sets one text field of a stored event's data in place (inside `asSuperuser`); the rows changed. */
+/**
+ * Sets one text field of a stored event's data in place (inside `asSuperuser`): a top-level field,
+ * or a path into the data such as `['signature', 'meaning']`; the rows changed.
+ */
 export async function setEventField(
   sql: pg.Client,
   event: StoredEvent,
-  field: string,
+  field: string | readonly string[],
   value: string,
 ): Promise<number> {
-  const set = `UPDATE ${EVENT_TABLE} SET data = jsonb_set(data, ARRAY[$1::text], to_jsonb($2::text))`;
+  const path = typeof field === 'string' ? [field] : field;
+  const set = `UPDATE ${EVENT_TABLE} SET data = jsonb_set(data, $1::text[], to_jsonb($2::text))`;
   const { rowCount } =
     'eventId' in event
-      ? await sql.query(`${set} WHERE event_id = $3`, [field, value, event.eventId])
+      ? await sql.query(`${set} WHERE event_id = $3`, [path, value, event.eventId])
       : await sql.query(`${set} WHERE stream_id = $3 AND stream_revision = $4`, [
-          field,
+          path,
           value,
           event.streamId,
           event.revision,
