@@ -1,5 +1,5 @@
 import { query } from '../../api/client';
-import { apiScope, appQuery, type MetricsScope, periodLabel } from '../readers/metrics-scope';
+import { apiScope, type MetricsScope, periodLabel } from '../readers/metrics-scope';
 
 /**
  * Every count of the reader metrics carries an API link to the cases behind it
@@ -36,7 +36,7 @@ export type CountQuery = Partial<
 const CASES_PATH = /^\/api\/v1\/metrics\/readers\/([^/]+)\/cases$/;
 
 export const readerHref = (readerId: string, scope: MetricsScope): string =>
-  `/app/readers/${encodeURIComponent(readerId)}${appQuery({ ...scope })}`;
+  `/app/readers/${encodeURIComponent(readerId)}${query({ ...scope })}`;
 
 /** The app's URL for an API drill-down link, in the screen's scope; undefined for a link it cannot read. */
 export function casesHref(apiLink: string | undefined, scope: MetricsScope): string | undefined {
@@ -51,7 +51,7 @@ export function casesHref(apiLink: string | undefined, scope: MetricsScope): str
     const value = url.searchParams.get(key);
     if (value !== null && value !== sent[key]) values[NARROWING[key]] = value;
   }
-  return `/app/readers/${match[1]}${appQuery(values)}`;
+  return `/app/readers/${match[1]}${query(values)}`;
 }
 
 /** The count named by a reader screen's query string, if any. */

@@ -1,9 +1,10 @@
 import { useLocation, useRoute } from 'preact-iso';
+import { query } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { formatRate } from '../../ui/format';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
 import { FilterSelect } from '../readers/filter-select';
-import { appQuery, type MetricsScope, scopeOf, scopeText } from '../readers/metrics-scope';
+import { type MetricsScope, scopeOf, scopeText } from '../readers/metrics-scope';
 import { useScopeVocabulary } from '../readers/scope-vocabulary';
 import { AccuracyTables } from './accuracy-tables';
 import { CountLink, RateWithInterval } from './count-link';
@@ -29,13 +30,12 @@ export function ReaderScreen() {
   const { data, error, loading } = useApi<ReaderMetrics>(readerMetricsPath(readerId, scope));
   const here = `/app/readers/${encodeURIComponent(readerId)}`;
 
-  const choose = (key: string, value: string) =>
-    route(`${here}${appQuery({ ...screenQuery, [key]: value })}`);
+  const choose = (key: string, value: string) => route(`${here}${query({ ...screenQuery, [key]: value })}`);
 
   return (
     <Page title={`Reader ${readerId}`}>
       <p class="lead">
-        <a href={`/app/readers${appQuery({ ...scope })}`}>← All readers</a> · Figures for {scopeText(scope)}.
+        <a href={`/app/readers${query({ ...scope })}`}>← All readers</a> · Figures for {scopeText(scope)}.
       </p>
       <form class="filters" aria-label="Scope" onSubmit={(event) => event.preventDefault()}>
         <FilterSelect
@@ -65,7 +65,7 @@ export function ReaderScreen() {
           readerId={readerId}
           scope={scope}
           count={count}
-          closeHref={`${here}${appQuery(withoutCount(screenQuery))}`}
+          closeHref={`${here}${query(withoutCount(screenQuery))}`}
         />
       )}
       <ProblemMessage error={error} context="The reader's figures could not be read" />

@@ -92,11 +92,3 @@ export function scopeText(scope: MetricsScope): string {
   ];
   return parts.join(', ');
 }
-
-/** A query string of the values given, leaving out empty ones (the app's own URLs). */
-export function appQuery(values: Readonly<Record<string, string | undefined>>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value) search.set(key, value);
-  const text = search.toString();
-  return text === '' ? '' : `?${text}`;
-}

@@ -1,4 +1,5 @@
 import { useLocation, useRoute } from 'preact-iso';
+import { query } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { DataTable } from '../../ui/data-table';
 import { formatRate } from '../../ui/format';
@@ -19,7 +20,7 @@ import {
   outlierStatus,
   referenceFor,
 } from './funnel.api';
-import { appQuery, type MetricsScope, scopeOf, scopeText } from './metrics-scope';
+import { type MetricsScope, scopeOf, scopeText } from './metrics-scope';
 import { useScopeVocabulary } from './scope-vocabulary';
 
 /**
@@ -41,7 +42,7 @@ export function ReadersScreen() {
   const choose = (key: string, value: string) => {
     const next: Record<string, string | undefined> = { ...screenQuery, measure, [key]: value };
     if (key === 'measure' && isFunnelMeasure(value) && MEASURES[value].fixedReference) delete next.reference;
-    route(`/app/readers${appQuery(next)}`);
+    route(`/app/readers${query(next)}`);
   };
 
   return (
