@@ -3,9 +3,8 @@ import { query } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { formatRate } from '../../ui/format';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
-import { FilterSelect } from '../readers/filter-select';
+import { ScopeSelects } from '../readers/filter-select';
 import { type MetricsScope, scopeOf, scopeText } from '../readers/metrics-scope';
-import { useScopeVocabulary } from '../readers/scope-vocabulary';
 import { AccuracyTables } from './accuracy-tables';
 import { CountLink, RateWithInterval } from './count-link';
 import { countOf, withoutCount } from './count-links';
@@ -26,7 +25,6 @@ export function ReaderScreen() {
   const readerId = params.readerId ?? '';
   const scope = scopeOf(screenQuery);
   const count = countOf(screenQuery);
-  const vocabulary = useScopeVocabulary();
   const { data, error, loading } = useApi<ReaderMetrics>(readerMetricsPath(readerId, scope));
   const here = `/app/readers/${encodeURIComponent(readerId)}`;
 
@@ -38,27 +36,7 @@ export function ReaderScreen() {
         <a href={`/app/readers${query({ ...scope })}`}>← All readers</a> · Figures for {scopeText(scope)}.
       </p>
       <form class="filters" aria-label="Scope" onSubmit={(event) => event.preventDefault()}>
-        <FilterSelect
-          label="Finding"
-          value={scope.finding ?? ''}
-          anyLabel="All findings"
-          options={vocabulary.findings}
-          onChange={(value) => choose('finding', value)}
-        />
-        <FilterSelect
-          label="Body region"
-          value={scope.bodyRegion ?? ''}
-          anyLabel="All body regions"
-          options={vocabulary.bodyRegions}
-          onChange={(value) => choose('bodyRegion', value)}
-        />
-        <FilterSelect
-          label="Period"
-          value={scope.period ?? ''}
-          anyLabel="All periods"
-          options={vocabulary.periods}
-          onChange={(value) => choose('period', value)}
-        />
+        <ScopeSelects scope={scope} onChange={choose} />
       </form>
       {count && (
         <ReaderCasesSection

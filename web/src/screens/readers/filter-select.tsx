@@ -1,4 +1,5 @@
-import type { Option } from './metrics-scope';
+import type { MetricsScope, Option } from './metrics-scope';
+import { useScopeVocabulary } from './scope-vocabulary';
 
 /**
  * A labelled select whose value lives in the URL: changing it calls `onChange` (which routes).
@@ -33,5 +34,39 @@ export function FilterSelect(props: {
       </select>
       {props.hint && <span class="hint">{props.hint}</span>}
     </label>
+  );
+}
+
+/** The scope's three selects, as both reader screens show them: only choices the engine has figures for. */
+export function ScopeSelects(props: {
+  scope: MetricsScope;
+  onChange: (key: keyof MetricsScope, value: string) => void;
+}) {
+  const { scope, onChange } = props;
+  const vocabulary = useScopeVocabulary();
+  return (
+    <>
+      <FilterSelect
+        label="Finding"
+        value={scope.finding ?? ''}
+        anyLabel="All findings"
+        options={vocabulary.findings}
+        onChange={(value) => onChange('finding', value)}
+      />
+      <FilterSelect
+        label="Body region"
+        value={scope.bodyRegion ?? ''}
+        anyLabel="All body regions"
+        options={vocabulary.bodyRegions}
+        onChange={(value) => onChange('bodyRegion', value)}
+      />
+      <FilterSelect
+        label="Period"
+        value={scope.period ?? ''}
+        anyLabel="All periods"
+        options={vocabulary.periods}
+        onChange={(value) => onChange('period', value)}
+      />
+    </>
   );
 }

@@ -5,7 +5,7 @@ import { DataTable } from '../../ui/data-table';
 import { formatRate } from '../../ui/format';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
 import { casesHref, readerHref } from '../reader/count-links';
-import { FilterSelect } from './filter-select';
+import { FilterSelect, ScopeSelects } from './filter-select';
 import { FunnelChart, kindOf } from './funnel-chart';
 import {
   FUNNEL_MEASURES,
@@ -21,7 +21,6 @@ import {
   referenceFor,
 } from './funnel.api';
 import { type MetricsScope, scopeOf, scopeText } from './metrics-scope';
-import { useScopeVocabulary } from './scope-vocabulary';
 
 /**
  * Reader performance (/app/readers): the funnel plot of one measure over every reader in scope,
@@ -31,7 +30,6 @@ import { useScopeVocabulary } from './scope-vocabulary';
 export function ReadersScreen() {
   const { query: screenQuery } = useRoute();
   const { route } = useLocation();
-  const vocabulary = useScopeVocabulary();
   const measure = isFunnelMeasure(screenQuery.measure) ? screenQuery.measure : 'major-discordance';
   const reference = referenceFor(measure, screenQuery.reference);
   const scope = scopeOf(screenQuery);
@@ -64,27 +62,7 @@ export function ReadersScreen() {
           onChange={(value) => choose('reference', value)}
           disabled={fixedReference !== undefined}
         />
-        <FilterSelect
-          label="Finding"
-          value={scope.finding ?? ''}
-          anyLabel="All findings"
-          options={vocabulary.findings}
-          onChange={(value) => choose('finding', value)}
-        />
-        <FilterSelect
-          label="Body region"
-          value={scope.bodyRegion ?? ''}
-          anyLabel="All body regions"
-          options={vocabulary.bodyRegions}
-          onChange={(value) => choose('bodyRegion', value)}
-        />
-        <FilterSelect
-          label="Period"
-          value={scope.period ?? ''}
-          anyLabel="All periods"
-          options={vocabulary.periods}
-          onChange={(value) => choose('period', value)}
-        />
+        <ScopeSelects scope={scope} onChange={choose} />
       </form>
       {fixedReference && (
         <p class="hint">Major discordance is always measured against the consensus of the case.</p>
