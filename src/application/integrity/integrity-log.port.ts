@@ -85,6 +85,11 @@ export interface IntegrityLog {
   checkpoint(treeSize: number): Promise<LogCheckpoint | null>;
   /** The event's audit path in the tree of `treeSize` leaves (default: the latest checkpoint's). */
   inclusionProof(eventId: string, treeSize?: number): Promise<InclusionProof>;
+  /**
+   * The audit paths, in the tree of `treeSize` leaves, of those of `eventIds` it includes, in the
+   * order asked (the others are left out), read from the tree at once.
+   */
+  inclusionProofs(eventIds: readonly string[], treeSize: number): Promise<InclusionProof[]>;
   consistencyProof(from: number, to: number): Promise<ConsistencyProof>;
   /** Checks each logged event of one stream against its receipt, and names the checkpoint that includes them. */
   verifyStream(events: readonly RecordedEvent[]): Promise<StreamLogVerdict>;

@@ -25,7 +25,6 @@ import {
   consistencyProofRanges,
   inclusionProofRanges,
   perfectNodesOfProof,
-  perfectNodesOfRange,
   type PerfectNodeHashes,
   type ProofRanges,
   proofHashes,
@@ -127,8 +126,10 @@ export class IntegrityLogService implements IntegrityLog {
     return opened ? toApi(opened) : null;
   }
 
+  /** The hashes of the perfect subtrees these ranges read, fetched in one query. */
   private async hashesOf(ranges: ProofRanges): Promise<PerfectNodeHashes> {
-    const nodes = await this.tree.perfectNodes(perfectNodesOfProof(ranges));
+    const wanted = new Map(perfectNodesOfProof(ranges).map((node) => [nodeKey(node), node]));
+    const nodes = await this.tree.perfectNodes([...wanted.values()]);
     return (node) => {
       const hash = nodes.get(nodeKey(node));
       if (!hash) throw new Error(`The stored tree lacks node ${nodeKey(node)}`);
@@ -137,12 +138,22 @@ export class IntegrityLogService implements IntegrityLog {
   }
 
   private async rootAt(treeSize: number): Promise<Buffer> {
-    const nodes = await this.tree.perfectNodes(perfectNodesOfRange(0, treeSize));
-    return rangeHash(0, treeSize, (node) => {
-      const hash = nodes.get(nodeKey(node));
-      if (!hash) throw new Error(`The stored tree lacks node ${nodeKey(node)}`);
-      return hash;
-    });
+    return rangeHash(0, treeSize, await this.hashesOf([{ start: 0, end: treeSize }]));
+  }
+
+  /** The leaves' inclusion proofs in the tree of `treeSize` leaves (each below it), from one read of the tree. */
+  private async proofsIn(leaves: readonly StoredLeaf[], treeSize: number): Promise<InclusionProof[]> {
+    const paths = leaves.map((leaf) => inclusionProofRanges(leaf.leafIndex, treeSize));
+    const hashes = await this.hashesOf([{ start: 0, end: treeSize }, ...paths.flat()]);
+    const rootHash = rangeHash(0, treeSize, hashes).toString('base64');
+    return leaves.map((leaf, i) => ({
+      eventId: leaf.eventId,
+      leafIndex: leaf.leafIndex,
+      treeSize,
+      leafHash: leaf.leafHash.toString('base64'),
+      rootHash,
+      proof: proofHashes(paths[i]!, hashes).map((hash) => hash.toString('base64')),
+    }));
   }
 
   private async assertTreeSize(treeSize: number, what: string, minimum: number): Promise<void> {
@@ -168,16 +179,18 @@ export class IntegrityLogService implements IntegrityLog {
       throw new IntegrityLogError('tree-size-out-of-range', 'No checkpoint is signed yet; name a treeSize.');
     }
     await this.assertTreeSize(size, 'treeSize', leaf.leafIndex + 1);
-    const ranges = inclusionProofRanges(leaf.leafIndex, size);
-    const hashes = await this.hashesOf(ranges);
-    return {
-      eventId: leaf.eventId,
-      leafIndex: leaf.leafIndex,
-      treeSize: size,
-      leafHash: leaf.leafHash.toString('base64'),
-      rootHash: (await this.rootAt(size)).toString('base64'),
-      proof: proofHashes(ranges, hashes).map((hash) => hash.toString('base64')),
-    };
+    const [proof] = await this.proofsIn([leaf], size);
+    return proof!;
+  }
+
+  async inclusionProofs(eventIds: readonly string[], treeSize: number): Promise<InclusionProof[]> {
+    await this.assertTreeSize(treeSize, 'treeSize', 1);
+    const leaves = new Map((await this.tree.leavesOfEvents(eventIds)).map((leaf) => [leaf.eventId, leaf]));
+    const included = eventIds.flatMap((eventId) => {
+      const leaf = leaves.get(eventId);
+      return leaf && leaf.leafIndex < treeSize ? [leaf] : [];
+    });
+    return included.length === 0 ? [] : this.proofsIn(included, treeSize);
   }
 
   async consistencyProof(from: number, to: number): Promise<ConsistencyProof> {

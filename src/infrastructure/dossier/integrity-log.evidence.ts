@@ -23,26 +23,13 @@ export class IntegrityLogEvidence implements DossierEvidenceSource {
         `The log has no checkpoint of tree size ${treeSize} signed by this engine; GET /api/v1/integrity/checkpoints/latest names the latest.`,
       );
     }
-    const inclusionProofs: EvidenceInclusionProof[] = [];
-    for (const eventId of eventIds) {
-      try {
-        const { leafIndex, leafHash, rootHash, proof } = await this.log.inclusionProof(
-          eventId,
-          checkpoint.treeSize,
-        );
-        inclusionProofs.push({
-          eventId,
-          leafIndex,
-          treeSize: checkpoint.treeSize,
-          leafHash,
-          rootHash,
-          proof,
-        });
-      } catch (error) {
-        // Logged after this checkpoint, or not logged yet: the checkpoint does not cover it.
-        if (!(error instanceof IntegrityLogError)) throw error;
-      }
-    }
+    const inclusionProofs = await this.log
+      .inclusionProofs(eventIds, checkpoint.treeSize)
+      // A checkpoint over more leaves than are stored (they were removed) covers none of them.
+      .catch((error: unknown): EvidenceInclusionProof[] => {
+        if (error instanceof IntegrityLogError) return [];
+        throw error;
+      });
     const { keyName, keyId, verifierKey, pem } = this.log.publicKey();
     return {
       checkpoint: {
