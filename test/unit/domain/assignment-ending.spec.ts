@@ -31,6 +31,13 @@ const escalatedWithPendingRead: CaseEvent[] = [
   ...reading('rad-c', { role: 'adjudicator', blinded: false }),
 ];
 const adjudicatedByC = adjudicated('rad-c', { selectedOpinionId: 'prior-report', findings: PRIOR.findings });
+/** The consensus that adjudication records: the prior report confirmed. */
+const confirmedByAdjudication = consensus({
+  findings: PRIOR.findings,
+  method: 'adjudication',
+  basedOn: ['prior-report'],
+  outcome: 'confirmed',
+});
 
 describe('the engine ends the assignments a case no longer needs', () => {
   it('ends an unsubmitted read when consensus is reached, in the same append', () => {
@@ -55,16 +62,7 @@ describe('the engine ends the assignments a case no longer needs', () => {
   });
 
   it('ends, at closure, a read left open by a consensus recorded before this rule existed', () => {
-    given([
-      ...escalatedWithPendingRead,
-      adjudicatedByC,
-      consensus({
-        findings: PRIOR.findings,
-        method: 'adjudication',
-        basedOn: ['prior-report'],
-        outcome: 'confirmed',
-      }),
-    ])
+    given([...escalatedWithPendingRead, adjudicatedByC, confirmedByAdjudication])
       .when(closeCase())
       .then([closed('confirmed'), assignmentEnded('rad-b', 'case-closed')]);
   });
@@ -96,12 +94,7 @@ describe('the engine ends the assignments a case no longer needs', () => {
 const afterConsensus = [
   ...escalatedWithPendingRead,
   adjudicatedByC,
-  consensus({
-    findings: PRIOR.findings,
-    method: 'adjudication',
-    basedOn: ['prior-report'],
-    outcome: 'confirmed',
-  }),
+  confirmedByAdjudication,
   assignmentEnded('rad-b', 'consensus-reached'),
 ];
 const BLINDED_HISTORIES: Array<{ when: string; history: CaseEvent[]; visibility: 'reading' | 'blinded' }> = [
