@@ -1,5 +1,6 @@
 import { query } from '../../api/client';
 import { apiScope, type MetricsScope } from '../readers/metrics-scope';
+import type { FunnelOutlier } from '../readers/funnel.api';
 
 /**
  * GET /api/v1/metrics/readers/{readerId} and its drill-down, as the reader screen reads them
@@ -73,7 +74,7 @@ export interface ReaderFunnel {
   value: number | null;
   n: number;
   groupMean: number | null;
-  outlier: 'above-99.8' | 'above-95' | 'below-95' | 'below-99.8' | null;
+  outlier: FunnelOutlier;
 }
 
 export interface ReaderMetrics {

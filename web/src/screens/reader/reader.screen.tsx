@@ -4,13 +4,14 @@ import { useApi } from '../../api/use-api';
 import { formatRate } from '../../ui/format';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
 import { ScopeSelects } from '../readers/filter-select';
+import { outlierWords } from '../readers/funnel.api';
 import { type MetricsScope, scopeOf, scopeText } from '../readers/metrics-scope';
 import { AccuracyTables } from './accuracy-tables';
 import { CountLink, RateWithInterval } from './count-link';
 import { countOf, withoutCount } from './count-links';
 import { RadpeerTables } from './radpeer-tables';
 import { ReaderCasesSection } from './reader-cases.section';
-import { type ReaderFunnel, type ReaderMetrics, readerMetricsPath } from './reader-metrics.api';
+import { type ReaderMetrics, readerMetricsPath } from './reader-metrics.api';
 import { ReaderTrend } from './reader-trend';
 import { TurnaroundFigures } from './turnaround-figures';
 
@@ -53,32 +54,14 @@ export function ReaderScreen() {
   );
 }
 
-function funnelText(funnel: ReaderFunnel, insufficientData: boolean): { text: string; tone: string } {
-  if (insufficientData) return { text: 'Not judged: too few compared reads', tone: 'neutral' };
-  switch (funnel.outlier) {
-    case 'above-99.8':
-      return { text: 'Above the 99.8% limit', tone: 'alarm' };
-    case 'below-99.8':
-      return { text: 'Below the 99.8% limit', tone: 'alarm' };
-    case 'above-95':
-      return { text: 'Above the 95% limit', tone: 'warn' };
-    case 'below-95':
-      return { text: 'Below the 95% limit', tone: 'warn' };
-    case null:
-      return { text: 'Within the limits', tone: 'ok' };
-    default: {
-      const unknown: never = funnel.outlier;
-      return { text: String(unknown), tone: 'neutral' };
-    }
-  }
-}
-
 function ReaderFigures(props: { metrics: ReaderMetrics; scope: MetricsScope }) {
   const { metrics, scope } = props;
   const discordance = metrics.majorDiscordanceRate;
   const adjudication = metrics.adjudicationRate;
   const agreement = metrics.adjudicatorAgreementRate;
-  const status = funnelText(metrics.funnel, metrics.insufficientData);
+  const status = metrics.insufficientData
+    ? { text: 'Not judged: too few compared reads', tone: 'neutral' }
+    : outlierWords(metrics.funnel.outlier);
   return (
     <>
       <section aria-labelledby="summary-title">

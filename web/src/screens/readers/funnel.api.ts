@@ -97,10 +97,9 @@ export function funnelPath(measure: FunnelMeasure, reference: FunnelReference, s
   return `/api/v1/metrics/funnel${query({ measure, reference, ...apiScope(scope) })}`;
 }
 
-/** Where a point stands, in words and as a badge tone. */
-export function outlierStatus(point: FunnelPoint, minimumN: number): { text: string; tone: string } {
-  if (point.insufficientData) return { text: `Not judged (n < ${minimumN})`, tone: 'neutral' };
-  switch (point.outlier) {
+/** A funnel verdict in words and as a badge tone (null: within the limits). */
+export function outlierWords(outlier: FunnelOutlier): { text: string; tone: string } {
+  switch (outlier) {
     case 'above-99.8':
       return { text: 'Above the 99.8% limit', tone: 'alarm' };
     case 'below-99.8':
@@ -110,14 +109,19 @@ export function outlierStatus(point: FunnelPoint, minimumN: number): { text: str
     case 'below-95':
       return { text: 'Below the 95% limit', tone: 'warn' };
     case null:
-      return point.rate === null
-        ? { text: 'Nothing compared', tone: 'neutral' }
-        : { text: 'Within the limits', tone: 'ok' };
+      return { text: 'Within the limits', tone: 'ok' };
     default: {
-      const unknown: never = point.outlier;
+      const unknown: never = outlier;
       return { text: String(unknown), tone: 'neutral' };
     }
   }
+}
+
+/** Where a point stands, in words and as a badge tone. */
+export function outlierStatus(point: FunnelPoint, minimumN: number): { text: string; tone: string } {
+  if (point.insufficientData) return { text: `Not judged (n < ${minimumN})`, tone: 'neutral' };
+  if (point.outlier === null && point.rate === null) return { text: 'Nothing compared', tone: 'neutral' };
+  return outlierWords(point.outlier);
 }
 
 /** Outside the 99.8% limits first, then the 95%, then the rest; by reader id within each. */
