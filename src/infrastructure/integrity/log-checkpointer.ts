@@ -180,9 +180,10 @@ export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
         return hash;
       };
     };
-    const problem = await this.untrusted(stored, size, async (treeSize) =>
-      rangeHash(0, treeSize, await nodesOf(perfectNodesOfRange(0, treeSize))),
-    );
+    const problem = await this.untrusted(stored, size, async (treeSizes) => {
+      const hashOf = await nodesOf(treeSizes.flatMap((treeSize) => perfectNodesOfRange(0, treeSize)));
+      return (treeSize) => rangeHash(0, treeSize, hashOf);
+    });
     if (problem) {
       if (problem !== this.halted) this.logger.error(`Integrity log: not extended: ${problem}`);
       this.halted = problem;
@@ -274,7 +275,8 @@ export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
   private async untrusted(
     stored: StoredCheckpoint | undefined,
     size: number,
-    rootAt: (treeSize: number) => Promise<Buffer>,
+    /** Reads the stored tree once for its roots at these sizes (each at most `size`). */
+    rootsAt: (treeSizes: readonly number[]) => Promise<(treeSize: number) => Buffer>,
   ): Promise<string | undefined> {
     const verifier = this.verifier;
     const key = `${verifier.name} (key ID ${keyIdHex(verifier.keyId)})`;
@@ -294,12 +296,19 @@ export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
         held,
       ]),
     ];
+    const rootAt = await rootsAt([
+      ...new Set(
+        known.flatMap(([, checkpoint]) =>
+          checkpoint && checkpoint.treeSize <= size ? [checkpoint.treeSize] : [],
+        ),
+      ),
+    ]);
     for (const [which, checkpoint] of known) {
       if (!checkpoint) continue;
       if (checkpoint.treeSize > size) {
         return `${which} (tree size ${checkpoint.treeSize}, signed by ${key}) covers more leaves than are stored (${size}): leaves were removed`;
       }
-      if (!(await rootAt(checkpoint.treeSize)).equals(checkpoint.rootHash)) {
+      if (!rootAt(checkpoint.treeSize).equals(checkpoint.rootHash)) {
         return `the stored tree no longer has the root of ${which} (tree size ${checkpoint.treeSize}, signed by ${key}): it was rewritten`;
       }
     }
