@@ -9,7 +9,10 @@ import {
   type FunnelPlotData,
   type FunnelPoint,
   MEASURES,
+  type PointKind,
   REFERENCE_LABELS,
+  isOutside,
+  kindOf,
   outlierStatus,
 } from './funnel.api';
 import type { MetricsScope } from './metrics-scope';
@@ -28,15 +31,6 @@ const COLOUR = {
 } as const;
 
 const HEIGHT = 440;
-
-type Kind = 'within' | 'outside-95' | 'outside-99.8' | 'not-judged';
-
-export function kindOf(point: FunnelPoint): Kind {
-  if (point.insufficientData) return 'not-judged';
-  if (point.outlier === 'above-99.8' || point.outlier === 'below-99.8') return 'outside-99.8';
-  if (point.outlier === 'above-95' || point.outlier === 'below-95') return 'outside-95';
-  return 'within';
-}
 
 interface PointLink {
   point: FunnelPoint;
@@ -64,9 +58,7 @@ const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text
 
 function describe(data: FunnelPlotData, plotted: readonly FunnelPoint[]): string {
   const wording = MEASURES[data.measure];
-  const outside = plotted.filter(
-    (point) => kindOf(point) === 'outside-99.8' || kindOf(point) === 'outside-95',
-  );
+  const outside = plotted.filter(isOutside);
   const notJudged = plotted.filter((point) => point.insufficientData).length;
   const who =
     outside.length === 0
@@ -99,10 +91,8 @@ function render(data: FunnelPlotData, plotted: readonly FunnelPoint[], width: nu
         { y: last.lower998, text: '99.8%' },
       ].filter(({ y }) => y > yLow + 0.01 && y < yHigh - 0.005)
     : [];
-  const ofKind = (kind: Kind) => plotted.filter((point) => kindOf(point) === kind);
-  const outside = plotted.filter(
-    (point) => kindOf(point) === 'outside-95' || kindOf(point) === 'outside-99.8',
-  );
+  const ofKind = (kind: PointKind) => plotted.filter((point) => kindOf(point) === kind);
+  const outside = plotted.filter(isOutside);
   return Plot.plot({
     width,
     height: HEIGHT,

@@ -124,13 +124,33 @@ export function outlierStatus(point: FunnelPoint, minimumN: number): { text: str
   return outlierWords(point.outlier);
 }
 
-/** Outside the 99.8% limits first, then the 95%, then the rest; by reader id within each. */
-const STATUS_ORDER = (point: FunnelPoint): number => {
-  if (point.insufficientData) return 4;
-  if (point.outlier === 'above-99.8' || point.outlier === 'below-99.8') return 0;
-  if (point.outlier === 'above-95' || point.outlier === 'below-95') return 1;
-  return point.rate === null ? 3 : 2;
+export type PointKind = 'within' | 'outside-95' | 'outside-99.8' | 'not-judged';
+
+/** Which band a point falls in: what its mark, its order and the "outside the limits" list go by. */
+export function kindOf(point: FunnelPoint): PointKind {
+  if (point.insufficientData) return 'not-judged';
+  if (point.outlier === 'above-99.8' || point.outlier === 'below-99.8') return 'outside-99.8';
+  if (point.outlier === 'above-95' || point.outlier === 'below-95') return 'outside-95';
+  return 'within';
+}
+
+export const isOutside = (point: FunnelPoint): boolean => {
+  const kind = kindOf(point);
+  return kind === 'outside-99.8' || kind === 'outside-95';
+};
+
+const KIND_ORDER: Readonly<Record<PointKind, number>> = {
+  'outside-99.8': 0,
+  'outside-95': 1,
+  within: 2,
+  'not-judged': 4,
+};
+
+/** Outside the 99.8% limits first, then the 95%, within, nothing compared, not judged; by reader id within each. */
+const statusOrder = (point: FunnelPoint): number => {
+  const kind = kindOf(point);
+  return kind === 'within' && point.rate === null ? 3 : KIND_ORDER[kind];
 };
 
 export const byStatus = (points: readonly FunnelPoint[]): FunnelPoint[] =>
-  [...points].sort((a, b) => STATUS_ORDER(a) - STATUS_ORDER(b) || a.readerId.localeCompare(b.readerId));
+  [...points].sort((a, b) => statusOrder(a) - statusOrder(b) || a.readerId.localeCompare(b.readerId));

@@ -6,7 +6,7 @@ import { formatRate } from '../../ui/format';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
 import { casesHref, readerHref } from '../reader/count-links';
 import { FilterSelect, ScopeSelects } from './filter-select';
-import { FunnelChart, kindOf } from './funnel-chart';
+import { FunnelChart } from './funnel-chart';
 import {
   FUNNEL_MEASURES,
   FUNNEL_REFERENCES,
@@ -17,6 +17,7 @@ import {
   byStatus,
   funnelPath,
   isFunnelMeasure,
+  isOutside,
   outlierStatus,
   referenceFor,
 } from './funnel.api';
@@ -106,9 +107,7 @@ function statusBadge(point: FunnelPoint, minimumN: number) {
 /** The committee's question first: who is outside the limits in this scope. */
 function OutsideTheLimits(props: { data: FunnelPlotData; scope: MetricsScope }) {
   const { data, scope } = props;
-  const outside = byStatus(data.points).filter(
-    (point) => kindOf(point) === 'outside-99.8' || kindOf(point) === 'outside-95',
-  );
+  const outside = byStatus(data.points).filter(isOutside);
   const notJudged = data.points.filter((point) => point.insufficientData).length;
   return (
     <section class={`outside-limits ${outside.length > 0 ? 'alarm' : 'ok'}`} aria-labelledby="outside-title">
