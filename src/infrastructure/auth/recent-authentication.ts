@@ -1,4 +1,5 @@
 import { assertNever } from '../../domain/kernel/decider.js';
+import { CLOCK_TOLERANCE_SECONDS } from './token-verifier.js';
 
 /**
  * 21 CFR 11.200(a): an electronic signature is executed by its owner, who proves it by signing in.
@@ -12,9 +13,6 @@ export const STEP_UP_ERROR = 'insufficient_user_authentication';
 
 /** The problem code of that answer (docs/api.md "Errors"). */
 export const STEP_UP_PROBLEM_CODE = 'insufficient-user-authentication';
-
-/** An issuer's clock a little ahead of ours is not a sign-in from the future (as for `exp`). */
-const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** How the sign-in behind a token stands for a signature, `now` and the maximum age in seconds. */
 export type SigningAuthentication =
@@ -32,6 +30,7 @@ export function signingAuthentication(
 ): SigningAuthentication {
   if (authTime === undefined) return { kind: 'no-auth-time' };
   const ageSeconds = Math.floor(nowSeconds - authTime);
+  // An issuer's clock a little ahead of ours is not a sign-in from the future (as for `exp`).
   if (ageSeconds < -CLOCK_TOLERANCE_SECONDS) return { kind: 'in-the-future', aheadSeconds: -ageSeconds };
   if (ageSeconds > maxAgeSeconds) return { kind: 'too-old', ageSeconds };
   return { kind: 'recent', ageSeconds: Math.max(0, ageSeconds) };

@@ -28,7 +28,8 @@ export class TokenRejected extends Error {
   }
 }
 
-const CLOCK_TOLERANCE_SECONDS = 5;
+/** How far an issuer's clock and ours may disagree: for `exp` and `nbf`, and for `auth_time` (recent-authentication.ts). */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 /** How long a verified token is taken as verified again without its signature being checked. */
 const VERIFIED_FOR_MS = 60_000;
 const MAX_VERIFIED = 10_000;
