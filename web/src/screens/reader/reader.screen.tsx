@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useLocation, useRoute } from 'preact-iso';
 import { query } from '../../api/client';
 import { useApi } from '../../api/use-api';
@@ -11,7 +12,7 @@ import { CountLink, RateWithInterval } from './count-link';
 import { countOf, withoutCount } from './count-links';
 import { RadpeerTables } from './radpeer-tables';
 import { ReaderCasesSection } from './reader-cases.section';
-import { type ReaderMetrics, readerMetricsPath } from './reader-metrics.api';
+import { type CountedRate, type ReaderMetrics, readerMetricsPath } from './reader-metrics.api';
 import { ReaderTrend } from './reader-trend';
 import { TurnaroundFigures } from './turnaround-figures';
 
@@ -54,11 +55,36 @@ export function ReaderScreen() {
   );
 }
 
+/** A rate and its interval, then "x of n …" with both counts linked to the cases behind them. */
+function RateCard<Counted extends string>(props: {
+  title: string;
+  rate: CountedRate & Record<Counted, number>;
+  /** The numerator's field, which names its drill-down link too. */
+  counted: Counted;
+  what: { counted: string; n: string };
+  /** The sentence after "x of n". */
+  rest: string;
+  scope: MetricsScope;
+  children?: ComponentChildren;
+}) {
+  const { rate, counted, what, scope } = props;
+  return (
+    <div class="card">
+      <h3>{props.title}</h3>
+      <p class="figure">
+        <RateWithInterval rate={rate} />
+      </p>
+      <p>
+        <CountLink count={rate[counted]} link={rate.cases?.[counted]} scope={scope} what={what.counted} /> of{' '}
+        <CountLink count={rate.n} link={rate.cases?.n} scope={scope} what={what.n} /> {props.rest}
+      </p>
+      {props.children}
+    </div>
+  );
+}
+
 function ReaderFigures(props: { metrics: ReaderMetrics; scope: MetricsScope }) {
   const { metrics, scope } = props;
-  const discordance = metrics.majorDiscordanceRate;
-  const adjudication = metrics.adjudicationRate;
-  const agreement = metrics.adjudicatorAgreementRate;
   const status = metrics.insufficientData
     ? { text: 'Not judged: too few compared reads', tone: 'neutral' }
     : outlierWords(metrics.funnel.outlier);
@@ -67,32 +93,22 @@ function ReaderFigures(props: { metrics: ReaderMetrics; scope: MetricsScope }) {
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">At a glance</h2>
         <div class="reader-summary">
-          <div class="card">
-            <h3>Major discordance</h3>
-            <p class="figure">
-              <RateWithInterval rate={discordance} />
-            </p>
-            <p>
-              <CountLink
-                count={discordance.discordant}
-                link={discordance.cases?.discordant}
-                scope={scope}
-                what="major discordances with the consensus"
-              />{' '}
-              of{' '}
-              <CountLink
-                count={discordance.n}
-                link={discordance.cases?.n}
-                scope={scope}
-                what="opinions compared with the consensus"
-              />{' '}
-              opinions disagree with the consensus on a significant finding.
-            </p>
+          <RateCard
+            title="Major discordance"
+            rate={metrics.majorDiscordanceRate}
+            counted="discordant"
+            what={{
+              counted: 'major discordances with the consensus',
+              n: 'opinions compared with the consensus',
+            }}
+            rest="opinions disagree with the consensus on a significant finding."
+            scope={scope}
+          >
             <p>
               <span class={`badge ${status.tone}`}>{status.text}</span> group rate{' '}
               {formatRate(metrics.funnel.groupMean)}
             </p>
-          </div>
+          </RateCard>
           <div class="card">
             <h3>Opinions</h3>
             <p class="figure">
@@ -119,50 +135,22 @@ function ReaderFigures(props: { metrics: ReaderMetrics; scope: MetricsScope }) {
               </p>
             )}
           </div>
-          <div class="card">
-            <h3>Escalated to adjudication</h3>
-            <p class="figure">
-              <RateWithInterval rate={adjudication} />
-            </p>
-            <p>
-              <CountLink
-                count={adjudication.adjudicated}
-                link={adjudication.cases?.adjudicated}
-                scope={scope}
-                what="reads escalated to adjudication"
-              />{' '}
-              of{' '}
-              <CountLink
-                count={adjudication.n}
-                link={adjudication.cases?.n}
-                scope={scope}
-                what="decided reads"
-              />{' '}
-              decided reads.
-            </p>
-          </div>
-          <div class="card">
-            <h3>Adjudicator agreed</h3>
-            <p class="figure">
-              <RateWithInterval rate={agreement} />
-            </p>
-            <p>
-              <CountLink
-                count={agreement.agreed}
-                link={agreement.cases?.agreed}
-                scope={scope}
-                what="reads the adjudicator agreed with"
-              />{' '}
-              of{' '}
-              <CountLink
-                count={agreement.n}
-                link={agreement.cases?.n}
-                scope={scope}
-                what="reads compared with the adjudication"
-              />{' '}
-              adjudicated reads.
-            </p>
-          </div>
+          <RateCard
+            title="Escalated to adjudication"
+            rate={metrics.adjudicationRate}
+            counted="adjudicated"
+            what={{ counted: 'reads escalated to adjudication', n: 'decided reads' }}
+            rest="decided reads."
+            scope={scope}
+          />
+          <RateCard
+            title="Adjudicator agreed"
+            rate={metrics.adjudicatorAgreementRate}
+            counted="agreed"
+            what={{ counted: 'reads the adjudicator agreed with', n: 'reads compared with the adjudication' }}
+            rest="adjudicated reads."
+            scope={scope}
+          />
         </div>
       </section>
       <section aria-labelledby="accuracy-title">
