@@ -1,3 +1,4 @@
+import type { EventStore } from '../src/application/ports/event-store.port.js';
 import type { AppConfig } from '../src/infrastructure/config/app-config.js';
 
 /** The embedded cluster a tool was to read does not exist (nothing was ever stored under DATA_DIR). */
@@ -36,4 +37,23 @@ export async function openEngineDatabase(
   }
   const database = await useEmbeddedPostgres(config.dataDir, { log: () => undefined, warn });
   return { url: database.url, close: database.stop };
+}
+
+/**
+ * The configured event store, for a tool that only reads it: constructed, not started (it never
+ * migrates). `databaseUrl`: the engine database, which the PostgreSQL store lives in. Each adapter
+ * is loaded only when it is the one configured (the KurrentDB client loads a native bridge).
+ */
+export async function readOnlyEventStore(
+  config: Pick<AppConfig, 'eventStore' | 'kurrentDbUrl'>,
+  databaseUrl: () => Promise<string>,
+): Promise<EventStore> {
+  if (config.eventStore === 'kurrentdb') {
+    const { KurrentDbEventStore } =
+      await import('../src/infrastructure/event-store/kurrentdb/kurrentdb.event-store.js');
+    return new KurrentDbEventStore(config.kurrentDbUrl!);
+  }
+  const { PostgresEventStore } =
+    await import('../src/infrastructure/event-store/postgres/postgres.event-store.js');
+  return new PostgresEventStore(await databaseUrl(), { maxConnections: 2 });
 }

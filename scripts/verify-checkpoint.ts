@@ -19,7 +19,7 @@ import { keyIdHex, NoteError, parseVerifierKey } from '../src/application/integr
 import type { EventStore } from '../src/application/ports/event-store.port.js';
 import { loadConfig } from '../src/infrastructure/config/app-config.js';
 import { PostgresStoredTree } from '../src/infrastructure/integrity/postgres-stored-tree.js';
-import { openEngineDatabase } from './engine-database.js';
+import { openEngineDatabase, readOnlyEventStore } from './engine-database.js';
 
 interface Output {
   say(line: string): unknown;
@@ -90,15 +90,7 @@ async function openLog(
 ): Promise<{ store: EventStore; databaseUrl: string; close(): Promise<void> }> {
   const config = loadConfig(process.env);
   const database = await openEngineDatabase(config, { existing: true, warn: (line) => void warn(line) });
-  // Constructed, not started: verification never migrates. Each adapter is loaded only when configured.
-  const store: EventStore =
-    config.eventStore === 'kurrentdb'
-      ? new (
-          await import('../src/infrastructure/event-store/kurrentdb/kurrentdb.event-store.js')
-        ).KurrentDbEventStore(config.kurrentDbUrl!)
-      : new (
-          await import('../src/infrastructure/event-store/postgres/postgres.event-store.js')
-        ).PostgresEventStore(database.url, { maxConnections: 2 });
+  const store = await readOnlyEventStore(config, () => Promise.resolve(database.url));
   return {
     store,
     databaseUrl: database.url,

@@ -23,7 +23,12 @@ import {
 import type { EventStore } from '../src/application/ports/event-store.port.js';
 import { caseStreamId } from '../src/domain/case/case.stream.js';
 import { type AppConfig, ConfigurationError, loadConfig } from '../src/infrastructure/config/app-config.js';
-import { NoEngineDatabaseError, openEngineDatabase } from './engine-database.js';
+import {
+  type EngineDatabase,
+  NoEngineDatabaseError,
+  openEngineDatabase,
+  readOnlyEventStore,
+} from './engine-database.js';
 import { verifyCheckpointFile } from './verify-checkpoint.js';
 import { verifyDossierFile } from './verify-dossier.js';
 
@@ -43,23 +48,17 @@ const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 const warn = (line: string): boolean => process.stderr.write(`${line}\n`);
 
 async function openStore(config: AppConfig): Promise<{ store: EventStore; close(): Promise<void> }> {
-  // Each adapter is loaded only when it is the one configured (the KurrentDB client loads a native bridge).
-  if (config.eventStore === 'kurrentdb') {
-    const { KurrentDbEventStore } =
-      await import('../src/infrastructure/event-store/kurrentdb/kurrentdb.event-store.js');
-    const store = new KurrentDbEventStore(config.kurrentDbUrl!);
-    return { store, close: () => store.close() };
-  }
-  const database = await openEngineDatabase(config, { existing: true, warn });
-  const { PostgresEventStore } =
-    await import('../src/infrastructure/event-store/postgres/postgres.event-store.js');
-  // Constructed, not started: verification never migrates.
-  const store = new PostgresEventStore(database.url, { maxConnections: 2 });
+  // The engine database only where the store lives in it (KurrentDB: not at all).
+  let database: EngineDatabase | undefined;
+  const store = await readOnlyEventStore(config, async () => {
+    database = await openEngineDatabase(config, { existing: true, warn });
+    return database.url;
+  });
   return {
     store,
     async close() {
       await store.close();
-      await database.close();
+      await database?.close();
     },
   };
 }
