@@ -42,11 +42,3 @@ export const isBusy = (status: ProjectionsStatus): boolean =>
   status.items.some(
     (item) => item.state === 'rebuilding' || item.rebuild !== undefined || item.lagEvents > 0,
   );
-
-/** A duration in seconds, in the largest unit that reads well. */
-export function formatSeconds(seconds: number): string {
-  if (seconds === 0) return '0 s';
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { useApi } from '../../api/use-api';
 import { type Column, DataTable } from '../../ui/data-table';
+import { formatDuration } from '../../ui/format';
 import { Loading, Page, ProblemMessage } from '../../ui/page';
 import {
   type ProjectionStatus,
@@ -9,7 +10,6 @@ import {
   type RebuildAccepted,
   SERVES,
   STATE_BADGE,
-  formatSeconds,
   isBusy,
 } from './operations.model';
 import { RebuildDialog } from './rebuild-dialog';
@@ -46,7 +46,7 @@ function columns(): ReadonlyArray<Column<ProjectionStatus>> {
     },
     { header: 'Generation', numeric: true, cell: (item) => item.generation ?? '—' },
     { header: 'Lag (events)', numeric: true, cell: (item) => item.lagEvents.toLocaleString('en-GB') },
-    { header: 'Lag (time)', numeric: true, cell: (item) => formatSeconds(item.lagSeconds) },
+    { header: 'Lag (time)', numeric: true, cell: (item) => formatDuration(item.lagSeconds) },
     {
       header: 'Checkpoint',
       cell: (item) => (item.checkpoint === null ? '—' : <code>{item.checkpoint}</code>),
@@ -121,7 +121,7 @@ export function OperationsScreen() {
             rowKey={(item) => item.name}
           />
           <p class="status-footer">
-            Oldest open transaction in the database: {formatSeconds(data.oldestOpenTransactionSeconds)}
+            Oldest open transaction in the database: {formatDuration(data.oldestOpenTransactionSeconds)}
             {readAt && <> · read at {timeOfDay.format(readAt)} UTC</>}{' '}
             <button type="button" class="secondary" onClick={reload} disabled={status.loading}>
               {status.loading ? 'Refreshing…' : 'Refresh'}

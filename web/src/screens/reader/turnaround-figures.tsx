@@ -1,18 +1,7 @@
+import { formatDuration } from '../../ui/format';
 import type { MetricsScope } from '../readers/metrics-scope';
 import { CountLink } from './count-link';
 import type { Interval, Turnaround } from './reader-metrics.api';
-
-/** A span in the largest units that read naturally: "45 s", "12 min", "3 h 20 min", "2 days 4 h". */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '—';
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
-  const days = Math.floor(hours / 24);
-  return `${days} days${hours % 24 ? ` ${hours % 24} h` : ''}`;
-}
 
 const spanWithInterval = (span: Interval): string =>
   span.value === null
