@@ -33,11 +33,21 @@ export interface RequestOptions {
   /** Public routes (sign-in) go without the token. */
   anonymous?: boolean;
   idempotencyKey?: string;
+  /** The media type asked for; JSON unless said (a CSV or PDF export). */
+  accept?: string;
 }
 
-/** One call to the engine's JSON API; a non-2xx answer throws its problem as an ApiError. */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+const problemOf = (text: string): Problem => {
+  try {
+    return (text === '' ? {} : JSON.parse(text)) as Problem;
+  } catch {
+    return {};
+  }
+};
+
+/** One call to the engine, with the token; a non-2xx answer throws its problem as an ApiError. */
+export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   if (bearer && !options.anonymous) headers.authorization = `Bearer ${bearer}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
@@ -47,17 +57,21 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     credentials: 'omit',
   });
-  const text = await response.text();
-  const body: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
-    const error = new ApiError(response.status, (body ?? {}) as Problem);
+    const error = new ApiError(response.status, problemOf(await response.text()));
     // A signature asking for a fresher sign-in (step-up) does not end the session: the screen
     // offers to confirm who is signing (auth/step-up.tsx).
     const stepUp = error.problem.code === 'insufficient-user-authentication';
     if (response.status === 401 && !options.anonymous && !stepUp) onUnauthorized(error);
     throw error;
   }
-  return body as T;
+  return response;
+}
+
+/** One call to the engine's JSON API; a non-2xx answer throws its problem as an ApiError. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const text = await (await request(path, options)).text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
 /** A query string from the values given, leaving out empty ones. */

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, type Problem } from '../../api/client';
-import { useSession } from '../../auth/session-context';
+import { ApiError, request } from '../../api/client';
 import { ProblemMessage } from '../../ui/page';
 
 const FILENAME = /filename="?([^";]+)"?/i;
@@ -21,7 +20,7 @@ function saveAs(blob: Blob, filename: string): void {
 
 /**
  * A file the engine exports (the audit-trail CSV): a plain link cannot carry the bearer token, so
- * the button fetches it with the token and saves it under the name the engine gives it.
+ * the button fetches it through the API client and saves it under the name the engine gives it.
  */
 export function RecordDownload(props: {
   id: string;
@@ -33,7 +32,6 @@ export function RecordDownload(props: {
   /** What to say when the engine cut the export short (it sends `X-Next-Cursor`). */
   truncatedNote?: string;
 }) {
-  const { session } = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [truncated, setTruncated] = useState(false);
@@ -41,21 +39,17 @@ export function RecordDownload(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const response = await fetch(props.path, {
-        headers: { accept: props.accept, authorization: `Bearer ${session?.token ?? ''}` },
-        credentials: 'omit',
-      });
-      if (!response.ok) {
-        const problem = (await response.json().catch(() => ({}))) as Problem;
-        setError(new ApiError(response.status, problem));
-        return;
-      }
+      const response = await request(props.path, { accept: props.accept });
       const filename =
         FILENAME.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? props.fallbackName;
       setTruncated(response.headers.has('x-next-cursor'));
       saveAs(await response.blob(), filename);
     } catch (caught) {
-      setError(new ApiError(0, { title: 'The download failed', detail: String(caught) }));
+      setError(
+        caught instanceof ApiError
+          ? caught
+          : new ApiError(0, { title: 'The download failed', detail: String(caught) }),
+      );
     } finally {
       setBusy(false);
     }
