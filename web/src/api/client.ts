@@ -21,6 +21,10 @@ export class ApiError extends Error {
 let bearer: string | null = null;
 let onUnauthorized: (error: ApiError) => void = () => undefined;
 
+/** Anything thrown while asking the engine, as an ApiError: its own answer, or status 0 for a failure before one. */
+export const asApiError = (error: unknown, title?: string): ApiError =>
+  error instanceof ApiError ? error : new ApiError(0, { title, detail: String(error) });
+
 /** The token every request carries, and what to do when the engine no longer accepts it. */
 export function useBearer(token: string | null, unauthorized: (error: ApiError) => void): void {
   bearer = token;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from './client';
+import { type ApiError, api, asApiError } from './client';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -21,7 +21,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
       (error: unknown) =>
         current &&
         setState({
-          error: error instanceof ApiError ? error : new ApiError(0, { detail: String(error) }),
+          error: asApiError(error),
           loading: false,
         }),
     );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { type ApiError, asApiError } from '../api/client';
 import { Loading, Page, ProblemMessage } from '../ui/page';
 import { type AuthConfiguration, developmentSignIn, fetchAuthConfiguration } from './auth-configuration';
 import { type Session, sessionFor } from './session';
@@ -23,8 +23,7 @@ const ALL_ROLES = [
   'admin',
 ] as const;
 
-const asError = (error: unknown) =>
-  error instanceof ApiError ? error : new ApiError(0, { title: 'Sign-in failed', detail: String(error) });
+const asError = (error: unknown) => asApiError(error, 'Sign-in failed');
 
 function DevelopmentSignIn(props: { onSignedIn: (session: Session) => void }) {
   const [sub, setSub] = useState<string>(PERSONAS[0].sub);

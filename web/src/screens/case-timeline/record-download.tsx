@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, request } from '../../api/client';
+import { type ApiError, asApiError, request } from '../../api/client';
 import { ProblemMessage } from '../../ui/page';
 
 const FILENAME = /filename="?([^";]+)"?/i;
@@ -45,11 +45,7 @@ export function RecordDownload(props: {
       setTruncated(response.headers.has('x-next-cursor'));
       saveAs(await response.blob(), filename);
     } catch (caught) {
-      setError(
-        caught instanceof ApiError
-          ? caught
-          : new ApiError(0, { title: 'The download failed', detail: String(caught) }),
-      );
+      setError(asApiError(caught, 'The download failed'));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../../api/client';
+import { type ApiError, api, asApiError } from '../../api/client';
 import { ProblemMessage } from '../../ui/page';
 import { DISPOSITIONS } from './flags.model';
 
@@ -44,7 +44,7 @@ export function FlagReviewForm(props: {
       setKey(newIdempotencyKey());
       await props.onReviewed(answer);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, { detail: String(caught) }));
+      setError(asApiError(caught));
     } finally {
       setBusy(false);
     }

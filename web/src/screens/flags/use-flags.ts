@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, api, query } from '../../api/client';
+import { type ApiError, api, asApiError, query } from '../../api/client';
 import type { Flag, FlagPage } from './flags.model';
 
 const FLAGS = '/api/v1/opinion-shopping/flags';
@@ -15,9 +15,6 @@ export interface FlagList {
   loading: boolean;
   reload: () => void;
 }
-
-const asApiError = (error: unknown): ApiError =>
-  error instanceof ApiError ? error : new ApiError(0, { detail: String(error) });
 
 /** Every flag matching `filter` (up to MAX_PAGES × 500), read page by page through the cursor. */
 export function useFlagList(filter: { status?: string; rule?: string }): FlagList {

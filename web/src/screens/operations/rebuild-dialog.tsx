@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api } from '../../api/client';
+import { type ApiError, api, asApiError } from '../../api/client';
 import { ProblemMessage } from '../../ui/page';
 import { type ProjectionStatus, type RebuildAccepted, SERVES } from './operations.model';
 
@@ -30,7 +30,7 @@ export function RebuildDialog(props: {
       });
       props.onRebuilt(answer);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, { detail: String(caught) }));
+      setError(asApiError(caught));
       setBusy(false);
     }
   };

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api } from '../../api/client';
+import { type ApiError, api, asApiError } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { type Column, DataTable } from '../../ui/data-table';
 import { formatInstant } from '../../ui/format';
@@ -75,7 +75,7 @@ export function ReaderCasesSection(props: {
         setMore({
           items: more?.items ?? [],
           nextCursor,
-          error: error instanceof ApiError ? error : new ApiError(0, { detail: String(error) }),
+          error: asApiError(error),
         }),
     );
   };
