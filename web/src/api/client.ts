@@ -18,6 +18,13 @@ export class ApiError extends Error {
   }
 }
 
+/** The engine's answer to a signature whose sign-in is too old (RFC 9470 step-up). */
+const STEP_UP_PROBLEM_CODE = 'insufficient-user-authentication';
+
+/** A signature asking for a fresher sign-in: it does not end the session (auth/step-up.tsx offers one). */
+export const needsStepUp = (error: ApiError | undefined): boolean =>
+  error?.status === 401 && error.problem.code === STEP_UP_PROBLEM_CODE;
+
 let bearer: string | null = null;
 let onUnauthorized: (error: ApiError) => void = () => undefined;
 
@@ -63,10 +70,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   });
   if (!response.ok) {
     const error = new ApiError(response.status, problemOf(await response.text()));
-    // A signature asking for a fresher sign-in (step-up) does not end the session: the screen
-    // offers to confirm who is signing (auth/step-up.tsx).
-    const stepUp = error.problem.code === 'insufficient-user-authentication';
-    if (response.status === 401 && !options.anonymous && !stepUp) onUnauthorized(error);
+    if (response.status === 401 && !options.anonymous && !needsStepUp(error)) onUnauthorized(error);
     throw error;
   }
   return response;

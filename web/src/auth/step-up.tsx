@@ -4,12 +4,6 @@ import { developmentSignIn, fetchAuthConfiguration } from './auth-configuration'
 import { sessionFor } from './session';
 import { useSession } from './session-context';
 
-/** The engine's answer to a signature whose sign-in is too old (RFC 9470 step-up). */
-export const STEP_UP_PROBLEM_CODE = 'insufficient-user-authentication';
-
-export const needsStepUp = (error: ApiError | undefined): boolean =>
-  error?.status === 401 && error.problem.code === STEP_UP_PROBLEM_CODE;
-
 /**
  * A signature (an opinion, an adjudication, a flag review) needs a recent sign-in (21 CFR 11.200).
  * Signing in again here keeps the page, and what was typed into it: then sign again.

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import type { ApiError } from '../api/client';
-import { StepUpPrompt, needsStepUp } from '../auth/step-up';
+import { type ApiError, needsStepUp } from '../api/client';
+import { StepUpPrompt } from '../auth/step-up';
 
 /** A screen: its heading is the document title too, so a bookmark and the tab name it. */
 export function Page(props: { title: string; lead?: ComponentChildren; children: ComponentChildren }) {
