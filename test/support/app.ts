@@ -27,8 +27,8 @@ export interface StartTestAppOptions {
   /** Another app's database, shared as a second instance would. */
   database?: TestDatabase;
   /**
-   * Runs on a generated development secret, as `npm start` does without AUTH_JWT_SECRET: in a
-   * data folder of its own (removed on close), which also offers the development sign-in.
+   * Runs on a generated development secret, as `npm start` does without AUTH_JWT_SECRET (kept in
+   * the app's own data folder, removed on close), which also offers the development sign-in.
    */
   developmentSecret?: boolean;
   /** A fixed port (e.g. one an OpenID provider's redirect URI names); default: a free one. */
@@ -45,9 +45,10 @@ export async function startTestApp(
   options: StartTestAppOptions = {},
 ): Promise<RunningApp> {
   const database = options.database ?? (await createTestDatabase('e2e'));
-  const dataDir = options.developmentSecret ? await mkdtemp(join(tmpdir(), 'engine-data-')) : undefined;
+  // Each app has a data folder of its own (its generated keys), never the checkout's .data.
+  const dataDir = await mkdtemp(join(tmpdir(), 'engine-data-'));
   const removeOwn = async () => {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
     if (!options.database) await database.drop();
   };
   let config: RuntimeConfig;
@@ -56,8 +57,8 @@ export async function startTestApp(
     const loaded = loadConfig({
       LOG_LEVEL: 'silent',
       // Blank is unset: without a key the engine generates its development secret under DATA_DIR.
-      AUTH_JWT_SECRET: dataDir ? '' : TEST_JWT_SECRET,
-      ...(dataDir && { DATA_DIR: dataDir }),
+      AUTH_JWT_SECRET: options.developmentSecret ? '' : TEST_JWT_SECRET,
+      DATA_DIR: dataDir,
       DATABASE_URL: database.url,
       ...env,
     });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readOrCreateOnce } from '../runtime/write-once-file.js';
 
 /**
  * With neither AUTH_JWT_SECRET nor AUTH_JWKS_URL the engine signs development tokens with a
@@ -12,12 +11,8 @@ export function developmentSecretPath(dataDir: string): string {
 }
 
 export async function ensureDevelopmentSecret(dataDir: string): Promise<string> {
-  const path = developmentSecretPath(dataDir);
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  await mkdir(resolve(dataDir), { recursive: true, mode: 0o700 });
-  const secret = randomBytes(48).toString('base64url');
-  await writeFile(path, secret, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error; // another instance wrote it first: use theirs
-  });
-  return (await readFile(path, 'utf8')).trim();
+  const secret = await readOrCreateOnce(developmentSecretPath(dataDir), () =>
+    randomBytes(48).toString('base64url'),
+  );
+  return secret.trim();
 }

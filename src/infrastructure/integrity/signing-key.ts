@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { NoteSigner } from '../../application/integrity/signed-note.js';
 import { ConfigurationError } from '../config/configuration-error.js';
+import { readOrCreateOnce } from '../runtime/write-once-file.js';
 
 export const SIGNING_KEY_VARIABLE = 'INTEGRITY_SIGNING_KEY_FILE';
 
@@ -18,13 +18,9 @@ export function developmentSigningKeyPath(dataDir: string): string {
 
 export async function ensureDevelopmentSigningKey(dataDir: string): Promise<string> {
   const path = developmentSigningKeyPath(dataDir);
-  if (existsSync(path)) return path;
-  await mkdir(resolve(dataDir), { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  await writeFile(path, pem, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error; // another instance wrote it first: use theirs
-  });
+  await readOrCreateOnce(path, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
   return path;
 }
 
