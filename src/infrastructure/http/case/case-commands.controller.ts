@@ -113,6 +113,8 @@ function registerRoute(type: CaseCommandType, route: AnyRoute, signs: boolean): 
   ): Promise<unknown> {
     return this.run(type, route, pathIds, body, exchange);
   };
+  // The OpenAPI operationId is `CaseCommandsController_<method name>`: an assigned function has none.
+  Object.defineProperty(prototype[name], 'name', { value: name });
   // What Nest and the OpenAPI generator read from a hand-written method's signature.
   Reflect.defineMetadata('design:paramtypes', [Object, route.body, Object], prototype, name);
   Reflect.defineMetadata('design:returntype', Promise, prototype, name);
