@@ -35,6 +35,7 @@ suite(title, () => {
   const readerFile = (readerId: string): string =>
     join(DIRECTORY, 'radiologists', 'benchmark_radiologists', `${readerId}.csv`);
 
+  // 500 studies through the command path: a loaded CI machine needed more than 120 s.
   beforeAll(async () => {
     const fresh = await importDatabase();
     database = fresh.database;
@@ -43,7 +44,7 @@ suite(title, () => {
       primaries: PRIMARIES,
       adjudicator: ADJUDICATOR,
     });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await database?.drop();
   });
