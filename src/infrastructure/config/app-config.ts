@@ -9,6 +9,7 @@ import {
   witnessesOverHttps,
   witnessVariablesRead,
 } from '../integrity/integrity-config.js';
+import { WEBHOOK_DELIVERY_VARIABLES, webhookDeliverySettings } from '../webhooks/delivery/delivery-config.js';
 
 /**
  * Configuration comes only from environment variables (README "Configuration"), which the process
@@ -257,6 +258,8 @@ const environment = z
     OPINION_SHOPPING_REEVALUATION_INTERVAL_MS: wholeNumber(60_000, 0, 86_400_000),
     // The verifiable log's signing key, checkpoint cadence and witnesses (docs/integrity.md).
     ...INTEGRITY_VARIABLES,
+    // Webhook delivery: time-out, retries, disabling (docs/operations.md "Webhooks").
+    ...WEBHOOK_DELIVERY_VARIABLES,
   })
   .superRefine(witnessesOverHttps, { when: witnessVariablesRead })
   .superRefine(
@@ -397,6 +400,8 @@ const appConfig = environment.transform((env) => {
     },
     /** The verifiable log: signing key file, origin, checkpoint cadence, witnesses (docs/integrity.md). */
     integrity: integritySettings(env),
+    /** Webhook delivery: attempt time-out, backoff, when failing endpoints are disabled. */
+    webhookDelivery: webhookDeliverySettings(env),
   };
 });
 

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../../domain/kernel/domain-error.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { EventStore } from '../../ports/event-store.port.js';
+import type {
+  DeliveryAttempt,
+  DeliveryLog,
+  DeliveryMetrics,
+  DeliveryTargets,
+  SigningSecrets,
+  WebhookSender,
+} from './webhook-delivery.ports.js';
+import { acknowledged, payloadOf } from './webhook-delivery.policy.js';
+
+export interface ManualRedeliveryDependencies {
+  store: EventStore;
+  log: DeliveryLog;
+  targets: DeliveryTargets;
+  secrets: SigningSecrets;
+  sender: WebhookSender;
+  metrics: DeliveryMetrics;
+  clock: Clock;
+  timeoutMs: number;
+}
+
+/**
+ * Sends a logged delivery's event once more, now, with the same webhook-id and body, outside the
+ * endpoint's ordered stream (its checkpoint does not move): for a receiver that lost or mishandled
+ * it. Recorded in the delivery log as a `manual` attempt.
+ */
+export class ManualRedelivery {
+  constructor(private readonly deps: ManualRedeliveryDependencies) {}
+
+  async redeliver(original: DeliveryAttempt): Promise<DeliveryAttempt> {
+    const { store, log, targets, secrets, sender, clock, timeoutMs } = this.deps;
+    const target = await targets.current(original.endpointId);
+    if (!target || target.status === 'removed') {
+      throw new DomainError(
+        'webhook-endpoint-removed',
+        'The webhook endpoint was removed; register a new one.',
+      );
+    }
+    const { events } = await store.readStream(original.streamId, {
+      fromRevision: original.streamRevision,
+      maxCount: 1,
+    });
+    const event = events[0];
+    if (!event || event.eventId !== original.eventId) {
+      throw new Error(
+        `Event ${original.eventId} is not at ${original.streamId} revision ${original.streamRevision}`,
+      );
+    }
+    const attempt = (await log.attempts(original.endpointId, original.webhookId)) + 1;
+    const attemptedAt = clock.now();
+    const response = await sender.send({
+      url: target.url,
+      webhookId: original.webhookId,
+      body: JSON.stringify(payloadOf(event)),
+      secrets: await secrets.signingSecrets(original.endpointId, attemptedAt),
+      timeoutMs,
+      signal: new AbortController().signal,
+    });
+    const record: DeliveryAttempt = {
+      deliveryId: randomUUID(),
+      endpointId: original.endpointId,
+      webhookId: original.webhookId,
+      eventId: event.eventId,
+      eventType: event.type,
+      streamId: event.streamId,
+      streamRevision: event.revision,
+      position: event.position,
+      attempt,
+      trigger: 'manual',
+      attemptedAt,
+      ...(response.status !== undefined && { statusCode: response.status }),
+      ...(response.error !== undefined && { error: response.error }),
+      durationMs: Math.round(response.durationMs),
+      delivered: acknowledged(response.status),
+    };
+    await log.record(record);
+    this.deps.metrics.attempted(record);
+    return record;
+  }
+}
