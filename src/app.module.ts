@@ -8,6 +8,7 @@ import { CaseModule } from './infrastructure/http/case/case.module.js';
 import { DossierModule } from './infrastructure/http/dossier/dossier.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
+import { ProblemsController } from './infrastructure/http/problem/problems.controller.js';
 import { IntegrityModule } from './infrastructure/http/integrity/integrity.module.js';
 import { ReaderMetricsModule } from './infrastructure/http/metrics/reader-metrics.module.js';
 import { OpinionShoppingModule } from './infrastructure/http/opinion-shopping/opinion-shopping.module.js';
@@ -37,7 +38,7 @@ export class AppModule {
         AuthModule.forRoot(config),
         ...extraModules,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ProblemsController],
       providers: [{ provide: RUNTIME_CONFIG, useValue: config }],
       exports: [RUNTIME_CONFIG],
       global: true,

@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import { PROBLEM_CATALOGUE } from '../../src/infrastructure/http/problem/problem-catalogue.js';
 
 /** What an answer needs for these checks; both ApiResponse and RawResponse have it. */
 export interface Answer {
@@ -20,7 +21,8 @@ function jsonOf(answer: Answer): Record<string, unknown> | undefined {
 
 /**
  * Every error answer of the API: problem+json `{type, title, status, detail, instance, code,
- * errors?}` with the exact status and code (and the request's path as instance, when given).
+ * errors?}` with the exact status and code (and the request's path as instance, when given); the
+ * code is catalogued with that status, `type` is its page and `title` its title.
  */
 export function expectProblem(answer: Answer, status: number, code: string, path?: string): void {
   const body = jsonOf(answer);
@@ -31,10 +33,12 @@ export function expectProblem(answer: Answer, status: number, code: string, path
     detail: expect.any(String),
   });
   expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  // Its type is the code's page on the engine, and the catalogue has the code, with this status.
+  expect({ code, catalogued: PROBLEM_CATALOGUE[code]?.status }).toEqual({ code, catalogued: status });
   expect(body).toEqual(
     expect.objectContaining({
-      type: expect.any(String),
-      title: expect.any(String),
+      type: `/problems/${code}`,
+      title: PROBLEM_CATALOGUE[code]!.title,
       status,
       detail: expect.any(String),
       instance: expect.any(String),

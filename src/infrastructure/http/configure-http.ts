@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body.js';
 import { RouteMethods, registerMethodNotAllowed } from './method-not-allowed.js';
+import { applyDocumentFrame } from './openapi/document-frame.js';
 import { problem } from './problem/problem-details.js';
 import { ProblemFilter, sendProblem } from './problem/problem.filter.js';
 import { registerCors } from './security/cors.js';
@@ -71,7 +72,7 @@ export function openApiDocument(app: NestFastifyApplication) {
     .setTitle('X-ray second-opinion adjudication engine')
     .setDescription(
       'Event-sourced case adjudication for X-ray second opinions. Every change is an immutable event; ' +
-        "errors are RFC 9457 problem+json; the engine's API guide (docs/api.md in its repository) lists every code.",
+        'errors are RFC 9457 problem+json whose `type` is a page of this engine: `GET /problems` lists every code.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
@@ -91,6 +92,8 @@ export function openApiDocument(app: NestFastifyApplication) {
       }
     }
   }
+  // Servers, licence, tags and public operations' `security: []`: last, over every operation.
+  applyDocumentFrame(document);
   return document;
 }
 

@@ -1,3 +1,5 @@
+import { problemTypeEntry, problemTypeUri } from './problem-catalogue.js';
+
 /** RFC 9457 problem details, the body of every error response (`application/problem+json`). */
 export interface FieldError {
   field: string;
@@ -16,9 +18,9 @@ export interface ProblemDetails {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-const TYPE_BASE = 'https://xray-second-opinion.example/problems/';
 
-const TITLES: Record<number, string> = {
+/** The status's reason phrase: the title of a code the catalogue lacks (which its test forbids). */
+export const STATUS_TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -44,8 +46,8 @@ export function problem(
   extensions: Record<string, unknown> = {},
 ): ProblemDetails {
   return {
-    type: `${TYPE_BASE}${code}`,
-    title: TITLES[status] ?? 'Error',
+    type: problemTypeUri(code),
+    title: problemTypeEntry(code)?.title ?? STATUS_TITLES[status] ?? 'Error',
     status,
     detail,
     instance,

@@ -10,10 +10,14 @@ export class FieldErrorDto {
 
 /** RFC 9457 problem details (application/problem+json). */
 export class ProblemDto {
-  @ApiProperty({ example: 'https://xray-second-opinion.example/problems/already-submitted' })
+  @ApiProperty({
+    example: '/problems/already-submitted',
+    format: 'uri-reference',
+    description: "The problem type's page on this engine (GET /problems/{code}), relative to the request URI",
+  })
   type!: string;
 
-  @ApiProperty({ example: 'Unprocessable Content' })
+  @ApiProperty({ example: 'Already submitted', description: "The problem type's short name" })
   title!: string;
 
   @ApiProperty({ example: 422 })

@@ -5,21 +5,12 @@ import {
   EventStoreUnavailableError,
   WrongExpectedVersionError,
 } from '../../../application/ports/event-store.port.js';
+import { problemTypeEntry } from './problem-catalogue.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problem } from './problem-details.js';
 import { ProblemException } from './problem-exception.js';
 
-/** Domain codes that are not 422 (docs/api.md "Status codes"). */
-const DOMAIN_STATUS: Record<string, number> = {
-  'not-found': 404,
-  'before-case-existed': 404,
-  'not-your-assignment': 403,
-  forbidden: 403,
-  'case-exists': 409,
-  'concurrency-conflict': 409,
-  'precondition-failed': 412,
-};
-
-const CODE_BY_STATUS: Record<number, string> = {
+/** The code of an error that names none (the framework's, or Nest's HttpExceptions), by status. */
+export const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'bad-request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -35,6 +26,10 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate-limited',
   503: 'service-unavailable',
 };
+
+/** A status without a code of its own answers the generic code of its class, never an uncatalogued one. */
+const codeOfStatus = (status: number): string =>
+  CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal-error' : 'bad-request');
 
 interface FrameworkError {
   statusCode: number;
@@ -73,7 +68,8 @@ export function toProblem(error: unknown, instance: string): ProblemResponse | u
     return { body: problem(error.status, error.code, error.detail, instance, extensions), headers };
   }
   if (error instanceof DomainError) {
-    const status = DOMAIN_STATUS[error.code] ?? 422;
+    // Each domain code has one status (docs/api.md "Domain errors"): a broken rule is 422 unless catalogued otherwise.
+    const status = problemTypeEntry(error.code)?.status ?? 422;
     return { body: problem(status, error.code, error.message, instance), headers: {} };
   }
   if (error instanceof WrongExpectedVersionError) {
@@ -103,7 +99,7 @@ export function toProblem(error: unknown, instance: string): ProblemResponse | u
     const response = error.getResponse();
     const payload =
       typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
-    const code = typeof payload.code === 'string' ? payload.code : (CODE_BY_STATUS[status] ?? 'error');
+    const code = typeof payload.code === 'string' ? payload.code : codeOfStatus(status);
     const detail =
       typeof payload.detail === 'string'
         ? payload.detail
@@ -133,7 +129,7 @@ export function toProblem(error: unknown, instance: string): ProblemResponse | u
     };
   }
   if (isFrameworkClientError(error)) {
-    const code = CODE_BY_STATUS[error.statusCode] ?? 'bad-request';
+    const code = codeOfStatus(error.statusCode);
     return { body: problem(error.statusCode, code, frameworkDetail(error), instance), headers: {} };
   }
   return undefined;

@@ -1,5 +1,6 @@
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { PROBLEM_PAGE_STYLE_HASH } from '../problem/problem-pages.js';
 
 /** The API answers JSON only: nothing may load, frame or submit anything (OWASP REST Security). */
 export const API_CSP = {
@@ -33,13 +34,17 @@ export const appCsp = (connectOrigins: readonly string[] = []) => ({
 /** Swagger UI at /docs: as the web app, and its icon font comes as a data: URL. */
 export const DOCS_CSP = { ...appCsp(), fontSrc: ["'self'", 'data:'] };
 
+/** The problem-type pages: the API's policy, and their one inline stylesheet by its hash; no script. */
+export const PROBLEM_PAGES_CSP = { ...API_CSP, styleSrc: [PROBLEM_PAGE_STYLE_HASH] };
+
 const isDocsRoute = (url: string): boolean => url === '/docs' || url.startsWith('/docs/');
 const isAppRoute = (url: string): boolean => url === '/app' || url.startsWith('/app/');
+const isProblemsRoute = (url: string): boolean => url === '/problems' || url.startsWith('/problems/');
 
 /**
  * Security headers on every response (helmet's defaults: HSTS, nosniff, no referrer, same-origin
- * COOP/CORP, …) with the strict API policy, the Swagger UI policy on the /docs routes and the web
- * app's on /app.
+ * COOP/CORP, …) with the strict API policy, the Swagger UI policy on the /docs routes, the web
+ * app's on /app and the problem pages' on /problems.
  * Registered before the hooks that may answer early (rate limit, auth), so 401 and 429 carry them too.
  */
 export async function registerSecurityHeaders(
@@ -48,7 +53,13 @@ export async function registerSecurityHeaders(
 ): Promise<void> {
   const APP_CSP = appCsp(options.appConnectOrigins);
   fastify.addHook('onRoute', (route) => {
-    const directives = isDocsRoute(route.url) ? DOCS_CSP : isAppRoute(route.url) ? APP_CSP : undefined;
+    const directives = isDocsRoute(route.url)
+      ? DOCS_CSP
+      : isAppRoute(route.url)
+        ? APP_CSP
+        : isProblemsRoute(route.url)
+          ? PROBLEM_PAGES_CSP
+          : undefined;
     if (!directives) return;
     // @fastify/helmet reads a route's own options from its config at request time.
     route.config = Object.assign(route.config ?? {}, {
