@@ -97,6 +97,8 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
       extensions: ['.ts', '.tsx', '.js'],
+      // Type-only packages (@medplum/fhirtypes) name their entry point in `types` alone.
+      mainFields: ['main', 'types'],
     },
     moduleSystems: ['es6', 'cjs'],
   },

@@ -6,6 +6,7 @@ import { EventStoreModule } from './infrastructure/event-store/event-store.modul
 import { AuthModule } from './infrastructure/http/auth/auth.module.js';
 import { CaseModule } from './infrastructure/http/case/case.module.js';
 import { DossierModule } from './infrastructure/http/dossier/dossier.module.js';
+import { FhirModule } from './infrastructure/http/fhir/fhir.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
 import { ProblemsController } from './infrastructure/http/problem/problems.controller.js';
@@ -35,6 +36,7 @@ export class AppModule {
         OpinionShoppingModule,
         IntegrityModule,
         DossierModule,
+        FhirModule,
         AuthModule.forRoot(config),
         ...extraModules,
       ],

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyServerOptions } from 'fastify';
 import { DataSource } from 'typeorm';
 import { offeredMediaTypes, registerContentNegotiation } from './content-negotiation.js';
+import { isFhirUrl, registerFhirHttp } from './fhir/fhir-http.js';
 import { correlationIdOf } from './correlation-id.js';
 import { registerAuthHook } from '../auth/auth.hook.js';
 import { AccessRecorder } from '../../projections/access-log/access-recorder.js';
@@ -122,6 +123,8 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   // Filled once the routes exist (below): what each route answers, from the OpenAPI document.
   let offered: ReadonlyMap<string, readonly string[]> = new Map();
   registerContentNegotiation(fastify, () => offered);
+  // The FHIR facade negotiates fhir+json and answers OperationOutcome (after the access log's onSend).
+  registerFhirHttp(fastify);
   registerMethodNotAllowed(fastify, routeMethods);
   // While shutting down, answers close their connection: a kept-alive socket would hold close() open.
   fastify.addHook('onSend', async (_request, reply) => {
@@ -129,7 +132,9 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   });
   fastify.addHook('onRoute', (route) => {
     const access = route.config?.access;
-    if (access) routeTable(fastify).push({ method: String(route.method), url: route.url, action: access });
+    // The FHIR facade's routes are its own table (docs/fhir.md), with FHIR's errors.
+    if (access && !isFhirUrl(route.url))
+      routeTable(fastify).push({ method: String(route.method), url: route.url, action: access });
   });
   // Errors raised before Nest's router (content-type, body size, JSON syntax) reach Nest's error
   // handler too, and so this filter.

@@ -45,6 +45,8 @@ export function registerContentNegotiation(
   fastify.addHook('onRequest', async (request, reply) => {
     const accept = request.headers.accept;
     if (accept === undefined || accept.trim() === '' || !request.routeOptions.config?.access) return;
+    // The FHIR facade negotiates its own media types (fhir/fhir-http.ts).
+    if (/^\/fhir(?:[/?]|$)/.test(request.url)) return;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const types =
       offered().get(`${method} ${request.routeOptions.url ?? ''}`) ??

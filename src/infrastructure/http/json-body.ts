@@ -5,6 +5,8 @@ import { ProblemException } from './problem/problem-exception.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 export const MAX_JSON_DEPTH = 32;
+/** JSON, and FHIR's JSON (accepted on /fhir only: fhir/fhir-http.ts). */
+const JSON_TYPES = ['application/json', 'application/fhir+json'];
 
 // ignoreBOM keeps a byte-order mark in the text: fastify's secure parser drops exactly one, so a
 // body that starts with two (the second one is not JSON) is refused rather than accepted.
@@ -84,7 +86,7 @@ function refuseForeignCharset(request: FastifyRequest): void {
   if (header === undefined || request.method === 'GET' || request.method === 'HEAD') return;
   const { type, parameters } = parseContentType(header);
   const charset = parameters.charset;
-  if (type !== 'application/json' || charset === undefined || isUtf8Label(charset)) return;
+  if (!JSON_TYPES.includes(type) || charset === undefined || isUtf8Label(charset)) return;
   throw new ProblemException(
     415,
     'unsupported-media-type',
@@ -106,7 +108,7 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
   // fastify also parses text/plain by default; docs/api.md accepts application/json only (else 415).
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(
-    'application/json',
+    JSON_TYPES,
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },
     (request, body: Buffer, done) => {
       let text: string;
