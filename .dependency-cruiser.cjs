@@ -77,6 +77,14 @@ module.exports = {
       to: { path: '^web/' },
     },
     {
+      name: 'clients-only-the-api',
+      comment:
+        "The typed client (clients/) and its examples (examples/) use the HTTP API as any integrator's code does: they import nothing of the engine, its tests, tools or web app.",
+      severity: 'error',
+      from: { path: '^(clients|examples)/' },
+      to: { path: '^(src|test|scripts|bench|web)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -96,7 +104,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.tsx', '.js'],
+      extensions: ['.ts', '.tsx', '.js', '.d.ts'],
       // Type-only packages (@medplum/fhirtypes) name their entry point in `types` alone.
       mainFields: ['main', 'types'],
     },

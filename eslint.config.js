@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.data/**',
+      'clients/typescript/generated/**',
       '*.cjs',
     ],
   },
