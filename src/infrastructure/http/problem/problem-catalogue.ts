@@ -464,6 +464,27 @@ const WEBHOOK_PROBLEMS = {
   },
 } as const satisfies Section<string>;
 
+/**
+ * The FHIR R4 facade's own refusals. Under /fhir/R4 every error is an OperationOutcome, its
+ * `issue.details.coding` carrying the problem code (system `urn:xray-second-opinion:problem`).
+ */
+const FHIR_PROBLEMS = {
+  'invalid-search': {
+    status: 400,
+    title: 'Invalid search',
+    meaning:
+      'A FHIR search with a parameter the resource type does not support, or one given more than once; the OperationOutcome names the parameter in `issue.expression`.',
+    action: 'Use the search parameters the CapabilityStatement lists, each once.',
+  },
+  'unmappable-element': {
+    status: 422,
+    title: 'Unmappable element',
+    meaning:
+      'A `ServiceRequest` that cannot be mapped to a second-opinion request (not a ServiceRequest, or an element missing or not usable: subject, study, reason, requester, …); the OperationOutcome names each element in `issue.expression`.',
+    action: 'Fix or add the elements named, and send the ServiceRequest again.',
+  },
+} as const satisfies Section<string>;
+
 /** Compile-time: every code a case decider throws has an entry (REQUEST_PROBLEMS holds `not-found`). */
 type MissingCaseCodes = Exclude<CaseErrorCode, keyof typeof REQUEST_PROBLEMS | keyof typeof DOMAIN_PROBLEMS>;
 const everyCaseCodeCatalogued: [MissingCaseCodes] extends [never] ? true : MissingCaseCodes = true;
@@ -478,6 +499,7 @@ export const PROBLEM_SECTIONS = {
   request: REQUEST_PROBLEMS,
   domain: DOMAIN_PROBLEMS,
   webhooks: WEBHOOK_PROBLEMS,
+  fhir: FHIR_PROBLEMS,
 } as const;
 
 export type ProblemSection = keyof typeof PROBLEM_SECTIONS;
@@ -486,6 +508,7 @@ export const PROBLEM_CATALOGUE: Readonly<Record<string, ProblemTypeEntry>> = Obj
   ...REQUEST_PROBLEMS,
   ...DOMAIN_PROBLEMS,
   ...WEBHOOK_PROBLEMS,
+  ...FHIR_PROBLEMS,
 });
 
 export type ProblemCode = {

@@ -17,6 +17,7 @@ const SECTION_HEADINGS: Record<ProblemSection, string> = {
   request: 'Request and transport errors',
   domain: 'Domain errors (a broken business rule; nothing is written)',
   webhooks: 'Webhook subscription errors',
+  fhir: 'FHIR facade errors (answered as an OperationOutcome carrying the code)',
 };
 
 export const problemTypeOf = (code: string, entry: ProblemTypeEntry): ProblemType => ({
