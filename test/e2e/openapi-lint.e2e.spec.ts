@@ -119,6 +119,8 @@ describe('the served OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const used = new Set(operations.flatMap((operation) => operation.tags ?? []));
     expect(document.tags.map((tag) => tag.name).sort()).toEqual([...used].sort());
+    // A new tag gets its description in src/infrastructure/http/openapi/document-frame.ts.
+    expect(document.tags.filter((tag) => !tag.description).map((tag) => tag.name)).toEqual([]);
   });
 });
 

@@ -11,6 +11,8 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   integrity:
     'The verifiable log: its public key, signed checkpoints, inclusion and consistency proofs (public except inclusion proofs).',
   projections: 'The read models: their status and lag, and blue-green rebuilds.',
+  webhooks:
+    'Webhook subscriptions (Standard Webhooks): endpoints with their event types, case filter and rotating secret; the delivery log and manual redelivery.',
   'sign-in': 'How to sign in to this engine: the development sign-in and the OpenID provider.',
   problems: "The problem types: the page each error's `type` names, with its status, meaning and what to do.",
   operations: 'Liveness, readiness and Prometheus metrics for operators and orchestrators.',
