@@ -5,9 +5,6 @@ import { webhookEndpointStreamId } from '../../../domain/webhook/webhook-endpoin
 import type { WebhookEndpointAggregate } from '../webhook-endpoint.aggregate.js';
 import type { DeliveryTarget, DeliveryTargets } from './webhook-delivery.ports.js';
 
-/** A target read this recently is reused: passing over events must not cost a read each. */
-const FRESH_MS = 250;
-
 /**
  * Endpoints as delivery needs them, folded from their own streams rather than read from the
  * `webhook-endpoints` read model: a disabling, a new URL or a re-enabling applies to the very next
@@ -22,10 +19,10 @@ export class StreamDeliveryTargets implements DeliveryTargets {
     private readonly clock: Clock,
   ) {}
 
-  async current(endpointId: string): Promise<DeliveryTarget | undefined> {
+  async current(endpointId: string, maxAgeMs = 0): Promise<DeliveryTarget | undefined> {
     const now = this.clock.now().getTime();
     const cached = this.recent.get(endpointId);
-    if (cached && now - cached.at < FRESH_MS) return cached.target;
+    if (cached && now - cached.at <= maxAgeMs) return cached.target;
     const target = await this.read(endpointId);
     this.recent.set(endpointId, { at: now, target });
     return target;

@@ -49,6 +49,9 @@ export interface EndpointDeliveryDependencies {
 /** Passed-over events move the checkpoint at most this many at a time (a restart re-reads fewer). */
 const SKIPPED_PER_CHECKPOINT = 100;
 
+/** Deciding to pass over an event may use the endpoint as read this recently. */
+const PASS_OVER_READ_MS = 250;
+
 type Outcome = 'delivered' | 'skipped' | 'stopped';
 
 const describe = (response: WebhookResponse): string =>
@@ -133,20 +136,26 @@ export class EndpointDelivery {
     const body = JSON.stringify(payloadOf(event));
     let attempt = 0;
     for (;;) {
-      // Read afresh at each attempt: a change of URL, filter, secret or status applies at once.
-      const target = await targets.current(this.endpointId);
+      // Whether to send at all may rest on a read of a moment ago; every retry reads afresh, so a
+      // change of URL, filter or status applies to the next attempt.
+      const target = await targets.current(this.endpointId, attempt === 0 ? PASS_OVER_READ_MS : 0);
       if (this.stopping || !target || target.status !== 'enabled') return 'stopped';
       if (!subscribes(target, event)) return 'skipped';
       if (attempt === 0) attempt = (await log.attempts(this.endpointId, id)) + 1;
       const attemptedAt = clock.now();
-      const response = await sender.send({
-        url: target.url,
-        webhookId: id,
-        body,
-        secrets: await secrets.signingSecrets(this.endpointId, attemptedAt),
-        timeoutMs: settings.timeoutMs,
-        signal: this.abort.signal,
-      });
+      const signing = await secrets.signingSecrets(this.endpointId, attemptedAt);
+      // Never unsigned: a secret not readable yet is a failed attempt, retried like any other.
+      const response: WebhookResponse =
+        signing.length === 0
+          ? { error: 'no signing secret available yet', durationMs: 0 }
+          : await sender.send({
+              url: target.url,
+              webhookId: id,
+              body,
+              secrets: signing,
+              timeoutMs: settings.timeoutMs,
+              signal: this.abort.signal,
+            });
       if (response.aborted || this.stopping) return 'stopped';
       const record: DeliveryAttempt = {
         deliveryId: randomUUID(),

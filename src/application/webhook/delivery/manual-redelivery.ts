@@ -52,14 +52,19 @@ export class ManualRedelivery {
     }
     const attempt = (await log.attempts(original.endpointId, original.webhookId)) + 1;
     const attemptedAt = clock.now();
-    const response = await sender.send({
-      url: target.url,
-      webhookId: original.webhookId,
-      body: JSON.stringify(payloadOf(event)),
-      secrets: await secrets.signingSecrets(original.endpointId, attemptedAt),
-      timeoutMs,
-      signal: new AbortController().signal,
-    });
+    const signing = await secrets.signingSecrets(original.endpointId, attemptedAt);
+    // Never unsigned: without a readable secret the attempt fails (and is logged) instead.
+    const response =
+      signing.length === 0
+        ? { error: 'no signing secret available', durationMs: 0 }
+        : await sender.send({
+            url: target.url,
+            webhookId: original.webhookId,
+            body: JSON.stringify(payloadOf(event)),
+            secrets: signing,
+            timeoutMs,
+            signal: new AbortController().signal,
+          });
     const record: DeliveryAttempt = {
       deliveryId: randomUUID(),
       endpointId: original.endpointId,

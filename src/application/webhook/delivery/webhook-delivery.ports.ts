@@ -15,7 +15,8 @@ export interface DeliveryTarget extends EndpointSubscription {
 
 /** Reads an endpoint's current state (fresh, not a read model that may lag). */
 export interface DeliveryTargets {
-  current(endpointId: string): Promise<DeliveryTarget | undefined>;
+  /** Read afresh, or reused when read at most `maxAgeMs` ago (passing over events need not read each time). */
+  current(endpointId: string, maxAgeMs?: number): Promise<DeliveryTarget | undefined>;
 }
 
 /** The secrets port's signing side: current secret first, then a previous one inside its rotation overlap. */
