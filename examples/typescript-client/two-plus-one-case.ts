@@ -10,6 +10,7 @@ import {
   type CommandAnswer,
   type CommandBody,
   type EngineClient,
+  type EngineClientOptions,
   type components,
   createEngineClient,
   ok,
@@ -45,8 +46,9 @@ export async function twoPlusOneCase(
   baseUrl: string,
   who: TwoPlusOneParticipants,
   print: (line: string) => void = (line) => console.log(line),
+  options: EngineClientOptions = {},
 ): Promise<TwoPlusOneCase> {
-  const as = (token: string): EngineClient => createEngineClient(baseUrl, token);
+  const as = (token: string): EngineClient => createEngineClient(baseUrl, token, options);
   const coordinator = as(who.coordinator);
   const first = as(who.firstReader.token);
   const second = as(who.secondReader.token);
