@@ -7,6 +7,7 @@ import { AuthModule } from './infrastructure/http/auth/auth.module.js';
 import { CaseModule } from './infrastructure/http/case/case.module.js';
 import { DossierModule } from './infrastructure/http/dossier/dossier.module.js';
 import { FhirModule } from './infrastructure/http/fhir/fhir.module.js';
+import { WebhookEndpointsModule } from './infrastructure/http/webhooks/webhook-endpoints.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
 import { ProblemsController } from './infrastructure/http/problem/problems.controller.js';
@@ -36,6 +37,7 @@ export class AppModule {
         OpinionShoppingModule,
         IntegrityModule,
         DossierModule,
+        WebhookEndpointsModule,
         FhirModule,
         AuthModule.forRoot(config),
         ...extraModules,

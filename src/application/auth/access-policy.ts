@@ -34,6 +34,8 @@ export const ACCESS_POLICY = {
   'read-reader-cases': ['quality-committee', 'admin'],
   'read-shopping-flags': ['quality-committee', 'admin'],
   'read-projection-status': ['admin'],
+  'manage-webhook-endpoints': ['integrator', 'admin'],
+  'read-webhook-endpoints': ['integrator', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type AccessAction = keyof typeof ACCESS_POLICY;

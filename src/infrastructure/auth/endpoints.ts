@@ -1,7 +1,7 @@
 import { ACCESS_POLICY, type AccessAction, ROLES } from '../../application/auth/access-policy.js';
 import { CASE_COMMANDS } from '../../application/case/case-commands.registry.js';
 
-type Endpoint = { method: 'GET' | 'POST'; path: string; action: AccessAction };
+type Endpoint = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; action: AccessAction };
 
 /** The case commands' routes, from the registry (`:caseId` written `{caseId}` as in OpenAPI). */
 const CASE_COMMAND_ENDPOINTS: Endpoint[] = Object.values(CASE_COMMANDS).flatMap(({ route }) =>
@@ -40,6 +40,26 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/metrics/funnel', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/opinion-shopping/flags', action: 'read-shopping-flags' },
   { method: 'GET', path: '/api/v1/projections', action: 'read-projection-status' },
+  { method: 'POST', path: '/api/v1/webhooks/endpoints', action: 'manage-webhook-endpoints' },
+  { method: 'GET', path: '/api/v1/webhooks/endpoints', action: 'read-webhook-endpoints' },
+  { method: 'GET', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'read-webhook-endpoints' },
+  { method: 'PATCH', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'manage-webhook-endpoints' },
+  { method: 'DELETE', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'manage-webhook-endpoints' },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/endpoints/{endpointId}/rotate-secret',
+    action: 'manage-webhook-endpoints',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/endpoints/{endpointId}/disable',
+    action: 'manage-webhook-endpoints',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/endpoints/{endpointId}/enable',
+    action: 'manage-webhook-endpoints',
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import {
   witnessVariablesRead,
 } from '../integrity/integrity-config.js';
 import { WEBHOOK_DELIVERY_VARIABLES, webhookDeliverySettings } from '../webhooks/delivery/delivery-config.js';
+import { WEBHOOK_URL_VARIABLES, webhookUrlSettings } from '../webhooks/webhooks-config.js';
 
 /**
  * Configuration comes only from environment variables (README "Configuration"), which the process
@@ -260,6 +261,8 @@ const environment = z
     ...INTEGRITY_VARIABLES,
     // Webhook delivery: time-out, retries, disabling (docs/operations.md "Webhooks").
     ...WEBHOOK_DELIVERY_VARIABLES,
+    // Webhook receivers on loopback addresses, over http too: development and tests only.
+    ...WEBHOOK_URL_VARIABLES,
   })
   .superRefine(witnessesOverHttps, { when: witnessVariablesRead })
   .superRefine(
@@ -402,6 +405,8 @@ const appConfig = environment.transform((env) => {
     integrity: integritySettings(env),
     /** Webhook delivery: attempt time-out, backoff, when failing endpoints are disabled. */
     webhookDelivery: webhookDeliverySettings(env),
+    /** Which webhook URLs the SSRF guard allows (WEBHOOKS_ALLOW_LOOPBACK). */
+    webhookUrls: webhookUrlSettings(env),
   };
 });
 

@@ -2,6 +2,7 @@ import type { DataSourceOptions, MixedList } from 'typeorm';
 import { ProjectionState1733000000000 } from '../../projections/runner/projection-state.migration.js';
 import { IntegrityLog1781000000000 } from '../integrity/integrity-log.migration.js';
 import { WebhookDelivery1790000000000 } from '../webhooks/delivery/webhook-delivery.migration.js';
+import { WebhookSecrets1789500000000 } from '../webhooks/webhook-secrets.migration.js';
 import { IdempotencyKeys1732800000000 } from './migrations/1732800000000-idempotency-keys.js';
 import { RateLimitCounters1767225600000 } from './migrations/1767225600000-rate-limit-counters.js';
 
@@ -12,6 +13,7 @@ export const READ_MODEL_MIGRATIONS: MixedList<Function> = [
   ProjectionState1733000000000,
   RateLimitCounters1767225600000,
   IntegrityLog1781000000000,
+  WebhookSecrets1789500000000,
   WebhookDelivery1790000000000,
 ];
 

@@ -1,0 +1,311 @@
+import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CommandContext } from '../../../application/command-path/command-path.js';
+import { ChangeWebhookEndpointDto } from '../../../application/webhook/change-webhook-endpoint/change-webhook-endpoint.dto.js';
+import { RegisterWebhookEndpointDto } from '../../../application/webhook/register-webhook-endpoint/register-webhook-endpoint.dto.js';
+import { RotateWebhookSecretDto } from '../../../application/webhook/rotate-webhook-secret/rotate-webhook-secret.dto.js';
+import {
+  WebhookEndpointCommands,
+  type WebhookEndpointOutcome,
+} from '../../../application/webhook/webhook-endpoint-commands.service.js';
+import type { WebhookEndpointView } from '../../../application/webhook/webhook-endpoints.port.js';
+import { WebhookEndpointsQueries } from '../../../projections/webhook-endpoints/webhook-endpoints.queries.js';
+import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import type { Identity } from '../../auth/identity.js';
+import { readModel } from '../audit/read-model.js';
+import { UuidParamPipe } from '../case/case-id.pipe.js';
+import { etag, ifMatchOf } from '../case/command-context.js';
+import { ProblemDto } from '../problem/problem.dto.js';
+import { ProblemException } from '../problem/problem-exception.js';
+import { ReadRoute } from '../read-route.decorator.js';
+import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
+import {
+  WebhookEndpointDto,
+  WebhookEndpointListDto,
+  WebhookEndpointWithSecretDto,
+} from './webhook-endpoints.dto.js';
+
+const PREFIX = '/api/v1/webhooks/endpoints';
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'Quoted revision of the endpoint, e.g. "0"',
+};
+
+/** The endpoint as the API shows it (stream or read model): never the secret itself. */
+type EndpointFacts = Omit<WebhookEndpointView, 'createdAt' | 'updatedAt' | 'revision' | 'eventTypes'> & {
+  eventTypes: readonly string[];
+};
+
+function endpointBody(view: EndpointFacts, revision: number) {
+  return {
+    endpointId: view.endpointId,
+    url: view.url,
+    eventTypes: [...view.eventTypes],
+    ...(view.caseId !== undefined && { caseId: view.caseId }),
+    ...(view.description !== undefined && { description: view.description }),
+    status: view.status,
+    owner: view.owner,
+    secretId: view.secretId,
+    secretFingerprint: view.secretFingerprint,
+    ...(view.previousSecret !== undefined && { previousSecret: view.previousSecret }),
+    ...(view.disabled !== undefined && { disabled: view.disabled }),
+    revision,
+  };
+}
+
+const answer = (outcome: WebhookEndpointOutcome) => endpointBody(outcome.endpoint, outcome.revision);
+
+/** Who acts, for the events' metadata and the owner rule. */
+function contextOf(identity: Identity, request: FastifyRequest): CommandContext {
+  return {
+    actor: {
+      id: identity.sub,
+      role: identity.role,
+      ...(identity.name !== undefined && { name: identity.name }),
+    },
+    correlationId: request.id,
+    ifMatch: ifMatchOf(request),
+  };
+}
+
+const notFound = (): ProblemException =>
+  new ProblemException(404, 'not-found', 'There is no such webhook endpoint.');
+
+const EndpointIdParam = (): ParameterDecorator => Param('endpointId', UuidParamPipe);
+
+/**
+ * Webhook subscriptions (README "Webhooks"): integrators manage the endpoints they registered (another's
+ * answers 404), admins every one. Every change is an event of the endpoint's stream; the secret is
+ * answered by registration and rotation only.
+ */
+@ApiTags('webhooks')
+@Controller(PREFIX)
+export class WebhookEndpointsController {
+  constructor(
+    private readonly commands: WebhookEndpointCommands,
+    private readonly endpoints: WebhookEndpointsQueries,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Allow('manage-webhook-endpoints')
+  @ApiOperation({
+    summary:
+      'Register a webhook endpoint (WebhookEndpointRegistered); the answer carries its signing secret, shown this once',
+  })
+  @ApiCreatedResponse({
+    type: WebhookEndpointWithSecretDto,
+    description: 'Location names the endpoint; ETag is its revision',
+  })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body (errors[] lists the fields)' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description:
+      'webhook-url-refused (not https, or resolves to a private, loopback or link-local address), unknown-event-type',
+  })
+  async register(
+    @Body(new BodyValidationPipe()) body: RegisterWebhookEndpointDto,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookEndpointWithSecretDto> {
+    const outcome = await this.commands.register(body, contextOf(identity, request));
+    void reply.header('location', `${PREFIX}/${outcome.endpoint.endpointId}`);
+    void reply.header('etag', etag(outcome.revision));
+    void reply.header('cache-control', 'no-store');
+    return { ...answer(outcome), secret: outcome.secret };
+  }
+
+  @ReadRoute({
+    action: 'read-webhook-endpoints',
+    summary: 'Webhook endpoints: an integrator’s own, every one for an admin (removed ones left out)',
+    description: 'Read from the webhook-endpoints read model, which follows a change within moments.',
+    ok: { type: WebhookEndpointListDto },
+  })
+  async list(@CurrentIdentity() identity: Identity): Promise<WebhookEndpointListDto> {
+    const owner = identity.role === 'admin' ? undefined : identity.sub;
+    const views = await readModel(() => this.endpoints.list(owner === undefined ? {} : { owner }));
+    return {
+      items: views.map((view) => ({
+        ...endpointBody(view, view.revision),
+        createdAt: view.createdAt,
+        updatedAt: view.updatedAt,
+      })),
+    };
+  }
+
+  @ReadRoute({
+    path: ':endpointId',
+    action: 'read-webhook-endpoints',
+    summary: 'One webhook endpoint, as its stream has it now (ETag: its revision)',
+    ok: { type: WebhookEndpointDto },
+    badRequest: 'The id is not a UUID',
+    notFound: 'No such endpoint, or another integrator’s',
+  })
+  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  async get(
+    @EndpointIdParam() endpointId: string,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookEndpointDto> {
+    const outcome = await this.commands.current(endpointId, contextOf(identity, request).actor);
+    if (!outcome) throw notFound();
+    void reply.header('etag', etag(outcome.revision));
+    return answer(outcome);
+  }
+
+  @Patch(':endpointId')
+  @Allow('manage-webhook-endpoints')
+  @ApiOperation({
+    summary: 'Change an endpoint’s URL, event types, case filter or description (WebhookEndpointChanged)',
+  })
+  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({
+    type: WebhookEndpointDto,
+    description: 'The endpoint after the change; ETag is its revision',
+  })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body, or nothing to change' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed, concurrency-conflict' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: 'webhook-url-refused, unknown-event-type',
+  })
+  async change(
+    @EndpointIdParam() endpointId: string,
+    @Body(new BodyValidationPipe()) body: ChangeWebhookEndpointDto,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookEndpointDto> {
+    if (Object.keys(body).length === 0) {
+      throw new ProblemException(400, 'validation-failed', 'Name at least one field to change.', {
+        errors: [{ field: 'body', message: 'send url, eventTypes, caseId or description' }],
+      });
+    }
+    const outcome = await this.commands.change(endpointId, body, contextOf(identity, request));
+    void reply.header('etag', etag(outcome.revision));
+    return answer(outcome);
+  }
+
+  @Post(':endpointId/rotate-secret')
+  @HttpCode(200)
+  @Allow('manage-webhook-endpoints')
+  @ApiOperation({
+    summary:
+      'Rotate the signing secret (WebhookSecretRotated): the answer carries the new one, shown this once; the previous one keeps signing for the overlap',
+  })
+  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiBody({ type: RotateWebhookSecretDto, required: false })
+  @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed, concurrency-conflict' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
+  async rotateSecret(
+    @EndpointIdParam() endpointId: string,
+    @Body(new BodyValidationPipe({ optionalBody: true })) body: RotateWebhookSecretDto,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookEndpointWithSecretDto> {
+    const outcome = await this.commands.rotateSecret(
+      endpointId,
+      body.overlapSeconds,
+      contextOf(identity, request),
+    );
+    void reply.header('etag', etag(outcome.revision));
+    void reply.header('cache-control', 'no-store');
+    return { ...answer(outcome), secret: outcome.secret };
+  }
+
+  @Post(':endpointId/disable')
+  @HttpCode(200)
+  @Allow('manage-webhook-endpoints')
+  @ApiOperation({ summary: 'Stop deliveries to an endpoint (WebhookEndpointDisabled, reason requested)' })
+  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
+  async disable(
+    @EndpointIdParam() endpointId: string,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookEndpointDto> {
+    const outcome = await this.commands.disable(
+      endpointId,
+      { reason: 'requested' },
+      contextOf(identity, request),
+    );
+    void reply.header('etag', etag(outcome.revision));
+    return answer(outcome);
+  }
+
+  @Post(':endpointId/enable')
+  @HttpCode(200)
+  @Allow('manage-webhook-endpoints')
+  @ApiOperation({
+    summary: 'Resume deliveries to a disabled endpoint (WebhookEndpointEnabled), from where they stopped',
+  })
+  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
+  async enable(
+    @EndpointIdParam() endpointId: string,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookEndpointDto> {
+    const outcome = await this.commands.enable(endpointId, contextOf(identity, request));
+    void reply.header('etag', etag(outcome.revision));
+    return answer(outcome);
+  }
+
+  @Delete(':endpointId')
+  @HttpCode(204)
+  @Allow('manage-webhook-endpoints')
+  @ApiOperation({
+    summary: 'Remove an endpoint (WebhookEndpointRemoved): no more deliveries; its history stays in the log',
+  })
+  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiNoContentResponse({ description: 'Removed; ETag is the final revision' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed: already removed' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
+  async remove(
+    @EndpointIdParam() endpointId: string,
+    @CurrentIdentity() identity: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const outcome = await this.commands.remove(endpointId, contextOf(identity, request));
+    void reply.header('etag', etag(outcome.revision));
+  }
+}

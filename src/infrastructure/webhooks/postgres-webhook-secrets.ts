@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  WEBHOOK_ENDPOINTS,
+  type WebhookEndpoints,
+} from '../../application/webhook/webhook-endpoints.port.js';
+import type { WebhookSecrets } from '../../application/webhook/webhook-secrets.port.js';
+
+/** Standard Webhooks: a secret is `whsec_` and the base64 of 24 to 64 random bytes. */
+const SECRET_BYTES = 32;
+
+/** Secrets in the read-model database (table webhook_secrets); which is current comes from the read model. */
+@Injectable()
+export class PostgresWebhookSecrets implements WebhookSecrets {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_ENDPOINTS) private readonly endpoints: WebhookEndpoints,
+  ) {}
+
+  async create(endpointId: string, secretId: string): Promise<string> {
+    const secret = `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
+    await this.dataSource.query(
+      `INSERT INTO webhook_secrets (secret_id, endpoint_id, secret) VALUES ($1, $2, $3)`,
+      [secretId, endpointId, secret],
+    );
+    return secret;
+  }
+
+  async signingSecrets(endpointId: string, at: Date): Promise<string[]> {
+    const endpoint = await this.endpoints.get(endpointId);
+    if (!endpoint) return [];
+    const ids = [endpoint.secretId];
+    const previous = endpoint.previousSecret;
+    if (previous && Date.parse(previous.validUntil) > at.getTime()) ids.push(previous.secretId);
+    const rows: Array<{ secret_id: string; secret: string }> = await this.dataSource.query(
+      `SELECT secret_id, secret FROM webhook_secrets WHERE endpoint_id = $1 AND secret_id = ANY($2::uuid[])`,
+      [endpointId, ids],
+    );
+    const byId = new Map(rows.map((row) => [row.secret_id, row.secret]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+}
