@@ -104,13 +104,55 @@ export function expectValidFhir(resource: unknown): void {
   });
 }
 
-/** A FHIR client of the app's facade, signed in as `caller`. */
-export async function fhirClient(baseUrl: string, caller: Caller): Promise<Client> {
-  return new Client({
-    baseUrl: `${baseUrl}/fhir/R4`,
-    bearerToken: await tokenFor(caller.sub, caller.roles, { name: caller.name }),
-  });
+/**
+ * fhir-kit-client's Client, typed with @medplum/fhirtypes (fhir-kit-client has its own loose
+ * resource type): each answer is the resource the facade sends.
+ */
+export class FhirTestClient {
+  constructor(readonly client: Client) {}
+
+  create(body: object): Promise<Resource> {
+    return this.client.create({ resourceType: 'ServiceRequest', body: body as never }) as Promise<never>;
+  }
+
+  read<Type extends Resource>(resourceType: Type['resourceType'], id: string): Promise<Type> {
+    return this.client.read({ resourceType, id }) as Promise<never>;
+  }
+
+  vread<Type extends Resource>(
+    resourceType: Type['resourceType'],
+    id: string,
+    version: string,
+  ): Promise<Type> {
+    return this.client.vread({ resourceType, id, version }) as Promise<never>;
+  }
+
+  search(resourceType: string, searchParams: Record<string, string>): Promise<Bundle> {
+    return this.client.search({ resourceType, searchParams }) as Promise<never>;
+  }
+
+  nextPage(bundle: Bundle): Promise<Bundle> {
+    return this.client.nextPage({ bundle: bundle as never }) as Promise<never>;
+  }
+
+  capabilityStatement(): Promise<Resource> {
+    return this.client.capabilityStatement() as Promise<never>;
+  }
 }
+
+/** A FHIR client of the app's facade, signed in as `caller` (anonymous without one). */
+export async function fhirClient(baseUrl: string, caller?: Caller): Promise<FhirTestClient> {
+  return new FhirTestClient(
+    new Client({
+      baseUrl: `${baseUrl}/fhir/R4`,
+      ...(caller && { bearerToken: await tokenFor(caller.sub, caller.roles, { name: caller.name }) }),
+    }),
+  );
+}
+
+/** The HTTP answer behind a resource fhir-kit-client returned (status, headers). */
+export const responseOf = (resource: object): Response =>
+  (Client.httpFor(resource as never) as { response: Response }).response;
 
 /** What fhir-kit-client throws for an answer that is not 2xx. */
 export interface FhirClientError {
