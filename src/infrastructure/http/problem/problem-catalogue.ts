@@ -126,7 +126,7 @@ const REQUEST_PROBLEMS = {
   'request-timeout': {
     status: 408,
     title: 'Request timeout',
-    meaning: 'The client took too long to send the request.',
+    meaning: 'The request took too long to arrive, and no more specific code applies.',
     action: 'Send the request again, whole.',
   },
   conflict: {
@@ -193,7 +193,7 @@ const REQUEST_PROBLEMS = {
   'service-unavailable': {
     status: 503,
     title: 'Service unavailable',
-    meaning: 'The engine cannot serve the request now (shutting down, or the framework said so).',
+    meaning: 'The engine could not serve the request now, and no more specific code applies.',
     action: 'Retry after `Retry-After`, if given, or shortly.',
   },
   timeout: {
