@@ -174,6 +174,15 @@ describe('the problem catalogue', () => {
     expect(wrongStatus).toEqual([]);
   });
 
+  it('has no entry for a code nothing sends any more', () => {
+    const sendable = new Set([
+      ...sent.map(({ code }) => code),
+      ...Object.values(DYNAMIC_SITES).flat(),
+      ...Object.keys(CASE_ERROR_CODES),
+    ]);
+    expect(Object.keys(PROBLEM_CATALOGUE).filter((code) => !sendable.has(code))).toEqual([]);
+  });
+
   it('knows every site whose code is not written where it is sent, and the codes each carries', () => {
     expect([...new Set(dynamic)].filter((site) => !(site in DYNAMIC_SITES))).toEqual([]);
     const carried = [...new Set(Object.values(DYNAMIC_SITES).flat())];
