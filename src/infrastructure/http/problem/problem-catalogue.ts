@@ -492,8 +492,10 @@ void everyCaseCodeCatalogued;
 
 /**
  * Every problem `code` the engine answers, grouped as docs/api.md's error tables are (rendered
- * from here, and tested to match). A feature that sends a new code adds a section of its own here;
- * test/unit/infrastructure/problem-catalogue.spec.ts fails on any code sent that has no entry.
+ * from here, and tested to match). A new code gets an entry in its area's section (a new area: a
+ * section here, its heading in problem-pages.ts, its table in docs/api.md);
+ * test/unit/infrastructure/problem-catalogue.spec.ts fails on a code sent without an entry, and on
+ * an entry no code is sent for.
  */
 export const PROBLEM_SECTIONS = {
   request: REQUEST_PROBLEMS,
