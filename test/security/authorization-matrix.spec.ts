@@ -61,6 +61,9 @@ describe('authorisation matrix', () => {
     ids.flagId = 'os1-0123456789abcdef0123456789abcdef';
     ids.name = 'worklist';
     ids.readerId = READER;
+    // Unknown endpoints and deliveries: the guard answers before the endpoint is looked up.
+    ids.endpointId = randomUUID();
+    ids.deliveryId = randomUUID();
 
     for (const role of ROLES) {
       const sub = role === 'radiologist' ? READER : `mx-${role}`;
