@@ -68,8 +68,7 @@ export function problemTypePage(problemType: ProblemType): string {
       `<dt>HTTP status</dt><dd>${statusLine(problemType.status)}</dd></dl>` +
       `<h2>What it means</h2><p>${prose(problemType.meaning)}</p>` +
       `<h2>What to do</h2><p>${prose(problemType.action)}</p>` +
-      '<p>The answer is <code>application/problem+json</code> (RFC 9457): program against its ' +
-      '<code>code</code>; its <code>detail</code> is a sentence for people.</p>',
+      "<p>Program against the code, not against the answer's <code>detail</code>: a sentence for people.</p>",
   );
 }
 
