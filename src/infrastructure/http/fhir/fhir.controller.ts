@@ -20,6 +20,7 @@ import { CommandIds } from '../../../application/command-path/command-ids.js';
 import type { CaseViewer } from '../../../domain/case/case-view.js';
 import { caseStreamId } from '../../../domain/case/case.stream.js';
 import { DomainError } from '../../../domain/kernel/domain-error.js';
+import { isUuid } from '../../../domain/kernel/identifiers.js';
 import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
@@ -208,7 +209,9 @@ export class FhirController {
     identity: Identity,
     request: FastifyRequest,
   ): Promise<ServiceRequest> {
-    const caseId = (await this.cases.viewed(id, viewerOf(identity), 'ServiceRequest')).state.caseId;
+    if (!isUuid(id)) throw new DomainError('not-found', `ServiceRequest ${id} does not exist.`);
+    const caseId = id.toLowerCase();
+    // The read model of GET /api/v1/cases/{id}, with its blinding.
     const { view, revision } = await this.queries.execute(new GetCaseQuery(caseId, viewerOf(identity)));
     await this.record(request, identity, 'case', caseId);
     return serviceRequestOf(view, revision);
