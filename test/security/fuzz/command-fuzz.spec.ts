@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { PROBLEM_CATALOGUE } from '../../../src/infrastructure/http/problem/problem-catalogue.js';
 import { type RunningApp, startTestApp } from '../../support/app.js';
 import { ApiClient, COORDINATOR, INTEGRATOR } from '../../support/api.js';
 import { EventStorePosition, type StorePosition } from '../../support/event-store-position.js';
@@ -79,6 +80,13 @@ function problemIssues(response: RawResponse): string[] {
   for (const key of ['type', 'title', 'detail', 'instance', 'code'])
     if (typeof body[key] !== 'string' || body[key] === '') issues.push(`${key} missing`);
   if (body.status !== response.status) issues.push(`status ${String(body.status)} ≠ ${response.status}`);
+  // The code is catalogued, with this status, and the type is its page.
+  if (typeof body.code === 'string') {
+    const catalogued = PROBLEM_CATALOGUE[body.code]?.status;
+    if (catalogued !== response.status)
+      issues.push(`code ${body.code} catalogued with ${String(catalogued)}`);
+    if (body.type !== `/problems/${body.code}`) issues.push(`type ${String(body.type)}`);
+  }
   for (const key of Object.keys(body)) if (!PROBLEM_KEYS.has(key)) issues.push(`extra member ${key}`);
   if (body.errors !== undefined) {
     const errors = body.errors;
