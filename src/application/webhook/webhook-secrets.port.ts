@@ -12,8 +12,8 @@ export interface WebhookSecrets {
   create(endpointId: string, secretId: string): Promise<string>;
   /**
    * The secrets to sign a delivery with at `at`: the current one first, then the previous one while
-   * its overlap lasts. Each gives one `v1,<signature>` in the `webhook-signature` header. Empty for
-   * an endpoint the read model does not know.
+   * its overlap lasts, as the endpoint's events say at the time of the call. Each gives one
+   * `v1,<signature>` in the `webhook-signature` header. Empty for an endpoint never registered.
    */
   signingSecrets(endpointId: string, at: Date): Promise<string[]>;
 }

@@ -1,21 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  WEBHOOK_ENDPOINTS,
-  type WebhookEndpoints,
-} from '../../application/webhook/webhook-endpoints.port.js';
+import { foldStored } from '../../application/command-path/command-path.js';
+import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port.js';
+import { WebhookEndpointAggregate } from '../../application/webhook/webhook-endpoint.aggregate.js';
 import type { WebhookSecrets } from '../../application/webhook/webhook-secrets.port.js';
+import { webhookEndpointStreamId } from '../../domain/webhook/webhook-endpoint.stream.js';
 
 /** Standard Webhooks: a secret is `whsec_` and the base64 of 24 to 64 random bytes. */
 const SECRET_BYTES = 32;
 
-/** Secrets in the read-model database (table webhook_secrets); which is current comes from the read model. */
+/**
+ * Secrets in the read-model database (table webhook_secrets). Which of them sign is what the
+ * endpoint's stream says now (folded at each call, not the read model: a delivery right after a
+ * registration or rotation must not wait for a projection to catch up).
+ */
 @Injectable()
 export class PostgresWebhookSecrets implements WebhookSecrets {
+  private readonly aggregate = new WebhookEndpointAggregate();
+
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(WEBHOOK_ENDPOINTS) private readonly endpoints: WebhookEndpoints,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async create(endpointId: string, secretId: string): Promise<string> {
@@ -28,8 +34,9 @@ export class PostgresWebhookSecrets implements WebhookSecrets {
   }
 
   async signingSecrets(endpointId: string, at: Date): Promise<string[]> {
-    const endpoint = await this.endpoints.get(endpointId);
-    if (!endpoint) return [];
+    const { events } = await this.store.readStream(webhookEndpointStreamId(endpointId));
+    const endpoint = foldStored(this.aggregate, events);
+    if (!endpoint.exists) return [];
     const ids = [endpoint.secretId];
     const previous = endpoint.previousSecret;
     if (previous && Date.parse(previous.validUntil) > at.getTime()) ids.push(previous.secretId);
