@@ -9,6 +9,7 @@ import { DossierModule } from './infrastructure/http/dossier/dossier.module.js';
 import { FhirModule } from './infrastructure/http/fhir/fhir.module.js';
 import { WebhookEndpointsModule } from './infrastructure/http/webhooks/webhook-endpoints.module.js';
 import { WorklistModule } from './infrastructure/http/worklist/worklist.module.js';
+import { WebhookDeliveryModule } from './infrastructure/webhooks/delivery/webhook-delivery.module.js';
 import { HealthController } from './infrastructure/http/health.controller.js';
 import { ProblemsController } from './infrastructure/http/problem/problems.controller.js';
 import { IntegrityModule } from './infrastructure/http/integrity/integrity.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         IntegrityModule,
         DossierModule,
         WebhookEndpointsModule,
+        WebhookDeliveryModule,
         FhirModule,
         AuthModule.forRoot(config),
         ...extraModules,
