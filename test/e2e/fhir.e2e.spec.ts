@@ -642,6 +642,83 @@ describe('FHIR R4 facade', () => {
     });
   });
 
+  describe('an adjudicated case', () => {
+    it('shows a cancelled Task, and the adjudication signed for its reader as an approval', async () => {
+      const { resource } = await create(serviceRequest({}, {}, null));
+      const caseId = resource.id!;
+      const [readerE, readerF] = [radiologist('fhir-rad-e'), radiologist('fhir-rad-f')];
+      const dropped = await steps.assign(caseId, 'fhir-rad-g');
+      await steps.command(`/api/v1/cases/${caseId}/assignments/${dropped}/unassignment`, {
+        reason: 'On leave',
+      });
+      const assignmentE = await steps.assign(caseId, readerE.sub);
+      const assignmentF = await steps.assign(caseId, readerF.sub);
+      await steps.startRead(caseId, assignmentE, readerE);
+      const opinionE = await steps.submitOpinion(caseId, assignmentE, readerE);
+      await steps.startRead(caseId, assignmentF, readerF);
+      const disagreeing = await steps.submitOpinion(caseId, assignmentF, readerF, {
+        findings: [{ code: 'fracture', presence: 'absent' }],
+      });
+      expect(disagreeing.status).toBe('awaiting-adjudication');
+      const adjudicator = await steps.assign(caseId, 'fhir-rad-h', 'adjudicator');
+      // The integrator signs for the adjudicator: the signature names both.
+      const behalf = { 'x-on-behalf-of': 'fhir-rad-h', 'x-on-behalf-of-name': 'Dr Hana Ho' };
+      await steps.command(`/api/v1/cases/${caseId}/reads`, { assignmentId: adjudicator }, INTEGRATOR, behalf);
+      await steps.command(
+        `/api/v1/cases/${caseId}/adjudication`,
+        {
+          assignmentId: adjudicator,
+          selectedOpinionId: opinionE.opinionId,
+          rationale: 'The fracture line is visible.',
+        },
+        INTEGRATOR,
+        behalf,
+      );
+
+      const bundle = await (await client(QUALITY)).search('Task', { 'based-on': `ServiceRequest/${caseId}` });
+      expectValidFhir(bundle);
+      const tasks = entriesOf<Task>(bundle);
+      expect(tasks.map((task) => [task.id, task.status, task.code?.coding?.[0]?.code])).toEqual([
+        [dropped, 'cancelled', 'primary'],
+        [assignmentE, 'completed', 'primary'],
+        [assignmentF, 'completed', 'primary'],
+        [adjudicator, 'completed', 'adjudicator'],
+      ]);
+      expect(tasks[0]!.statusReason).toEqual({ text: 'On leave' });
+      expect(tasks[3]!.output).toContainEqual({
+        type: { text: 'rationale' },
+        valueString: 'The fracture line is visible.',
+      });
+
+      const signed = await (
+        await client(MEDICO_LEGAL)
+      ).search('Provenance', { target: `Task/${adjudicator}` });
+      expectValidFhir(signed);
+      const [provenance] = entriesOf<Provenance>(signed);
+      const integrator = { reference: `Device/${INTEGRATOR.sub}`, display: INTEGRATOR.name };
+      const reader = { reference: 'Practitioner/fhir-rad-h', display: 'Dr Hana Ho' };
+      expect(provenance).toMatchObject({
+        reason: [{ text: 'AdjudicationDecided' }],
+        agent: [
+          { type: { coding: [{ code: 'verifier' }] }, who: reader },
+          { type: { coding: [{ code: 'enterer' }] }, who: integrator, onBehalfOf: reader },
+        ],
+        signature: [{ type: [{ code: '1.2.840.10065.1.12.1.5' }], who: integrator, onBehalfOf: reader }],
+      });
+      const all = await (
+        await client(MEDICO_LEGAL)
+      ).search('Provenance', { target: `ServiceRequest/${caseId}` });
+      expect(entriesOf<Provenance>(all).map((entry) => entry.reason?.[0]?.text)).toEqual([
+        'OpinionSubmitted',
+        'OpinionSubmitted',
+        'AdjudicationDecided',
+      ]);
+      const report = await (await client(QUALITY)).read<DiagnosticReport>('DiagnosticReport', caseId);
+      expectValidFhir(report);
+      expect(report).toMatchObject({ status: 'final', conclusionCode: [{ coding: [{ code: 'fracture' }] }] });
+    });
+  });
+
   describe('every error an OperationOutcome', () => {
     const outcomeOf = (body: Resource) => issuesOf(body)[0]!;
 
@@ -733,6 +810,18 @@ describe('FHIR R4 facade', () => {
         },
         422,
         'processing',
+      ],
+      [
+        'a body over the size limit',
+        'POST',
+        '/ServiceRequest',
+        {
+          as: INTEGRATOR,
+          body: `{"resourceType":"ServiceRequest","note":[{"text":"${'x'.repeat(300_000)}"}]}`,
+          headers: { 'content-type': 'application/fhir+json' },
+        },
+        413,
+        'too-costly',
       ],
       ['an unsupported search parameter', 'GET', '/Task?status=ready', { as: QUALITY }, 400, 'invalid'],
       [
