@@ -261,13 +261,17 @@ describe('webhook delivery', () => {
     expect(rotated.status).toBe(200);
     const newSecret = String(rotated.body.secret);
     // The secrets port reads the rotation from the endpoints' read model: wait until it has it.
-    await waitFor('the rotation in the read model', async () => {
-      const response = await api.get<{ items: Array<Record<string, unknown>> }>(
-        '/api/v1/webhooks/endpoints',
-        INTEGRATOR,
-      );
-      return response.body.items.find((item) => item.endpointId === endpointId)?.previousSecret;
-    });
+    await waitFor(
+      'the rotation in the read model',
+      async () => {
+        const response = await api.get<{ items: Array<Record<string, unknown>> }>(
+          '/api/v1/webhooks/endpoints',
+          INTEGRATOR,
+        );
+        return response.body.items.find((item) => item.endpointId === endpointId)?.previousSecret;
+      },
+      { intervalMs: 200 },
+    );
     await steps.assign(caseId, 'rad-a');
     await hooks.waitUntil('the assignment during the overlap', () => hooks.delivered.length === 1);
     const during = hooks.received[0]!;
@@ -300,7 +304,7 @@ describe('webhook delivery', () => {
         const endpoint = response.body.items.find((item) => item.endpointId === endpointId);
         return endpoint?.status === 'disabled' && endpoint.disabled ? endpoint : undefined;
       },
-      { timeoutMs: (DISABLE_AFTER_SECONDS + 10) * 1000 },
+      { timeoutMs: (DISABLE_AFTER_SECONDS + 10) * 1000, intervalMs: 200 },
     );
     expect(disabled.disabled).toMatchObject({ reason: 'failing', lastError: 'HTTP 500' });
     const failingFor =
