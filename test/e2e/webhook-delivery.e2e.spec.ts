@@ -329,6 +329,29 @@ describe('webhook delivery', () => {
     expect(hooks.delivered.map(({ payload }) => payload.data.revision)).toEqual([1, 2]);
   }, 60_000);
 
+  it('with two instances on one database, each endpoint is delivered by one of them: every event once', async () => {
+    const second = await startTestApp(SETTINGS, { database: running.database });
+    try {
+      const hooks = await receiver();
+      await register({ url: hooks.url(), eventTypes: ['SecondOpinionRequested'] });
+      const cases: string[] = [];
+      for (let count = 0; count < 5; count++) cases.push(await steps.requestCase());
+      await hooks.waitUntil('five requests', () => hooks.delivered.length === 5);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // time for a second deliverer, if there were one
+      expect(hooks.received.map(({ payload }) => payload.data.caseId)).toEqual(cases);
+      const metrics = await Promise.all(
+        [running.baseUrl, second.baseUrl].map(async (base) => (await fetch(`${base}/metrics`)).text()),
+      );
+      const delivering = metrics.map((text) => Number(/^webhook_delivery_endpoints (\d+)$/m.exec(text)?.[1]));
+      expect(delivering.every((count) => Number.isInteger(count))).toBe(true);
+      expect(metrics.join('\n')).toMatch(
+        /^webhook_delivery_attempts_total\{outcome="delivered",trigger="automatic"\} \d+/m,
+      );
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+
   it('answers 404 for an endpoint that does not exist, 400 for a malformed id, and 403 to a radiologist', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect((await api.get(`/api/v1/webhooks/endpoints/${unknown}/deliveries`, INTEGRATOR)).status).toBe(404);
