@@ -1,5 +1,6 @@
 import { ACCESS_POLICY, type AccessAction, ROLES } from '../../application/auth/access-policy.js';
 import { CASE_COMMANDS } from '../../application/case/case-commands.registry.js';
+import { WEBHOOK_ENDPOINT_ROUTES } from '../../application/webhook/webhook-endpoint-commands.registry.js';
 
 type Endpoint = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; action: AccessAction };
 
@@ -16,9 +17,16 @@ const CASE_COMMAND_ENDPOINTS: Endpoint[] = Object.values(CASE_COMMANDS).flatMap(
       ],
 );
 
+/** The webhook endpoint commands' routes, from their registry. */
+const WEBHOOK_COMMAND_ENDPOINTS: Endpoint[] = WEBHOOK_ENDPOINT_ROUTES.map(({ method, path, action }) => ({
+  method,
+  path: `/api/v1/webhooks/endpoints${path === '' ? '' : '/'}${path.replace(/:(\w+)/g, '{$1}')}`,
+  action,
+}));
+
 /**
  * Every protected endpoint and the access-policy row that guards it: the case commands from their
- * registry, then the rest. The authorisation-matrix test checks that the running application
+ * registries, then the rest. The authorisation-matrix test checks that the running application
  * registers exactly these routes with exactly these actions, then calls each with every role;
  * `renderAccessMatrix()` is what the README shows.
  */
@@ -40,26 +48,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/metrics/funnel', action: 'read-reader-metrics' },
   { method: 'GET', path: '/api/v1/opinion-shopping/flags', action: 'read-shopping-flags' },
   { method: 'GET', path: '/api/v1/projections', action: 'read-projection-status' },
-  { method: 'POST', path: '/api/v1/webhooks/endpoints', action: 'manage-webhook-endpoints' },
+  ...WEBHOOK_COMMAND_ENDPOINTS,
   { method: 'GET', path: '/api/v1/webhooks/endpoints', action: 'read-webhook-endpoints' },
   { method: 'GET', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'read-webhook-endpoints' },
-  { method: 'PATCH', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'manage-webhook-endpoints' },
-  { method: 'DELETE', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'manage-webhook-endpoints' },
-  {
-    method: 'POST',
-    path: '/api/v1/webhooks/endpoints/{endpointId}/rotate-secret',
-    action: 'manage-webhook-endpoints',
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/webhooks/endpoints/{endpointId}/disable',
-    action: 'manage-webhook-endpoints',
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/webhooks/endpoints/{endpointId}/enable',
-    action: 'manage-webhook-endpoints',
-  },
 ];
 
 /**

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Delete,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -16,6 +27,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandContext } from '../../../application/command-path/command-path.js';
+import { WEBHOOK_ENDPOINT_COMMANDS } from '../../../application/webhook/webhook-endpoint-commands.registry.js';
+import type { WebhookEndpointCommandType } from '../../../domain/webhook/webhook-endpoint.commands.js';
 import { ChangeWebhookEndpointDto } from '../../../application/webhook/change-webhook-endpoint/change-webhook-endpoint.dto.js';
 import { RegisterWebhookEndpointDto } from '../../../application/webhook/register-webhook-endpoint/register-webhook-endpoint.dto.js';
 import { RotateWebhookSecretDto } from '../../../application/webhook/rotate-webhook-secret/rotate-webhook-secret.dto.js';
@@ -89,6 +102,23 @@ const notFound = (): ProblemException =>
 
 const EndpointIdParam = (): ParameterDecorator => Param('endpointId', UuidParamPipe);
 
+const METHODS = { POST: Post, PATCH: Patch, DELETE: Delete } as const;
+
+/** A command's route as the registry declares it: method and path, guard, summary and body. */
+function CommandRoute(type: WebhookEndpointCommandType): MethodDecorator {
+  const { route } = WEBHOOK_ENDPOINT_COMMANDS[type];
+  const method = METHODS[route.method];
+  return applyDecorators(
+    route.path === '' ? method() : method(route.path),
+    Allow(route.action),
+    ApiOperation({ summary: route.summary }),
+    ...(route.body === null ? [] : [ApiBody({ type: route.body, required: route.optionalBody !== true })]),
+    ...(route.path.includes(':endpointId')
+      ? [ApiParam({ name: 'endpointId', type: String, format: 'uuid' })]
+      : []),
+  );
+}
+
 /**
  * Webhook subscriptions (README "Webhooks"): integrators manage the endpoints they registered (another's
  * answers 404), admins every one. Every change is an event of the endpoint's stream; the secret is
@@ -102,13 +132,8 @@ export class WebhookEndpointsController {
     private readonly endpoints: WebhookEndpointsQueries,
   ) {}
 
-  @Post()
+  @CommandRoute('RegisterWebhookEndpoint')
   @HttpCode(201)
-  @Allow('manage-webhook-endpoints')
-  @ApiOperation({
-    summary:
-      'Register a webhook endpoint (WebhookEndpointRegistered); the answer carries its signing secret, shown this once',
-  })
   @ApiCreatedResponse({
     type: WebhookEndpointWithSecretDto,
     description: 'Location names the endpoint; ETag is its revision',
@@ -171,12 +196,7 @@ export class WebhookEndpointsController {
     return answer(outcome);
   }
 
-  @Patch(':endpointId')
-  @Allow('manage-webhook-endpoints')
-  @ApiOperation({
-    summary: 'Change an endpoint’s URL, event types, case filter or description (WebhookEndpointChanged)',
-  })
-  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
+  @CommandRoute('ChangeWebhookEndpoint')
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({
     type: WebhookEndpointDto,
@@ -207,16 +227,9 @@ export class WebhookEndpointsController {
     return answer(outcome);
   }
 
-  @Post(':endpointId/rotate-secret')
+  @CommandRoute('RotateWebhookSecret')
   @HttpCode(200)
-  @Allow('manage-webhook-endpoints')
-  @ApiOperation({
-    summary:
-      'Rotate the signing secret (WebhookSecretRotated): the answer carries the new one, shown this once; the previous one keeps signing for the overlap',
-  })
-  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
   @ApiHeader(IF_MATCH)
-  @ApiBody({ type: RotateWebhookSecretDto, required: false })
   @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
@@ -239,11 +252,8 @@ export class WebhookEndpointsController {
     return { ...answer(outcome), secret: outcome.secret };
   }
 
-  @Post(':endpointId/disable')
+  @CommandRoute('DisableWebhookEndpoint')
   @HttpCode(200)
-  @Allow('manage-webhook-endpoints')
-  @ApiOperation({ summary: 'Stop deliveries to an endpoint (WebhookEndpointDisabled, reason requested)' })
-  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: WebhookEndpointDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
@@ -264,13 +274,8 @@ export class WebhookEndpointsController {
     return answer(outcome);
   }
 
-  @Post(':endpointId/enable')
+  @CommandRoute('EnableWebhookEndpoint')
   @HttpCode(200)
-  @Allow('manage-webhook-endpoints')
-  @ApiOperation({
-    summary: 'Resume deliveries to a disabled endpoint (WebhookEndpointEnabled), from where they stopped',
-  })
-  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: WebhookEndpointDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
@@ -287,13 +292,8 @@ export class WebhookEndpointsController {
     return answer(outcome);
   }
 
-  @Delete(':endpointId')
+  @CommandRoute('RemoveWebhookEndpoint')
   @HttpCode(204)
-  @Allow('manage-webhook-endpoints')
-  @ApiOperation({
-    summary: 'Remove an endpoint (WebhookEndpointRemoved): no more deliveries; its history stays in the log',
-  })
-  @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Removed; ETag is the final revision' })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
