@@ -471,6 +471,16 @@ describe('FHIR R4 facade', () => {
         (await client(radiologist('fhir-rad-x'))).read<ServiceRequest>('ServiceRequest', caseId),
       );
       expect(stranger.status).toBe(403);
+      // The refused attempt is in the case's access log, as one on the REST API would be.
+      await waitFor('the refused attempt in the access log', async () => {
+        const log = await api.get<{ items: Json[] }>(`/api/v1/access-log?caseId=${caseId}`, QUALITY);
+        return log.body.items.find(
+          (item) =>
+            item.actorId === 'fhir-rad-x' &&
+            item.status === 403 &&
+            item.problemCode === 'not-your-assignment',
+        );
+      });
       expect(
         await search(radiologist('fhir-rad-x'), 'Task', { 'based-on': `ServiceRequest/${caseId}` }),
       ).toEqual([]);

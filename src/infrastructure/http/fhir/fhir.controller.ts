@@ -191,10 +191,11 @@ export class FhirController {
     }
   }
 
-  @Get('ServiceRequest/:id')
+  // The parameter is `caseId` so that a refused attempt is recorded in the case's access log.
+  @Get('ServiceRequest/:caseId')
   @Allow('read-case')
   async serviceRequest(
-    @Param('id') id: string,
+    @Param('caseId') id: string,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -275,20 +276,20 @@ export class FhirController {
     return searchset(request, tasks);
   }
 
-  @Get('DiagnosticReport/:id')
+  @Get('DiagnosticReport/:caseId')
   @Allow('read-case')
   async diagnosticReport(
-    @Param('id') id: string,
+    @Param('caseId') id: string,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
   ): Promise<DiagnosticReport> {
     return this.readDiagnosticReport(id, undefined, identity, request);
   }
 
-  @Get('DiagnosticReport/:id/_history/:version')
+  @Get('DiagnosticReport/:caseId/_history/:version')
   @Allow('read-case')
   async diagnosticReportVersion(
-    @Param('id') id: string,
+    @Param('caseId') id: string,
     @Param('version') version: string,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
