@@ -37,7 +37,6 @@ import { PostgresDeliveryLog } from './postgres-delivery-log.js';
 import { DELIVERY_TARGETS } from './webhook-delivery.tokens.js';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 
-const SENDER = Symbol('WebhookSender');
 const FAILING_ENDPOINTS = Symbol('FailingEndpoints');
 
 /** The engine itself, as the actor of the disabling of an endpoint whose deliveries keep failing. */
@@ -64,7 +63,10 @@ function failingEndpoints(path: CommandPath, aggregate: WebhookEndpointAggregate
 /** Starts delivery with the application, stops it (aborting attempts in flight) before the pools close. */
 @Injectable()
 export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(private readonly worker: WebhookDeliveryWorker) {}
+  constructor(
+    private readonly worker: WebhookDeliveryWorker,
+    private readonly sender: HttpWebhookSender,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.worker.start();
@@ -72,6 +74,7 @@ export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeA
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
+    this.sender.close();
   }
 }
 
@@ -96,9 +99,9 @@ export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeA
         new StreamDeliveryTargets(store, aggregate, clock),
     },
     {
-      provide: SENDER,
+      provide: HttpWebhookSender,
       inject: [RUNTIME_CONFIG],
-      useFactory: (config: RuntimeConfig): WebhookSender =>
+      useFactory: (config: RuntimeConfig) =>
         new HttpWebhookSender((url) =>
           resolveDeliveryAddress(url, { allowLoopback: config.webhookUrls.allowLoopback }),
         ),
@@ -123,7 +126,7 @@ export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeA
         DELIVERY_TARGETS,
         WEBHOOK_SECRETS,
         WEBHOOK_ENDPOINTS,
-        SENDER,
+        HttpWebhookSender,
         FAILING_ENDPOINTS,
         PrometheusDeliveryMetrics,
         CLOCK,
@@ -167,7 +170,7 @@ export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeA
         PostgresDeliveryLog,
         DELIVERY_TARGETS,
         WEBHOOK_SECRETS,
-        SENDER,
+        HttpWebhookSender,
         PrometheusDeliveryMetrics,
         CLOCK,
         RUNTIME_CONFIG,
