@@ -333,6 +333,8 @@ describe('webhook endpoints', () => {
     ['a null case id', { url: RECEIVER, eventTypes: ['*'], caseId: null }, 'caseId'],
     ['an unknown field', { url: RECEIVER, eventTypes: ['*'], secret: 'whsec_mine' }, 'secret'],
     ['a URL that is not a string', { url: 42, eventTypes: ['*'] }, 'url'],
+    ['a URL that is not absolute', { url: '/hooks', eventTypes: ['*'] }, 'url'],
+    ['an event type twice', { url: RECEIVER, eventTypes: ['CaseClosed', 'CaseClosed'] }, 'eventTypes'],
   ])('refuses a registration with %s (400, nothing written)', async (_what, body, field) => {
     const before = await database.query(
       `SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'webhook-endpoint-%'`,

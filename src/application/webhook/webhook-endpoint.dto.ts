@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 import { CASE_EVENT_TYPES } from '../../domain/case/case.events.js';
 import { UUID_PATTERN } from '../../domain/kernel/identifiers.js';
 
@@ -18,6 +27,14 @@ export const UrlProperty = (optional = false): PropertyDecorator[] => [
   }),
   IsString(),
   MaxLength(WEBHOOK_URL_MAX),
+  // The document's `format: uri` (400); whether the URL may receive webhooks is the guard's (422).
+  ValidateBy({
+    name: 'isAbsoluteUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && URL.canParse(value),
+      defaultMessage: () => 'url must be an absolute URL',
+    },
+  }),
 ];
 
 export const EventTypesProperty = (optional = false): PropertyDecorator[] => [
@@ -26,12 +43,14 @@ export const EventTypesProperty = (optional = false): PropertyDecorator[] => [
     enum: EVENT_TYPE_NAMES,
     minItems: 1,
     maxItems: CASE_EVENT_TYPES.length,
+    uniqueItems: true,
     example: ['ConsensusReached', 'CaseClosed'],
     description: 'Case event types to receive, or ["*"] for every one',
   }),
   IsArray(),
   ArrayMinSize(1),
   ArrayMaxSize(CASE_EVENT_TYPES.length),
+  ArrayUnique({ message: 'eventTypes must not name a type twice' }),
   IsString({ each: true }),
   MaxLength(64, { each: true }),
 ];
