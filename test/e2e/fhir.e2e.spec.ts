@@ -729,6 +729,45 @@ describe('FHIR R4 facade', () => {
     });
   });
 
+  describe('a case with a prior report', () => {
+    it("shows a blinded reader a ServiceRequest without the prior report and the requester, and signs the reader's review of it", async () => {
+      const { resource } = await create(serviceRequest());
+      const caseId = resource.id!;
+      const reader = radiologist('fhir-rad-p');
+      const assignment = await steps.assign(caseId, reader.sub);
+      await steps.startRead(caseId, assignment, reader);
+      const seen = await (await client(reader)).read<ServiceRequest>('ServiceRequest', caseId);
+      expectValidFhir(seen);
+      expect(seen.contained!.map((contained) => contained.resourceType)).toEqual(['ImagingStudy']);
+      expect(seen.requester).toBeUndefined();
+      expect(seen.supportingInfo).toEqual([{ reference: '#study' }]);
+      expect(seen.reasonCode).toEqual(resource.reasonCode);
+
+      await steps.submitOpinion(caseId, assignment, reader);
+      await steps.command(
+        `/api/v1/cases/${caseId}/prior-report-reviews`,
+        { assignmentId: assignment, score: '1' },
+        reader,
+      );
+      // By Task: the worklist projection finds the assignment's case (it may lag a moment).
+      const signed = await waitFor('both signatures by Task', async () => {
+        const bundle = await (await client(reader)).search('Provenance', { target: `Task/${assignment}` });
+        return entriesOf(bundle).length === 2 ? bundle : undefined;
+      });
+      expectValidFhir(signed);
+      expect(
+        entriesOf<Provenance>(signed).map((provenance) => [
+          provenance.reason?.[0]?.text,
+          provenance.signature?.[0]?.type?.[0]?.code,
+          provenance.signature?.[0]?.who?.reference,
+        ]),
+      ).toEqual([
+        ['OpinionSubmitted', '1.2.840.10065.1.12.1.1', `Practitioner/${reader.sub}`],
+        ['PriorReportReviewed', '1.2.840.10065.1.12.1.1', `Practitioner/${reader.sub}`],
+      ]);
+    });
+  });
+
   describe('every error an OperationOutcome', () => {
     const outcomeOf = (body: Resource) => issuesOf(body)[0]!;
 
