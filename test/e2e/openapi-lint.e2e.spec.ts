@@ -30,7 +30,8 @@ describe('the served OpenAPI document', () => {
   let running: RunningApp;
   let folder: string;
   beforeAll(async () => {
-    running = await startTestApp();
+    // One tokenless request per operation: the per-address limit (0: none) must not answer 429 first.
+    running = await startTestApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '0' });
     folder = await mkdtemp(join(tmpdir(), 'openapi-lint-'));
   });
   afterAll(async () => {
