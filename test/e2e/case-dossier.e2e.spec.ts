@@ -24,6 +24,7 @@ import { writeLogKey } from '../support/integrity-log.js';
 import { rewriteEvent } from '../support/superuser.js';
 import { waitFor } from '../support/wait-for.js';
 import { FRACTURE_OPINION, TWO_PLUS_ONE_EVENT_TYPES, walkThroughCase } from '../support/walk-through.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 
@@ -404,7 +405,7 @@ describe('case dossier (HTTP)', () => {
     const future = await api.get(dossierPath('?revision=99'), MEDICO_LEGAL);
     expect([future.status, future.body.code]).toEqual([404, 'not-found']);
     for (const query of ['?format=xml', '?revision=-1', '?revision=abc', '?unknown=1']) {
-      const bad = await api.get(dossierPath(query), MEDICO_LEGAL);
+      const bad = await api.get(dossierPath(query), MEDICO_LEGAL, {}, INVALID_ON_PURPOSE);
       expect({ query, status: bad.status, code: bad.body.code }).toEqual({
         query,
         status: 400,

@@ -20,6 +20,11 @@ import {
 } from '../support/api.js';
 import { FRACTURE_PRESENT, caseSteps, opinionBody } from '../support/case-steps.js';
 import { expectProblem, fieldsOf } from '../support/problem.js';
+import {
+  INVALID_ON_PURPOSE,
+  checkAgainstDocument,
+  type ValidationOptions,
+} from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +41,10 @@ describe('case API errors (HTTP, problem+json)', () => {
     await running.close();
   });
 
-  /** A request with any body bytes and headers (the ApiClient sends JSON text only). */
+  /**
+   * A request with any body bytes and headers (the ApiClient sends JSON text only), checked against
+   * the OpenAPI document as the ApiClient's are.
+   */
   async function send(
     method: string,
     path: string,
@@ -45,7 +53,7 @@ describe('case API errors (HTTP, problem+json)', () => {
       token?: string;
       body?: string | Uint8Array;
       headers?: Record<string, string>;
-    } = {},
+    } & ValidationOptions = {},
   ): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...options.headers };
     const token =
@@ -53,6 +61,23 @@ describe('case API errors (HTTP, problem+json)', () => {
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const response = await fetch(`${running.baseUrl}${path}`, { method, headers, body: options.body });
     const text = await response.text();
+    const sent =
+      typeof options.body === 'string'
+        ? options.body
+        : options.body && new TextDecoder().decode(options.body);
+    await checkAgainstDocument(
+      running.baseUrl,
+      {
+        method,
+        path,
+        headers,
+        body: sent,
+        status: response.status,
+        responseHeaders: response.headers,
+        responseText: text,
+      },
+      { invalidOnPurpose: options.invalidOnPurpose },
+    );
     let body: unknown = text;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -124,7 +149,7 @@ describe('case API errors (HTTP, problem+json)', () => {
         priorReport: { author: 'rad-ext-9', findings: [{ code: 'fracture', presence: 'maybe' }] },
       });
       delete body.patientRef;
-      const response = await api.post('/api/v1/cases', body, COORDINATOR);
+      const response = await api.post('/api/v1/cases', body, COORDINATOR, {}, INVALID_ON_PURPOSE);
       expectProblem(response, 400, 'validation-failed', '/api/v1/cases');
       expect(fieldsOf(response)).toEqual(
         expect.arrayContaining([
@@ -143,6 +168,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         '/api/v1/cases',
         secondOpinionRequest({ caseId, colour: 'blue' }),
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(unknown, 400, 'validation-failed');
       expect(fieldsOf(unknown)).toContain('colour');
@@ -150,6 +177,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         '/api/v1/cases',
         secondOpinionRequest({ caseId, dueAt: '2026-12-01T00:00:00Z' }),
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(engineField, 400, 'validation-failed');
       expect(fieldsOf(engineField)).toContain('dueAt');
@@ -164,6 +193,8 @@ describe('case API errors (HTTP, problem+json)', () => {
           signature: { signerName: 'Dr Forger', meaning: 'authorship', signedAt: '2026-01-01T00:00:00Z' },
         }),
         radiologist('rad-a'),
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(nested, 400, 'validation-failed');
       expect(fieldsOf(nested)).toEqual(expect.arrayContaining(['findings[0].grade', 'signature']));
@@ -176,6 +207,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         '/api/v1/cases',
         secondOpinionRequest({ caseId, readsRequired: null }),
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(response, 400, 'validation-failed');
       expect(fieldsOf(response)).toContain('readsRequired');
@@ -183,6 +216,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         '/api/v1/cases',
         secondOpinionRequest({ caseId, priorReport: null }),
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(nullObject, 400, 'validation-failed');
       expect(fieldsOf(nullObject)).toContain('priorReport');
@@ -194,10 +229,18 @@ describe('case API errors (HTTP, problem+json)', () => {
         `/api/v1/cases/${existing}/assignments`,
         { readerId: 'rad-a', role: 'primary', blinded: null },
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(blinded, 400, 'validation-failed');
       expect(fieldsOf(blinded)).toContain('blinded');
-      const note = await api.post(`/api/v1/cases/${existing}/closure`, { note: null }, COORDINATOR);
+      const note = await api.post(
+        `/api/v1/cases/${existing}/closure`,
+        { note: null },
+        COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
+      );
       expectProblem(note, 400, 'validation-failed');
       expect(fieldsOf(note)).toContain('note');
       await expectUnchanged(existing, before);
@@ -209,6 +252,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         '/api/v1/cases',
         secondOpinionRequest({ caseId, clinicalQuestion: 'q'.repeat(4_001) }),
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(longQuestion, 400, 'validation-failed');
       expect(fieldsOf(longQuestion)).toEqual(['clinicalQuestion']);
@@ -227,6 +272,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         `/api/v1/cases/${existing}/opinions`,
         opinionBody(a, { impression: 'i'.repeat(20_001) }),
         radiologist('rad-a'),
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(longImpression, 400, 'validation-failed');
       expect(fieldsOf(longImpression)).toEqual(['impression']);
@@ -234,6 +281,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         `/api/v1/cases/${existing}/withdrawal`,
         { reason: 'r'.repeat(4_001) },
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(longReason, 400, 'validation-failed');
       expect(fieldsOf(longReason)).toEqual(['reason']);
@@ -245,6 +294,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         `/api/v1/cases/${existing}/opinions/${submitted.opinionId as string}/addenda`,
         { text: 't'.repeat(20_001), reason: 'Correction' },
         radiologist('rad-a'),
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(longText, 400, 'validation-failed');
       expect(fieldsOf(longText)).toEqual(['text']);
@@ -263,6 +314,7 @@ describe('case API errors (HTTP, problem+json)', () => {
         'esc \\u001b',
       ]) {
         const response = await send('POST', path, {
+          invalidOnPurpose: true,
           as: COORDINATOR,
           headers: jsonHeaders,
           body: `{"reason": "${escaped}"}`,
@@ -277,6 +329,7 @@ describe('case API errors (HTTP, problem+json)', () => {
         '"Scaphoid\\u0000fracture?"',
       );
       const nul = await send('POST', '/api/v1/cases', {
+        invalidOnPurpose: true,
         as: COORDINATOR,
         headers: jsonHeaders,
         body: request,
@@ -306,9 +359,15 @@ describe('case API errors (HTTP, problem+json)', () => {
         Buffer.from([0xc3, 0x28]), // an invalid two-byte sequence
         Buffer.from(' and \xff"}', 'latin1'),
       ]);
-      const response = await send('POST', path, { as: COORDINATOR, headers: jsonHeaders, body: bytes });
+      const response = await send('POST', path, {
+        invalidOnPurpose: true,
+        as: COORDINATOR,
+        headers: jsonHeaders,
+        body: bytes,
+      });
       expectProblem(response, 400, 'invalid-body', path);
       const overlong = await send('POST', path, {
+        invalidOnPurpose: true,
         as: COORDINATOR,
         headers: jsonHeaders,
         body: Buffer.concat([Buffer.from('{"reason": "'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]),
@@ -322,19 +381,34 @@ describe('case API errors (HTTP, problem+json)', () => {
       const before = await snapshot(existing);
       const path = `/api/v1/cases/${existing}/withdrawal`;
       const deep = `{"reason": "x", "deep": ${'['.repeat(40)}${']'.repeat(40)}}`;
-      const response = await send('POST', path, { as: COORDINATOR, headers: jsonHeaders, body: deep });
+      const response = await send('POST', path, {
+        invalidOnPurpose: true,
+        as: COORDINATOR,
+        headers: jsonHeaders,
+        body: deep,
+      });
       expectProblem(response, 400, 'invalid-body', path);
       expect(response.body.detail).toMatch(/32/);
       // Far deeper (would overflow a recursive walker) but under 256 KiB: still a clean 400.
       const deeper = `{"reason": ${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}}`;
       expectProblem(
-        await send('POST', path, { as: COORDINATOR, headers: jsonHeaders, body: deeper }),
+        await send('POST', path, {
+          invalidOnPurpose: true,
+          as: COORDINATOR,
+          headers: jsonHeaders,
+          body: deeper,
+        }),
         400,
         'invalid-body',
       );
       // 32 levels exactly pass the parser (and fail validation: the field is unknown).
       const atLimit = `{"reason": "x", "deep": ${'['.repeat(31)}${']'.repeat(31)}}`;
-      const limit = await send('POST', path, { as: COORDINATOR, headers: jsonHeaders, body: atLimit });
+      const limit = await send('POST', path, {
+        invalidOnPurpose: true,
+        as: COORDINATOR,
+        headers: jsonHeaders,
+        body: atLimit,
+      });
       expectProblem(limit, 400, 'validation-failed');
       await expectUnchanged(existing, before);
     });
@@ -344,15 +418,26 @@ describe('case API errors (HTTP, problem+json)', () => {
       const before = await snapshot(existing);
       const path = `/api/v1/cases/${existing}/withdrawal`;
       for (const body of ['{"reason": "x",', "{'reason': 'x'}", '{"reason": "x"} trailing', '']) {
-        const response = await send('POST', path, { as: COORDINATOR, headers: jsonHeaders, body });
+        const response = await send('POST', path, {
+          invalidOnPurpose: true,
+          as: COORDINATOR,
+          headers: jsonHeaders,
+          body,
+        });
         expectProblem(response, 400, 'invalid-body', path);
       }
       for (const body of ['[{"reason": "x"}]', '"reason"', 'null', '42', 'true']) {
-        const response = await send('POST', path, { as: COORDINATOR, headers: jsonHeaders, body });
+        const response = await send('POST', path, {
+          invalidOnPurpose: true,
+          as: COORDINATOR,
+          headers: jsonHeaders,
+          body,
+        });
         expectProblem(response, 400, 'invalid-body', path);
       }
       // The prototype-pollution keys fastify's secure parser refuses.
       const proto = await send('POST', path, {
+        invalidOnPurpose: true,
         as: COORDINATOR,
         headers: jsonHeaders,
         body: '{"reason": "x", "__proto__": {"admin": true}}',
@@ -399,6 +484,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         '/api/v1/cases',
         secondOpinionRequest({ caseId, occurredAt: 'yesterday' }),
         INTEGRATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(garbage, 400, 'validation-failed');
       expect(fieldsOf(garbage)).toContain('occurredAt');
@@ -448,22 +535,26 @@ describe('case API errors (HTTP, problem+json)', () => {
     it('a path id that is not a UUID is refused', async () => {
       const existing = await requestCase();
       const before = await snapshot(existing);
-      const get = await api.get('/api/v1/cases/not-a-uuid', COORDINATOR);
+      const get = await api.get('/api/v1/cases/not-a-uuid', COORDINATOR, {}, INVALID_ON_PURPOSE);
       expectProblem(get, 400, 'validation-failed', '/api/v1/cases/not-a-uuid');
       expect(fieldsOf(get)).toEqual(['path']);
       const post = await api.post(
         '/api/v1/cases/1234/assignments',
         { readerId: 'rad-a', role: 'primary' },
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(post, 400, 'validation-failed');
       const unassign = await api.post(
         `/api/v1/cases/${existing}/assignments/xyz/unassignment`,
         { reason: 'On leave' },
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(unassign, 400, 'validation-failed');
-      const history = await api.get('/api/v1/cases/%27%20OR%201=1/history', QUALITY);
+      const history = await api.get('/api/v1/cases/%27%20OR%201=1/history', QUALITY, {}, INVALID_ON_PURPOSE);
       expectProblem(history, 400, 'validation-failed');
       await expectUnchanged(existing, before);
     });
@@ -828,7 +919,12 @@ describe('case API errors (HTTP, problem+json)', () => {
     it('413: a body over 256 KiB', async () => {
       const caseId = randomUUID();
       const body = JSON.stringify(secondOpinionRequest({ caseId, padding: 'x'.repeat(300 * 1024) }));
-      const response = await send('POST', '/api/v1/cases', { as: COORDINATOR, headers: jsonHeaders, body });
+      const response = await send('POST', '/api/v1/cases', {
+        invalidOnPurpose: true,
+        as: COORDINATOR,
+        headers: jsonHeaders,
+        body,
+      });
       expectProblem(response, 413, 'payload-too-large', '/api/v1/cases');
       await expectNoCase(caseId);
     });
@@ -844,6 +940,7 @@ describe('case API errors (HTTP, problem+json)', () => {
         'application/problem+json',
       ]) {
         const response = await send('POST', '/api/v1/cases', {
+          invalidOnPurpose: true,
           as: COORDINATOR,
           headers: { 'content-type': contentType },
           body,
@@ -851,7 +948,11 @@ describe('case API errors (HTTP, problem+json)', () => {
         expectProblem(response, 415, 'unsupported-media-type', '/api/v1/cases');
       }
       // A Buffer body: fetch adds no content type of its own.
-      const untyped = await send('POST', '/api/v1/cases', { as: COORDINATOR, body: Buffer.from(body) });
+      const untyped = await send('POST', '/api/v1/cases', {
+        invalidOnPurpose: true,
+        as: COORDINATOR,
+        body: Buffer.from(body),
+      });
       expectProblem(untyped, 415, 'unsupported-media-type');
       await expectNoCase(caseId);
       // application/json with a charset parameter is JSON.
@@ -1329,7 +1430,13 @@ describe('case API errors (HTTP, problem+json)', () => {
       const caseId = randomUUID();
       for (const override of [{ priority: 'asap' }, { readsRequired: 3 }]) {
         expectProblem(
-          await api.post('/api/v1/cases', secondOpinionRequest({ caseId, ...override }), COORDINATOR),
+          await api.post(
+            '/api/v1/cases',
+            secondOpinionRequest({ caseId, ...override }),
+            COORDINATOR,
+            {},
+            INVALID_ON_PURPOSE,
+          ),
           400,
           'validation-failed',
         );
@@ -1339,7 +1446,13 @@ describe('case API errors (HTTP, problem+json)', () => {
       const before = await snapshot(existing);
       for (const extra of [{ confidence: 6 }, { confidence: 2.5 }, { confidence: '4' }]) {
         expectProblem(
-          await api.post(`/api/v1/cases/${existing}/opinions`, opinionBody(a, extra), radiologist('rad-a')),
+          await api.post(
+            `/api/v1/cases/${existing}/opinions`,
+            opinionBody(a, extra),
+            radiologist('rad-a'),
+            {},
+            INVALID_ON_PURPOSE,
+          ),
           400,
           'validation-failed',
         );
@@ -1349,6 +1462,8 @@ describe('case API errors (HTTP, problem+json)', () => {
           `/api/v1/cases/${existing}/prior-report-reviews`,
           { assignmentId: a, score: '4' },
           radiologist('rad-a'),
+          {},
+          INVALID_ON_PURPOSE,
         ),
         400,
         'validation-failed',
@@ -1362,7 +1477,7 @@ describe('case API errors (HTTP, problem+json)', () => {
 
     it('no token and a wrong content type → 401', async () => {
       expectProblem(
-        await send('POST', '/api/v1/cases', { headers: plain, body: 'hello' }),
+        await send('POST', '/api/v1/cases', { invalidOnPurpose: true, headers: plain, body: 'hello' }),
         401,
         'unauthorized',
       );
@@ -1370,7 +1485,12 @@ describe('case API errors (HTTP, problem+json)', () => {
 
     it('a role not allowed and a wrong content type → 403', async () => {
       expectProblem(
-        await send('POST', '/api/v1/cases', { as: radiologist('rad-a'), headers: plain, body: 'hello' }),
+        await send('POST', '/api/v1/cases', {
+          invalidOnPurpose: true,
+          as: radiologist('rad-a'),
+          headers: plain,
+          body: 'hello',
+        }),
         403,
         'forbidden',
       );
@@ -1379,12 +1499,17 @@ describe('case API errors (HTTP, problem+json)', () => {
     it('no token and an oversized body → 401; a role not allowed and an oversized body → 403', async () => {
       const big = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });
       expectProblem(
-        await send('POST', '/api/v1/cases', { headers: jsonHeaders, body: big }),
+        await send('POST', '/api/v1/cases', { invalidOnPurpose: true, headers: jsonHeaders, body: big }),
         401,
         'unauthorized',
       );
       expectProblem(
-        await send('POST', '/api/v1/cases', { as: radiologist('rad-a'), headers: jsonHeaders, body: big }),
+        await send('POST', '/api/v1/cases', {
+          invalidOnPurpose: true,
+          as: radiologist('rad-a'),
+          headers: jsonHeaders,
+          body: big,
+        }),
         403,
         'forbidden',
       );
@@ -1392,6 +1517,7 @@ describe('case API errors (HTTP, problem+json)', () => {
 
     it('a wrong content type and an oversized body → 415', async () => {
       const response = await send('POST', '/api/v1/cases', {
+        invalidOnPurpose: true,
         as: COORDINATOR,
         headers: plain,
         body: 'x'.repeat(300 * 1024),
@@ -1401,6 +1527,7 @@ describe('case API errors (HTTP, problem+json)', () => {
 
     it('an oversized and invalid body → 413', async () => {
       const response = await send('POST', '/api/v1/cases', {
+        invalidOnPurpose: true,
         as: COORDINATOR,
         headers: jsonHeaders,
         body: `{"broken": ${'['.repeat(100)} ${'x'.repeat(300 * 1024)}`,
@@ -1413,6 +1540,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         `/api/v1/cases/${randomUUID()}/assignments`,
         { readerId: '' },
         COORDINATOR,
+        {},
+        INVALID_ON_PURPOSE,
       );
       expectProblem(response, 400, 'validation-failed');
     });
@@ -1423,9 +1552,8 @@ describe('case API errors (HTTP, problem+json)', () => {
         `/api/v1/cases/${caseId}/assignments`,
         { readerId: 'rad a' },
         COORDINATOR,
-        {
-          'if-match': '"9"',
-        },
+        { 'if-match': '"9"' },
+        INVALID_ON_PURPOSE,
       );
       expectProblem(response, 400, 'validation-failed');
     });
@@ -1479,9 +1607,12 @@ describe('case API errors (HTTP, problem+json)', () => {
     });
 
     it('a bad token and an invalid path id → 401; a role not allowed and an invalid path id → 403', async () => {
-      expectProblem(await send('GET', '/api/v1/cases/not-a-uuid'), 401, 'unauthorized');
+      expectProblem(await send('GET', '/api/v1/cases/not-a-uuid', INVALID_ON_PURPOSE), 401, 'unauthorized');
       expectProblem(
-        await send('GET', '/api/v1/cases/not-a-uuid/history', { as: radiologist('rad-a') }),
+        await send('GET', '/api/v1/cases/not-a-uuid/history', {
+          invalidOnPurpose: true,
+          as: radiologist('rad-a'),
+        }),
         403,
         'forbidden',
       );

@@ -79,15 +79,23 @@ describe('development sign-in on the generated development secret', () => {
     ['a name with a control character', { sub: 'u-1', name: 'A\u0007B', roles: ['admin'] }, 'name'],
     ['an unknown field', { sub: 'u-1', roles: ['admin'], exp: 9999999999 }, 'exp'],
   ])('refuses %s with 400 naming the field', async (_, body, field) => {
-    const response = await api.request('POST', SIGN_IN, { body });
+    const response = await api.request('POST', SIGN_IN, { body, invalidOnPurpose: true });
     expectProblem(response, 400, 'validation-failed');
     expect((response.body.errors as Array<{ field: string }>).map((error) => error.field)).toContain(field);
   });
 
   it('refuses a body that is not a JSON object', async () => {
-    expectProblem(await api.request('POST', SIGN_IN, { body: ['admin'] }), 400, 'invalid-body');
     expectProblem(
-      await api.request('POST', SIGN_IN, { rawBody: 'sub=admin', headers: { 'content-type': 'text/plain' } }),
+      await api.request('POST', SIGN_IN, { body: ['admin'], invalidOnPurpose: true }),
+      400,
+      'invalid-body',
+    );
+    expectProblem(
+      await api.request('POST', SIGN_IN, {
+        rawBody: 'sub=admin',
+        headers: { 'content-type': 'text/plain' },
+        invalidOnPurpose: true,
+      }),
       415,
       'unsupported-media-type',
     );
@@ -106,7 +114,11 @@ describe('development sign-in is never offered elsewhere', () => {
       expect(configuration.status).toBe(200);
       expect(configuration.body).toEqual({ developmentSignIn: false, oidc: null });
       expect(running.warnings).not.toContain(DEVELOPMENT_SIGN_IN_WARNING);
-      const response = await api.request('POST', SIGN_IN, { body: { sub: 'admin-1', roles: ['admin'] } });
+      // Not offered, so not in this app's document either.
+      const response = await api.request('POST', SIGN_IN, {
+        body: { sub: 'admin-1', roles: ['admin'] },
+        invalidOnPurpose: true,
+      });
       expectProblem(response, 404, 'not-found');
       expect(response.body.accessToken).toBeUndefined();
     } finally {

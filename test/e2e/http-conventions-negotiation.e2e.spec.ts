@@ -4,6 +4,7 @@ import { type RunningApp, startTestApp } from '../support/app.js';
 import { ApiClient, COORDINATOR, QUALITY, type Caller, secondOpinionRequest } from '../support/api.js';
 import { EventStorePosition } from '../support/event-store-position.js';
 import { expectProblem } from '../support/problem.js';
+import { INVALID_ON_PURPOSE, type ValidationOptions } from '../support/openapi-validation.js';
 import { type RawResponse, sendRaw } from '../support/raw-http.js';
 
 type OpenApiPaths = Record<string, Record<string, unknown>>;
@@ -32,12 +33,17 @@ describe('HTTP conventions: 405 Allow, 406 Accept, duplicate keys, charset', () 
   async function send(
     method: string,
     path: string,
-    options: { as?: Caller | null; body?: string; headers?: Record<string, string> } = {},
+    options: { as?: Caller | null; body?: string; headers?: Record<string, string> } & ValidationOptions = {},
   ): Promise<RawResponse> {
     const caller = options.as === undefined ? COORDINATOR : options.as;
     const token = caller ? await api.token(caller.sub, caller.roles, caller.name) : undefined;
     const body = options.body === undefined ? undefined : new TextEncoder().encode(options.body);
-    return sendRaw(running.baseUrl, method, path, { token, body, headers: options.headers });
+    return sendRaw(running.baseUrl, method, path, {
+      token,
+      body,
+      headers: options.headers,
+      invalidOnPurpose: options.invalidOnPurpose,
+    });
   }
 
   /** Runs `request` and checks that the event store holds exactly what it held before. */
@@ -75,6 +81,7 @@ describe('HTTP conventions: 405 Allow, 406 Accept, duplicate keys, charset', () 
             body:
               method === 'GET' || method === 'OPTIONS' ? undefined : JSON.stringify(secondOpinionRequest()),
             headers: method === 'GET' || method === 'OPTIONS' ? {} : JSON_BODY,
+            invalidOnPurpose: true,
           }),
         );
         expect({ method, path, allow: response.headers.get('allow') }).toEqual({ method, path, allow });
@@ -92,7 +99,7 @@ describe('HTTP conventions: 405 Allow, 406 Accept, duplicate keys, charset', () 
         const allow = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
         const path = template.replace(/\{\w+\}/g, () => randomUUID());
         for (const method of ['PUT', 'PATCH', 'DELETE'].filter((m) => !documented.includes(m))) {
-          const response = await send(method, path);
+          const response = await send(method, path, INVALID_ON_PURPOSE);
           expect({ method, template, status: response.status, allow: response.headers.get('allow') }).toEqual(
             {
               method,
@@ -106,11 +113,13 @@ describe('HTTP conventions: 405 Allow, 406 Accept, duplicate keys, charset', () 
     });
 
     it('needs no token (like a 404), and a path no method serves stays 404 without Allow', async () => {
-      const response = await writesNothing(() => send('DELETE', '/api/v1/cases', { as: null }));
+      const response = await writesNothing(() =>
+        send('DELETE', '/api/v1/cases', { as: null, invalidOnPurpose: true }),
+      );
       expectProblem(response, 405, 'method-not-allowed', '/api/v1/cases');
       expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
 
-      const unknown = await send('PUT', '/api/v1/nothing-here');
+      const unknown = await send('PUT', '/api/v1/nothing-here', INVALID_ON_PURPOSE);
       expectProblem(unknown, 404, 'not-found', '/api/v1/nothing-here');
       expect(unknown.headers.get('allow')).toBeNull();
     });
@@ -125,10 +134,13 @@ describe('HTTP conventions: 405 Allow, 406 Accept, duplicate keys, charset', () 
 
     it('Allow names OPTIONS (the preflight route serves every path), yet an unknown path stays 404', async () => {
       const token = await api.token(COORDINATOR.sub, COORDINATOR.roles, COORDINATOR.name);
-      const put = await sendRaw(cors.baseUrl, 'PUT', '/api/v1/cases', { token });
+      const put = await sendRaw(cors.baseUrl, 'PUT', '/api/v1/cases', { token, invalidOnPurpose: true });
       expectProblem(put, 405, 'method-not-allowed', '/api/v1/cases');
       expect(put.headers.get('allow')).toBe('GET, HEAD, OPTIONS, POST');
-      const unknown = await sendRaw(cors.baseUrl, 'PUT', '/api/v1/nothing-here', { token });
+      const unknown = await sendRaw(cors.baseUrl, 'PUT', '/api/v1/nothing-here', {
+        token,
+        invalidOnPurpose: true,
+      });
       expectProblem(unknown, 404, 'not-found', '/api/v1/nothing-here');
       expect(unknown.headers.get('allow')).toBeNull();
     });
@@ -275,13 +287,20 @@ describe('HTTP conventions: 405 Allow, 406 Accept, duplicate keys, charset', () 
     it('comes after 401 and before 413', async () => {
       const latin1 = { 'content-type': 'application/json; charset=latin1' };
       expectProblem(
-        await send('POST', '/api/v1/cases', { as: null, body: '{}', headers: latin1 }),
+        await send('POST', '/api/v1/cases', {
+          as: null,
+          body: '{}',
+          headers: latin1,
+          invalidOnPurpose: true,
+        }),
         401,
         'unauthorized',
       );
       const oversized = `{"patientRef":"${'x'.repeat(300 * 1024)}"}`;
       expectProblem(
-        await writesNothing(() => send('POST', '/api/v1/cases', { body: oversized, headers: latin1 })),
+        await writesNothing(() =>
+          send('POST', '/api/v1/cases', { body: oversized, headers: latin1, invalidOnPurpose: true }),
+        ),
         415,
         'unsupported-media-type',
       );

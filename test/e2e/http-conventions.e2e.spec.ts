@@ -12,6 +12,7 @@ import {
   secondOpinionRequest,
 } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Json = Record<string, unknown>;
@@ -619,7 +620,12 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
         '?revision=0&asOf=2026-01-01T00:00:00Z',
         '?at=1',
       ]) {
-        const response = await api.get(`/api/v1/cases/${caseId}/history${query}`, QUALITY);
+        const response = await api.get(
+          `/api/v1/cases/${caseId}/history${query}`,
+          QUALITY,
+          {},
+          INVALID_ON_PURPOSE,
+        );
         expect(response.status).toBe(400);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(response.body).toMatchObject({ status: 400, code: 'validation-failed' });
@@ -635,7 +641,7 @@ describe('HTTP conventions (ETag, If-Match, Idempotency-Key, correlation, acting
         // (DELETE on a known path is a 405 with Allow: http-conventions-negotiation.e2e.spec.ts.)
         ['GET', '/api/v2/cases'],
       ] as const) {
-        const response = await api.request(method, path, { as: COORDINATOR });
+        const response = await api.request(method, path, { as: COORDINATOR, invalidOnPurpose: true });
         expect(response.status).toBe(404);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(response.body).toEqual(

@@ -3,6 +3,7 @@ import { ProjectionRunner } from '../../src/projections/runner/projection-runner
 import { type RunningApp, startTestApp } from '../support/app.js';
 import { ApiClient, COORDINATOR, INTEGRATOR, QUALITY } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 type Presence = 'present' | 'absent';
@@ -502,7 +503,12 @@ describe('reader metrics: deciding roles, agreement by finding, backfill, drill-
       ['measure=reads&period=2025-13', 'period'],
       ['measure=reads&cursor=not-a-cursor', 'cursor'],
     ])('answers 400 validation-failed for ?%s', async (query, field) => {
-      const response = await api.get<Json>(`/api/v1/metrics/readers/rad-d1/cases?${query}`, QUALITY);
+      const response = await api.get<Json>(
+        `/api/v1/metrics/readers/rad-d1/cases?${query}`,
+        QUALITY,
+        {},
+        INVALID_ON_PURPOSE,
+      );
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({
         code: 'validation-failed',

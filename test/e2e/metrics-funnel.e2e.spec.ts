@@ -5,6 +5,7 @@ import { ADMIN, ApiClient, COORDINATOR, MEDICO_LEGAL, QUALITY, radiologist } fro
 import { caseSteps } from '../support/case-steps.js';
 import { expectProblem, fieldsOf } from '../support/problem.js';
 import { type ReaderStudySeed, seedReaderStudy } from '../support/reader-study-seed.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Outlier = 'above-99.8' | 'above-95' | 'below-95' | 'below-99.8' | null;
 
@@ -279,7 +280,7 @@ describe('funnel plot of a reader measure over HTTP', () => {
     ['measure=major-discordance&colour=red', ['colour']],
   ])('answers ?%s with 400 validation-failed naming %j, and records nothing', async (query, fields) => {
     const caller = { sub: 'qc-funnel-400', roles: ['quality-committee'] };
-    const response = await api.get(`${FUNNEL}?${query}`, caller);
+    const response = await api.get(`${FUNNEL}?${query}`, caller, {}, INVALID_ON_PURPOSE);
     expectProblem(response, 400, 'validation-failed', FUNNEL);
     expect(fieldsOf(response)).toEqual(fields);
     await running.app.get(ProjectionRunner).waitUntilCaughtUp({ names: ['audit-trail'], timeoutMs: 20_000 });

@@ -11,6 +11,7 @@ import {
   radiologist,
 } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 type Presence = 'present' | 'absent';
@@ -255,7 +256,7 @@ describe('reader metrics over HTTP', () => {
     ['from=2025-03-01&to=2025-02-01', 'to'],
     ['bodyRegion=wrist&bodyRegion=chest', 'bodyRegion'],
   ])('answers 400 problem+json for %s', async (query, field) => {
-    const response = await api.get<Json>(`/api/v1/metrics/readers?${query}`, QUALITY);
+    const response = await api.get<Json>(`/api/v1/metrics/readers?${query}`, QUALITY, {}, INVALID_ON_PURPOSE);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({
@@ -266,7 +267,12 @@ describe('reader metrics over HTTP', () => {
   });
 
   it('answers 400 for a reader id that is not one', async () => {
-    const response = await api.get<Json>(`/api/v1/metrics/readers/${encodeURIComponent('rad a!')}`, QUALITY);
+    const response = await api.get<Json>(
+      `/api/v1/metrics/readers/${encodeURIComponent('rad a!')}`,
+      QUALITY,
+      {},
+      INVALID_ON_PURPOSE,
+    );
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ code: 'validation-failed' });
   });

@@ -126,6 +126,8 @@ describe('sign-in through an OpenID provider (oidc-provider, authorization code 
   it('no development sign-in with an OpenID provider: the route does not exist', async () => {
     const response = await api.request('POST', '/api/v1/auth/development-sign-in', {
       body: { sub: 'admin-1', roles: ['admin'] },
+      // Not offered, so not in this app's document either.
+      invalidOnPurpose: true,
     });
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ code: 'not-found' });

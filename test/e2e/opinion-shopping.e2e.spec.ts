@@ -15,6 +15,7 @@ import {
 } from '../support/api.js';
 import { caseSteps } from '../support/case-steps.js';
 import { activeGeneration } from '../support/read-models.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 
@@ -450,6 +451,8 @@ describe('opinion-shopping flags over HTTP', () => {
       '/api/v1/opinion-shopping/flags/os1-00000000000000000000000000000000/review',
       body,
       QUALITY,
+      {},
+      INVALID_ON_PURPOSE,
     );
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
@@ -482,7 +485,12 @@ describe('opinion-shopping flags over HTTP', () => {
     ['cursor=not-one', 'cursor'],
     ['sort=raisedAt', 'sort'],
   ])('answers 400 for the list query %s', async (query, field) => {
-    const response = await api.get<Json>(`/api/v1/opinion-shopping/flags?${query}`, QUALITY);
+    const response = await api.get<Json>(
+      `/api/v1/opinion-shopping/flags?${query}`,
+      QUALITY,
+      {},
+      INVALID_ON_PURPOSE,
+    );
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       code: 'validation-failed',

@@ -101,7 +101,7 @@ describe('rate limits (HTTP)', () => {
       }
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 3; attempt++)
-        statuses.push((await api.request('GET', '/nowhere')).status);
+        statuses.push((await api.request('GET', '/nowhere', { invalidOnPurpose: true })).status);
       expect(statuses).toEqual([404, 404, 429]);
     } finally {
       await running.close();

@@ -259,7 +259,8 @@ describe('step-up authentication for signatures', () => {
       );
       const response = await api.request(endpoint.method, path, {
         token,
-        ...(endpoint.method === 'POST' && { body: {} }),
+        // An empty body (every POST here lacks its required fields) is invalid on purpose.
+        ...(endpoint.method === 'POST' && { body: {}, invalidOnPurpose: true }),
       });
       if (response.status === 401) {
         expectStepUp(response);

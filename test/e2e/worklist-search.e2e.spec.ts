@@ -14,6 +14,7 @@ import {
 import { type RunningApp, startTestApp } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { activeGeneration } from '../support/read-models.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 interface Row {
@@ -179,7 +180,7 @@ describe('worklist search over HTTP', () => {
     ['requestedTo=yesterday', 'requestedTo'],
     ['requestedFrom=2025-06-03&requestedTo=2025-06-02', 'requestedTo'],
   ])('answers 400 for %s', async (query, field) => {
-    const response = await api.get<Json>(`/api/v1/cases?${query}`, COORDINATOR);
+    const response = await api.get<Json>(`/api/v1/cases?${query}`, COORDINATOR, {}, INVALID_ON_PURPOSE);
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       code: 'validation-failed',

@@ -17,6 +17,7 @@ import { type RunningApp, startTestApp } from '../support/app.js';
 import { caseSteps } from '../support/case-steps.js';
 import { activeGeneration, snapshotReadModels } from '../support/read-models.js';
 import { waitFor } from '../support/wait-for.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 interface WorklistItem {
@@ -132,7 +133,7 @@ describe('worklist (GET /api/v1/cases) and the SLA process manager', () => {
       '?cursor=%%%',
       '?patient=1',
     ]) {
-      const response = await api.get(`/api/v1/cases${bad}`, COORDINATOR);
+      const response = await api.get(`/api/v1/cases${bad}`, COORDINATOR, {}, INVALID_ON_PURPOSE);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }

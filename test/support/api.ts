@@ -1,4 +1,5 @@
 import { tokenFor } from './app.js';
+import { checkAgainstDocument, type ValidationOptions } from './openapi-validation.js';
 
 /** Who makes a request: the claims of the token the client signs for it. */
 export interface Caller {
@@ -14,7 +15,10 @@ export interface ApiResponse<Body = Record<string, unknown>> {
   text: string;
 }
 
-/** A small HTTP client for end-to-end tests: real requests against the listening app. */
+/**
+ * A small HTTP client for end-to-end tests: real requests against the listening app, each request
+ * and answer checked against the app's OpenAPI document (openapi-validation.ts).
+ */
 export class ApiClient {
   private readonly tokens = new Map<string, string>();
 
@@ -39,7 +43,7 @@ export class ApiClient {
       body?: unknown;
       rawBody?: string;
       headers?: Record<string, string>;
-    } = {},
+    } & ValidationOptions = {},
   ): Promise<ApiResponse<Body>> {
     const headers: Record<string, string> = { ...options.headers };
     const token =
@@ -53,6 +57,19 @@ export class ApiClient {
     }
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
     const text = await response.text();
+    await checkAgainstDocument(
+      this.baseUrl,
+      {
+        method,
+        path,
+        headers,
+        body: payload,
+        status: response.status,
+        responseHeaders: response.headers,
+        responseText: text,
+      },
+      { invalidOnPurpose: options.invalidOnPurpose },
+    );
     let body: unknown = text;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -67,12 +84,18 @@ export class ApiClient {
     body: unknown,
     as: Caller,
     headers: Record<string, string> = {},
+    validation: ValidationOptions = {},
   ) {
-    return this.request<Body>('POST', path, { as, body, headers });
+    return this.request<Body>('POST', path, { as, body, headers, ...validation });
   }
 
-  get<Body = Record<string, unknown>>(path: string, as: Caller, headers: Record<string, string> = {}) {
-    return this.request<Body>('GET', path, { as, headers });
+  get<Body = Record<string, unknown>>(
+    path: string,
+    as: Caller,
+    headers: Record<string, string> = {},
+    validation: ValidationOptions = {},
+  ) {
+    return this.request<Body>('GET', path, { as, headers, ...validation });
   }
 }
 

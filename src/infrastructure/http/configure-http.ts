@@ -14,6 +14,13 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './json-body.js';
 import { RouteMethods, registerMethodNotAllowed } from './method-not-allowed.js';
 import { applyDocumentFrame } from './openapi/document-frame.js';
+import { documentProblemResponses } from './openapi/documented-responses.js';
+import {
+  applyValidationConstraints,
+  exampleEveryUuid,
+  forbidUnknownBodyFields,
+  makeNullablesValidate,
+} from './openapi/schema-constraints.js';
 import { problem } from './problem/problem-details.js';
 import { ProblemFilter, sendProblem } from './problem/problem.filter.js';
 import { registerCors } from './security/cors.js';
@@ -44,7 +51,9 @@ function fastifyOptions(
     connectionTimeout: 30_000,
     // From routing to response: a request stuck on a slow store is answered 503 `timeout` (0: never).
     ...(config.requestHandlerTimeoutMs > 0 && { handlerTimeout: config.requestHandlerTimeoutMs }),
-    return503OnClosing: true,
+    // While closing, new requests are answered 503 problem+json by the hook in configureHttp,
+    // not fastify's bare JSON.
+    return503OnClosing: false,
     // The request id is the correlation id: X-Correlation-Id when it is sane, else a new UUID.
     requestIdHeader: false,
     genReqId: (request) => correlationIdOf(request.headers['x-correlation-id']),
@@ -78,21 +87,14 @@ export function openApiDocument(app: NestFastifyApplication) {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
+  // The schemas say what the DTOs' validators enforce (before the document is generated from them).
+  applyValidationConstraints();
   const document = SwaggerModule.createDocument(app, config);
-  // Error answers are RFC 9457 problem details: document them under their real media type.
-  for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item) as Array<{
-      responses?: Record<string, { content?: Record<string, unknown> }>;
-    }>) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        const json = response.content?.['application/json'];
-        if (Number(status) >= 400 && json && response.content) {
-          delete response.content['application/json'];
-          response.content['application/problem+json'] = json;
-        }
-      }
-    }
-  }
+  makeNullablesValidate(document);
+  forbidUnknownBodyFields(document);
+  exampleEveryUuid(document);
+  // Every problem answer a route can give, as application/problem+json.
+  documentProblemResponses(document);
   // Servers, licence, tags and public operations' `security: []`: last, over every operation.
   applyDocumentFrame(document);
   return document;
@@ -114,6 +116,23 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
   });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
+  });
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    sendProblem(reply.header('connection', 'close'), {
+      body: problem(
+        503,
+        'service-unavailable',
+        'The engine is shutting down; retry on another instance or later.',
+        request.url.split('?')[0] ?? '/',
+      ),
+      headers: { 'retry-after': '5' },
+    });
+    return reply;
   });
   const verifier = new TokenVerifier(config.auth);
   await registerRateLimits(fastify, config.rateLimits, verifier, () => app.get(DataSource));

@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../../application/ports/event-store.port.js';
 
@@ -20,6 +26,22 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
   }
 }
 
+const PROBE_STATES = ['up', 'down'];
+
+class HealthDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadinessChecksDto {
+  @ApiProperty({ enum: PROBE_STATES }) eventStore!: 'up' | 'down';
+  @ApiProperty({ enum: PROBE_STATES }) readModels!: 'up' | 'down';
+}
+
+class ReadyDto {
+  @ApiProperty({ enum: ['ready'] }) status!: 'ready';
+  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+}
+
 @ApiTags('operations')
 @Controller()
 export class HealthController {
@@ -30,6 +52,7 @@ export class HealthController {
 
   @Get('health')
   @ApiOperation({ summary: 'Liveness: the process is up' })
+  @ApiOkResponse({ type: HealthDto })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -37,6 +60,10 @@ export class HealthController {
   @Get('ready')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Readiness: the event store and the read-model database answer' })
+  @ApiOkResponse({ type: ReadyDto })
+  @ApiServiceUnavailableResponse({
+    description: 'not-ready: a dependency does not answer (`checks` says which)',
+  })
   async ready(): Promise<{ status: 'ready'; checks: Record<string, 'up' | 'down'> }> {
     const [eventStore, readModels] = await Promise.all([
       probe(() => this.eventStore.ping()),

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseBlinding } from '../../../application/case/case-blinding.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
@@ -10,8 +10,9 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
+  ApiExtraModels,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
@@ -25,7 +26,7 @@ import {
 } from '../../../projections/audit-trail/audit-trail.queries.js';
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
-import { CaseIdPipe } from '../case/case-id.pipe.js';
+import { CaseIdParam } from '../case/case-id.pipe.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { auditTrailCsv, CSV_CONTENT_TYPE, wantsCsv } from './audit-csv.js';
@@ -47,8 +48,15 @@ function AuditTrailResponses(): MethodDecorator {
       key,
       descriptor,
     );
-    ApiProduces('application/json', 'text/csv')(target, key, descriptor);
-    ApiOkResponse({ type: AuditTrailPageDto })(target, key, descriptor);
+    ApiExtraModels(AuditTrailPageDto)(target, key, descriptor);
+    ApiOkResponse({
+      description:
+        'A JSON page, or on `Accept: text/csv` the CSV export (a header row, then one row per event)',
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(AuditTrailPageDto) } },
+        'text/csv': { schema: { type: 'string' } },
+      },
+    })(target, key, descriptor);
     ApiBadRequestResponse({ type: ProblemDto })(target, key, descriptor);
   };
 }
@@ -87,7 +95,7 @@ export class AuditTrailController {
   @AuditTrailResponses()
   @ApiNotFoundResponse({ type: ProblemDto })
   async caseTrail(
-    @Param('caseId', CaseIdPipe) caseId: string,
+    @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: CaseAuditTrailQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,

@@ -1,4 +1,5 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import { Injectable, Param, type PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { UUID_PATTERN } from '../../../domain/kernel/identifiers.js';
 import { ProblemException } from '../problem/problem-exception.js';
 
@@ -26,3 +27,10 @@ export class PathIdsPipe implements PipeTransform<Record<string, string>, Record
     return Object.fromEntries(Object.entries(ids).map(([name, value]) => [name, this.uuid.transform(value)]));
   }
 }
+
+/** The `caseId` path parameter, checked by CaseIdPipe and documented as the UUID it accepts. */
+export const CaseIdParam = (): ParameterDecorator => (target, key, index) => {
+  Param('caseId', CaseIdPipe)(target, key!, index);
+  const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
+  ApiParam({ name: 'caseId', type: String, format: 'uuid' })(target, key!, descriptor);
+};

@@ -1,6 +1,6 @@
-import { Controller, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   GetCaseHistoryQuery,
@@ -15,12 +15,14 @@ import { requestOrigin } from '../audit/request-origin.js';
 import type { Identity } from '../../auth/identity.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { CaseHistoryQueryDto, historyPoint } from './case-history-query.dto.js';
-import { CaseIdPipe } from './case-id.pipe.js';
+import { CaseIdParam } from './case-id.pipe.js';
 import { etag } from './command-context.js';
 import { CaseHistoryDto } from './dto/responses.dto.js';
+import { FullCaseViewDto, ReadingCaseViewDto } from './dto/case-view.dto.js';
 import { ReadRoute } from '../read-route.decorator.js';
 
 @ApiTags('cases')
+@ApiExtraModels(FullCaseViewDto, ReadingCaseViewDto)
 @Controller('api/v1/cases')
 export class CaseQueriesController {
   constructor(
@@ -34,11 +36,16 @@ export class CaseQueriesController {
     summary: 'Current state of a case, filtered by who asks',
     description:
       'A reader with a pending blinded read sees only its own assignment and the materials its read shows.',
-    ok: { description: 'The case view; ETag is the stream revision' },
+    ok: {
+      description: 'The case view; ETag is the stream revision',
+      schema: {
+        oneOf: [{ $ref: getSchemaPath(FullCaseViewDto) }, { $ref: getSchemaPath(ReadingCaseViewDto) }],
+      },
+    },
     notFound: true,
   })
   async get(
-    @Param('caseId', CaseIdPipe) caseId: string,
+    @CaseIdParam() caseId: string,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -63,7 +70,7 @@ export class CaseQueriesController {
     notFound: true,
   })
   async history(
-    @Param('caseId', CaseIdPipe) caseId: string,
+    @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: CaseHistoryQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,

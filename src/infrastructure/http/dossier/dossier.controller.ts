@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Controller, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Query, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import { CurrentIdentity } from '../../auth/allow.decorator.js';
@@ -9,7 +9,7 @@ import { CaseDossiers } from '../../dossier/case-dossier.service.js';
 import { renderDossierPdf } from '../../dossier/dossier-pdf.js';
 import { noteAskedHistoryPoint } from '../audit/refused-access.hook.js';
 import { requestOrigin } from '../audit/request-origin.js';
-import { CaseIdPipe } from '../case/case-id.pipe.js';
+import { CaseIdParam } from '../case/case-id.pipe.js';
 import { ReadRoute } from '../read-route.decorator.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DossierQueryDto } from './dossier-query.dto.js';
@@ -38,14 +38,16 @@ export class DossierController {
       'checkpoint give the same bytes; `Repr-Digest` carries their SHA-256, which the access log records.',
     ok: {
       description: '`application/pdf`, or with `format=json` the evidence bundle (`application/json`)',
-      schema: { type: 'string', format: 'binary' },
+      content: {
+        'application/pdf': { schema: { type: 'string', format: 'binary' } },
+        'application/json': { schema: { type: 'object', description: 'The evidence bundle' } },
+      },
     },
     badRequest: true,
     notFound: 'No such case, or no such revision of it',
   })
-  @ApiProduces('application/pdf', 'application/json')
   async dossier(
-    @Param('caseId', CaseIdPipe) caseId: string,
+    @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: DossierQueryDto,
     @CurrentIdentity() identity: Identity,
     @Req() request: FastifyRequest,

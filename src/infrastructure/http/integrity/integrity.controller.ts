@@ -1,5 +1,5 @@
 import { Controller, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import {
@@ -20,6 +20,7 @@ import {
   ConsistencyProofQueryDto,
   InclusionProofDto,
   InclusionProofQueryDto,
+  IntegrityJwkDto,
   IntegrityPublicKeyDto,
 } from './integrity.dto.js';
 
@@ -56,10 +57,17 @@ export class IntegrityController {
     action: 'public',
     summary: "The log's Ed25519 public key (no token needed)",
     description: `JSON with the PEM, the JWK and the C2SP verifier key; \`Accept: ${PEM}\` answers the PEM alone, \`Accept: ${JWK}\` the JWK alone.`,
-    ok: { type: IntegrityPublicKeyDto },
+    ok: {
+      description: 'The key in every form, or the one form Accept asks for',
+      content: {
+        [JSON_TYPE]: { schema: { $ref: getSchemaPath(IntegrityPublicKeyDto) } },
+        [PEM]: { schema: { type: 'string' } },
+        [JWK]: { schema: { $ref: getSchemaPath(IntegrityJwkDto) } },
+      },
+    },
   })
+  @ApiExtraModels(IntegrityPublicKeyDto, IntegrityJwkDto)
   @ApiHeader({ name: 'Accept', required: false, description: `${PEM} or ${JWK} for one form alone` })
-  @ApiProduces(JSON_TYPE, PEM, JWK)
   publicKey(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CASE_STATUSES, OUTCOMES, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
+import { CASE_STATUSES, OUTCOMES, PRESENCES, REQUESTER_KINDS } from '../../../domain/case/case.values.js';
 import {
   FLAG_DISPOSITIONS,
   FLAG_STATUSES,
@@ -72,6 +72,13 @@ export class FlagWindowDto {
     number | null;
 }
 
+export class ContradictedFindingDto {
+  @ApiProperty({ example: 'fracture' }) code!: string;
+  @ApiProperty({ enum: PRESENCES, description: 'What the agreeing opinions said' }) agreed!: string;
+  @ApiProperty({ enum: PRESENCES, description: 'What contradicted them' }) contradictedBy!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'How many opinions agreed' }) agreeing!: number;
+}
+
 export class FlagEvidenceDto {
   @ApiProperty({ type: [String], description: 'Chronological' }) eventIds!: string[];
   @ApiProperty({ type: [String] }) caseIds!: string[];
@@ -83,8 +90,11 @@ export class FlagEvidenceDto {
   @ApiProperty({ example: 3 }) observed!: number;
   @ApiPropertyOptional({ type: [String], description: 'OS-4: every patientRef the study appeared under' })
   patientRefs?: string[];
-  @ApiPropertyOptional({ description: 'OS-3: the findings on which the agreeing opinions were contradicted' })
-  findings?: Record<string, unknown>[];
+  @ApiPropertyOptional({
+    type: [ContradictedFindingDto],
+    description: 'OS-3: the findings on which the agreeing opinions were contradicted',
+  })
+  findings?: ContradictedFindingDto[];
   @ApiPropertyOptional({ type: [String], description: 'OS-5: author and/or content' })
   matchedBy?: string[];
 }

@@ -13,7 +13,10 @@ export class MetricsController {
   @Get('metrics')
   @ApiOperation({ summary: 'Prometheus metrics: projection lag and state, process metrics' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format' })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const text = await this.registry.metrics();
     void reply.header('content-type', this.registry.contentType);

@@ -9,8 +9,16 @@ import { sendProblem } from '../problem/problem.filter.js';
 import { PostgresRateLimitStore } from './rate-limit.store.js';
 
 const WINDOW_MS = 60_000;
-/** Probes are polled by orchestrators and monitoring, never limited. */
-const PROBES = new Set(['/health', '/ready', '/metrics']);
+/**
+ * Probes are polled by orchestrators and monitoring, never limited; nor is the OpenAPI document,
+ * built once at start-up, which clients and validators read before their first call.
+ */
+export const RATE_LIMIT_EXEMPT: ReadonlySet<string> = new Set([
+  '/health',
+  '/ready',
+  '/metrics',
+  '/openapi.json',
+]);
 
 const USER_KEY = 'sub:';
 const IP_KEY = 'ip:';
@@ -62,7 +70,7 @@ export async function registerRateLimits(
   };
   const limit = fastify.createRateLimit(options);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (PROBES.has(request.routeOptions.url ?? '')) return;
+    if (RATE_LIMIT_EXEMPT.has(request.routeOptions.url ?? '')) return;
     const outcome = await limit(request);
     if (outcome.isAllowed) return;
     void reply.headers({

@@ -44,6 +44,8 @@ export function IsSafeText(
       name: 'isSafeText',
       target: target.constructor,
       propertyName: propertyName as string,
+      // Read back by the OpenAPI document (maxLength, not blank).
+      constraints: [max, options.allowBlank === true],
       options,
       validator: {
         validate(value: unknown) {

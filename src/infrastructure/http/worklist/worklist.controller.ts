@@ -16,6 +16,7 @@ import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { encodeWorklistCursor, WorklistQueryDto } from './worklist-query.dto.js';
 import { requestOrigin } from '../audit/request-origin.js';
 import { ReadRoute } from '../read-route.decorator.js';
+import { WorklistPageDto } from './worklist.dto.js';
 
 @ApiTags('cases')
 @Controller('api/v1/cases')
@@ -31,7 +32,7 @@ export class WorklistController {
     summary: 'The case worklist',
     description:
       'Rows `{caseId, status, patientRef, studyInstanceUid, bodyRegion, requester?, priority, dueAt, overdue, readers, requestedAt, consensusAt?, outcome?}` in `requestedAt` order; a radiologist sees only the cases it is assigned to. Where the caller is a blinded reader (it held an assignment and did not submit) its row has no requester, consensusAt or outcome, and the requester and outcome filters never match it. The access log records the read, never its parameters (patient references are personal data).',
-    ok: { description: '{items, nextCursor?}' },
+    ok: { type: WorklistPageDto },
     badRequest: true,
   })
   async list(
