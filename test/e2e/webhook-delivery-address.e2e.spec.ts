@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
+import { ApiClient, INTEGRATOR } from '../support/api.js';
+import { startTestApp } from '../support/app.js';
+import { caseSteps } from '../support/case-steps.js';
+import { createTestDatabase } from '../support/database.js';
+import { waitFor } from '../support/wait-for.js';
 import { HttpWebhookSender } from '../../src/infrastructure/webhooks/delivery/http-webhook-sender.js';
 import { type ResolveHost, resolveDeliveryAddress } from '../../src/infrastructure/webhooks/url-guard.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -80,4 +85,52 @@ describe('webhook delivery to a resolved address', () => {
     expect(response.durationMs).toBeGreaterThanOrEqual(250);
     receiver.release();
   });
+
+  it('the delivery worker refuses, at every attempt, an address the guard no longer allows, and logs why', async () => {
+    receiver.answer = () => ({ status: 200 });
+    const receivedBefore = receiver.received.length;
+    const database = await createTestDatabase('e2e');
+    try {
+      // Registered where loopback receivers are allowed …
+      const permissive = await startTestApp({ WEBHOOKS_ALLOW_LOOPBACK: 'true' }, { database });
+      let api = new ApiClient(permissive.baseUrl);
+      const registered = await api.post(
+        '/api/v1/webhooks/endpoints',
+        { url: receiver.url('/refused'), eventTypes: ['*'] },
+        INTEGRATOR,
+      );
+      expect(registered.status).toBe(201);
+      const endpointId = String(registered.body.endpointId);
+      await permissive.close();
+      // … delivered by an instance where they are not: the resolved 127.0.0.1 is refused.
+      const strict = await startTestApp(
+        { WEBHOOKS_RETRY_BASE_MS: '50', WEBHOOKS_RETRY_CAP_MS: '100', WEBHOOKS_SCAN_INTERVAL_MS: '100' },
+        { database },
+      );
+      try {
+        api = new ApiClient(strict.baseUrl);
+        await caseSteps(() => api).requestCase();
+        const refused = await waitFor('two refused attempts in the delivery log', async () => {
+          const response = await api.get<{ items: Array<{ error?: string; delivered: boolean }> }>(
+            `/api/v1/webhooks/endpoints/${endpointId}/deliveries`,
+            INTEGRATOR,
+          );
+          return response.body.items.length >= 2 ? response.body.items : undefined;
+        });
+        for (const attempt of refused) {
+          expect(attempt.delivered).toBe(false);
+          // Plain http to 127.0.0.1: allowed only with WEBHOOKS_ALLOW_LOOPBACK.
+          expect(attempt.error).toMatch(
+            /^address refused: The webhook URL http:\/\/127\.0\.0\.1:\d+\/refused is refused: /,
+          );
+        }
+        // Nothing reached the receiver.
+        expect(receiver.received.length).toBe(receivedBefore);
+      } finally {
+        await strict.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  }, 60_000);
 });
