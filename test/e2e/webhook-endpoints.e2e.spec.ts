@@ -290,6 +290,49 @@ describe('webhook endpoints', () => {
     );
   });
 
+  it('lists what the events say, and a rebuild of the read model lists the same', async () => {
+    const endpoint = await registered({ caseId: CASE_ID, description: 'before' });
+    await patch(endpoint.endpointId, { url: 'http://127.0.0.2:9/moved', caseId: null });
+    const rotated = await action(endpoint.endpointId, 'rotate-secret', INTEGRATOR, { overlapSeconds: 60 });
+    await action(endpoint.endpointId, 'disable');
+    const inList = async (): Promise<Json | undefined> =>
+      (await api.get<{ items: Json[] }>(ENDPOINTS, ADMIN)).body.items.find(
+        (item) => item.endpointId === endpoint.endpointId,
+      );
+    const listed = await waitFor('the list to show all four events', inList, {
+      until: (item) => item?.revision === 3,
+    });
+    expect(listed).toEqual({
+      endpointId: endpoint.endpointId,
+      url: 'http://127.0.0.2:9/moved',
+      eventTypes: ['ConsensusReached'],
+      description: 'before',
+      status: 'disabled',
+      owner: INTEGRATOR.sub,
+      secretId: rotated.body.secretId,
+      secretFingerprint: rotated.body.secretFingerprint,
+      previousSecret: rotated.body.previousSecret,
+      disabled: { reason: 'requested', at: expect.any(String) },
+      revision: 3,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(Date.parse(String(listed.updatedAt))).toBeGreaterThanOrEqual(Date.parse(String(listed.createdAt)));
+    const before = (await api.get<{ items: Json[] }>(ENDPOINTS, ADMIN)).body.items;
+
+    const rebuild = await api.post('/api/v1/projections/webhook-endpoints/rebuild', undefined, ADMIN);
+    expect(rebuild.status).toBe(202);
+    await waitFor('the rebuilt generation to serve', async () => {
+      const { body } = await api.get<{ items: Array<{ name: string; generation: number; state: string }> }>(
+        '/api/v1/projections',
+        ADMIN,
+      );
+      const status = body.items.find((item) => item.name === 'webhook-endpoints');
+      return status?.generation === 2 && status.state === 'running';
+    });
+    expect((await api.get<{ items: Json[] }>(ENDPOINTS, ADMIN)).body.items).toEqual(before);
+  });
+
   it('checks If-Match: a stale revision is 412 and writes nothing', async () => {
     const endpoint = await registered();
     expectProblem(
