@@ -700,9 +700,13 @@ describe('FHIR R4 facade', () => {
         valueString: 'The fracture line is visible.',
       });
 
-      const signed = await (
-        await client(MEDICO_LEGAL)
-      ).search('Provenance', { target: `Task/${adjudicator}` });
+      // By Task: the worklist projection finds the assignment's case (it may lag a moment).
+      const signed = await waitFor('the adjudication by Task', async () => {
+        const bundle = await (
+          await client(MEDICO_LEGAL)
+        ).search('Provenance', { target: `Task/${adjudicator}` });
+        return entriesOf(bundle).length > 0 ? bundle : undefined;
+      });
       expectValidFhir(signed);
       const [provenance] = entriesOf<Provenance>(signed);
       const integrator = { reference: `Device/${INTEGRATOR.sub}`, display: INTEGRATOR.name };
