@@ -150,10 +150,16 @@ export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeA
         const worker = new WebhookDeliveryWorker(
           dataSource,
           {
-            enabledIds: async () =>
-              (await endpoints.list())
-                .filter(({ status }) => status === 'enabled')
-                .map(({ endpointId }) => endpointId),
+            enabledIds: async () => {
+              try {
+                const all = await endpoints.list();
+                return all.filter(({ status }) => status === 'enabled').map(({ endpointId }) => endpointId);
+              } catch (error) {
+                // At first start-up the endpoints' read model is created a moment after this looks.
+                if ((error as { code?: string }).code === 'projection-not-ready') return [];
+                throw error;
+              }
+            },
           },
           { store, log, targets, secrets, sender, failing, metrics, clock, logger, settings },
           settings.scanIntervalMs,
