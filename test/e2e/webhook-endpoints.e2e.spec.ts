@@ -333,6 +333,24 @@ describe('webhook endpoints', () => {
     expect((await api.get<{ items: Json[] }>(ENDPOINTS, ADMIN)).body.items).toEqual(before);
   });
 
+  it('leaves every read model running over the webhook endpoint events (none is a poison event)', async () => {
+    await registered({ caseId: CASE_ID });
+    const { body } = await api.get<{ items: Array<{ name: string; state: string; error?: unknown }> }>(
+      '/api/v1/projections',
+      ADMIN,
+    );
+    const caughtUp = await waitFor('every read model to catch up', async () => {
+      const answer = await api.get<{ items: Array<{ name: string; state: string; lagEvents: number }> }>(
+        '/api/v1/projections',
+        ADMIN,
+      );
+      return answer.body.items.every((item) => item.lagEvents === 0) ? answer.body.items : undefined;
+    });
+    expect(body.items.map((item) => item.name)).toContain('webhook-endpoints');
+    for (const item of caughtUp)
+      expect({ name: item.name, state: item.state }).toEqual({ name: item.name, state: 'running' });
+  });
+
   it('checks If-Match: a stale revision is 412 and writes nothing', async () => {
     const endpoint = await registered();
     expectProblem(
