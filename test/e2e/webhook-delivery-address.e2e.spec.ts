@@ -43,6 +43,7 @@ describe('webhook delivery to a resolved address', () => {
     receiver = await WebhookReceiver.start();
   });
   afterAll(async () => {
+    sender.close();
     await receiver.close();
   });
 
