@@ -876,6 +876,14 @@ describe('FHIR R4 facade', () => {
         413,
         'too-costly',
       ],
+      [
+        'an entity that names no case',
+        'GET',
+        '/AuditEvent?entity=ServiceRequest/x',
+        { as: QUALITY },
+        400,
+        'invalid',
+      ],
       ['an unsupported search parameter', 'GET', '/Task?status=ready', { as: QUALITY }, 400, 'invalid'],
       [
         'a search without its required parameter',

@@ -43,7 +43,6 @@ import { capabilityStatement } from './capability-statement.js';
 import { consensusVersions, FhirCases, signedEvents, type ViewedCase } from './fhir-cases.js';
 import { FHIR_BASE } from './fhir-http.js';
 import { diagnosticReportOf, provenanceOf, serviceRequestOf, signedBy, taskOf } from './fhir-resources.js';
-import { FHIR_ID_PATTERN } from './fhir-systems.js';
 import {
   ELEMENT_OF_DOMAIN_CODE,
   fhirElementOf,
@@ -257,9 +256,11 @@ export class FhirController {
         ? [referenceParameter(basedOn, 'ServiceRequest')]
         : await this.cases.caseIdsOfReader(ownerId!);
     const tasks: Task[] = [];
+    const read: string[] = [];
     for (const caseId of caseIds) {
       const viewed = await this.cases.visible(caseId, viewerOf(identity));
       if (!viewed) continue;
+      read.push(viewed.state.caseId);
       tasks.push(
         ...[...viewed.state.assignments.values()]
           .filter((assignment) => viewed.view.visibility === 'full' || assignment.readerId === identity.sub)
@@ -267,12 +268,9 @@ export class FhirController {
           .map((assignment) => taskOf(viewed.state, assignment)),
       );
     }
-    await this.record(
-      request,
-      identity,
-      basedOn !== undefined ? 'case' : 'worklist',
-      basedOn === undefined ? undefined : caseIds[0],
-    );
+    // A search by case reads that case; any other reads the worklist (never a case id the client made up).
+    const searched = basedOn === undefined ? undefined : read[0];
+    await this.record(request, identity, searched === undefined ? 'worklist' : 'case', searched);
     return searchset(request, tasks);
   }
 
@@ -338,20 +336,19 @@ export class FhirController {
         ? [referenceParameter(basedOn, 'ServiceRequest')]
         : await this.cases.caseIdsOfPatient(patientRef!);
     const reports: DiagnosticReport[] = [];
+    const read: string[] = [];
     for (const caseId of caseIds) {
       const viewed = await this.cases.visible(caseId, viewerOf(identity));
       // A blinded reader finds nothing: the consensus is hidden from it.
       if (!viewed || viewed.view.visibility !== 'full') continue;
+      read.push(viewed.state.caseId);
       if (patientRef !== undefined && viewed.state.request.patientRef !== patientRef) continue;
       const versions = consensusVersions(this.aggregate, viewed.events);
       if (versions.length > 0) reports.push(diagnosticReportOf(viewed.state, versions));
     }
-    await this.record(
-      request,
-      identity,
-      basedOn !== undefined ? 'case' : 'worklist',
-      basedOn === undefined ? undefined : caseIds[0],
-    );
+    // A search by case reads that case; any other reads the worklist (never a case id the client made up).
+    const searched = basedOn === undefined ? undefined : read[0];
+    await this.record(request, identity, searched === undefined ? 'worklist' : 'case', searched);
     return searchset(request, reports);
   }
 
@@ -396,8 +393,8 @@ export class FhirController {
     const entity = single(query, 'entity');
     const caseId =
       entity === undefined ? undefined : referenceParameter(entity, 'ServiceRequest').toLowerCase();
-    if (caseId !== undefined && !FHIR_ID_PATTERN.test(caseId))
-      throw badSearch('entity', 'entity must name ServiceRequest/<case id>');
+    if (caseId !== undefined && !isUuid(caseId))
+      throw badSearch('entity', 'entity must name ServiceRequest/<case id> (a UUID)');
     if (caseId !== undefined) await this.blinding.assertNotReading(caseId, viewerOf(identity), 'audit trail');
     const agent = single(query, 'agent');
     const type = single(query, 'type');
