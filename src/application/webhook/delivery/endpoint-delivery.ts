@@ -52,7 +52,8 @@ const SKIPPED_PER_CHECKPOINT = 100;
 /** Deciding to pass over an event may use the endpoint as read this recently. */
 const PASS_OVER_READ_MS = 250;
 
-type Outcome = 'delivered' | 'skipped' | 'stopped';
+/** done: acknowledged, or dropped after failed attempts (the checkpoint moves now, ending the run of failures). */
+type Outcome = 'done' | 'skipped' | 'stopped';
 
 const describe = (response: WebhookResponse): string =>
   response.error ?? `HTTP ${response.status ?? 'no status'}`;
@@ -140,7 +141,7 @@ export class EndpointDelivery {
       // change of URL, filter or status applies to the next attempt.
       const target = await targets.current(this.endpointId, attempt === 0 ? PASS_OVER_READ_MS : 0);
       if (this.stopping || !target || target.status !== 'enabled') return 'stopped';
-      if (!subscribes(target, event)) return 'skipped';
+      if (!subscribes(target, event)) return attempt === 0 ? 'skipped' : 'done';
       if (attempt === 0) attempt = (await log.attempts(this.endpointId, id)) + 1;
       const attemptedAt = clock.now();
       const signing = await secrets.signingSecrets(this.endpointId, attemptedAt);
@@ -179,7 +180,7 @@ export class EndpointDelivery {
         this.deps.metrics.attempted(record);
         const occurred = Date.parse(String(event.metadata.occurredAt ?? event.recordedAt.toISOString()));
         this.deps.metrics.lag(this.endpointId, Math.max(0, (clock.now().getTime() - occurred) / 1000));
-        return 'delivered';
+        return 'done';
       }
       if (await this.failed(target, record, response)) return 'stopped';
       attempt += 1;
