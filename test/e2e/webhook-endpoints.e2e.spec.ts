@@ -28,6 +28,8 @@ const OTHER_INTEGRATOR: Caller = { sub: 'ris-2', roles: ['integrator'], name: 'O
 const RECEIVER = 'http://127.0.0.1:9/hooks/second-opinion';
 const CASE_ID = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
+/** Read models follow within moments, but a loaded machine (tests run beside others) may take longer. */
+const READ_MODEL = { timeoutMs: 20_000 };
 
 /** Webhook subscriptions over HTTP: every route, its roles, ownership, the secret shown once. */
 describe('webhook endpoints', () => {
@@ -100,10 +102,14 @@ describe('webhook endpoints', () => {
     expect(again.headers.get('etag')).toBe('"0"');
     expect(again.body).toEqual({ ...endpoint, secret: undefined });
     expect(again.text).not.toContain(endpoint.secret!);
-    const list = await waitFor('the endpoint in the list', async () => {
-      const page = await api.get<{ items: Endpoint[] }>(ENDPOINTS, INTEGRATOR);
-      return page.body.items.some((item) => item.endpointId === endpoint.endpointId) ? page : undefined;
-    });
+    const list = await waitFor(
+      'the endpoint in the list',
+      async () => {
+        const page = await api.get<{ items: Endpoint[] }>(ENDPOINTS, INTEGRATOR);
+        return page.body.items.some((item) => item.endpointId === endpoint.endpointId) ? page : undefined;
+      },
+      READ_MODEL,
+    );
     expect(list.text).not.toContain(endpoint.secret!);
     const [event, ...more] = await streamTypes(endpoint.endpointId);
     expect(more).toEqual([]);
@@ -137,10 +143,14 @@ describe('webhook endpoints', () => {
   it('shows an integrator its own endpoints only, an admin every one', async () => {
     const mine = await registered();
     const theirs = await registered({}, OTHER_INTEGRATOR);
-    await waitFor('both endpoints in the admin’s list', async () => {
-      const ids = await listed(ADMIN);
-      return ids.includes(mine.endpointId) && ids.includes(theirs.endpointId);
-    });
+    await waitFor(
+      'both endpoints in the admin’s list',
+      async () => {
+        const ids = await listed(ADMIN);
+        return ids.includes(mine.endpointId) && ids.includes(theirs.endpointId);
+      },
+      READ_MODEL,
+    );
     const integratorSees = await listed(INTEGRATOR);
     expect(integratorSees).toContain(mine.endpointId);
     expect(integratorSees).not.toContain(theirs.endpointId);
@@ -287,6 +297,7 @@ describe('webhook endpoints', () => {
     await waitFor(
       'the removed endpoint to leave the list',
       async () => !(await listed(INTEGRATOR)).includes(endpoint.endpointId),
+      READ_MODEL,
     );
   });
 
@@ -300,6 +311,7 @@ describe('webhook endpoints', () => {
         (item) => item.endpointId === endpoint.endpointId,
       );
     const listed = await waitFor('the list to show all four events', inList, {
+      ...READ_MODEL,
       until: (item) => item?.revision === 3,
     });
     expect(listed).toEqual({
@@ -322,14 +334,18 @@ describe('webhook endpoints', () => {
 
     const rebuild = await api.post('/api/v1/projections/webhook-endpoints/rebuild', undefined, ADMIN);
     expect(rebuild.status).toBe(202);
-    await waitFor('the rebuilt generation to serve', async () => {
-      const { body } = await api.get<{ items: Array<{ name: string; generation: number; state: string }> }>(
-        '/api/v1/projections',
-        ADMIN,
-      );
-      const status = body.items.find((item) => item.name === 'webhook-endpoints');
-      return status?.generation === 2 && status.state === 'running';
-    });
+    await waitFor(
+      'the rebuilt generation to serve',
+      async () => {
+        const { body } = await api.get<{ items: Array<{ name: string; generation: number; state: string }> }>(
+          '/api/v1/projections',
+          ADMIN,
+        );
+        const status = body.items.find((item) => item.name === 'webhook-endpoints');
+        return status?.generation === 2 && status.state === 'running';
+      },
+      READ_MODEL,
+    );
     expect((await api.get<{ items: Json[] }>(ENDPOINTS, ADMIN)).body.items).toEqual(before);
   });
 
@@ -339,13 +355,17 @@ describe('webhook endpoints', () => {
       '/api/v1/projections',
       ADMIN,
     );
-    const caughtUp = await waitFor('every read model to catch up', async () => {
-      const answer = await api.get<{ items: Array<{ name: string; state: string; lagEvents: number }> }>(
-        '/api/v1/projections',
-        ADMIN,
-      );
-      return answer.body.items.every((item) => item.lagEvents === 0) ? answer.body.items : undefined;
-    });
+    const caughtUp = await waitFor(
+      'every read model to catch up',
+      async () => {
+        const answer = await api.get<{ items: Array<{ name: string; state: string; lagEvents: number }> }>(
+          '/api/v1/projections',
+          ADMIN,
+        );
+        return answer.body.items.every((item) => item.lagEvents === 0) ? answer.body.items : undefined;
+      },
+      READ_MODEL,
+    );
     expect(body.items.map((item) => item.name)).toContain('webhook-endpoints');
     for (const item of caughtUp)
       expect({ name: item.name, state: item.state }).toEqual({ name: item.name, state: 'running' });
