@@ -193,8 +193,9 @@ const REQUEST_PROBLEMS = {
   'service-unavailable': {
     status: 503,
     title: 'Service unavailable',
-    meaning: 'The engine could not serve the request now, and no more specific code applies.',
-    action: 'Retry after `Retry-After`, if given, or shortly.',
+    meaning:
+      'The engine is shutting down, or could not serve the request now and no more specific code applies.',
+    action: 'Retry on another instance, or after `Retry-After` if given, or shortly.',
   },
   timeout: {
     status: 503,
