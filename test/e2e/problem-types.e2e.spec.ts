@@ -1,34 +1,38 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PROBLEM_CATALOGUE } from '../../src/infrastructure/http/problem/problem-catalogue.js';
+import { ApiClient } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 import { expectProblem } from '../support/problem.js';
 
-/** fetch's answer in the shape expectProblem reads. */
-async function answer(response: Response) {
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
-/** The problem `type` URIs resolve on the engine: a page per code and an index, HTML or JSON. */
+/**
+ * The problem `type` URIs resolve on the engine: a page per code and an index, HTML or JSON. Every
+ * request and answer is checked against the served OpenAPI document (ApiClient).
+ */
 describe('problem types (HTTP)', () => {
   let running: RunningApp;
-  const get = (path: string, headers: Record<string, string> = {}) =>
-    fetch(`${running.baseUrl}${path}`, { headers });
+  let api: ApiClient;
+  const get = (path: string, headers: Record<string, string> = {}, invalidOnPurpose = false) =>
+    api.request<unknown>('GET', path, { headers, ...(invalidOnPurpose && INVALID_ON_PURPOSE) });
   beforeAll(async () => {
     running = await startTestApp();
+    api = new ApiClient(running.baseUrl);
   });
   afterAll(async () => {
     await running.close();
   });
 
   it("a problem answer's type, resolved against the request URI, is the page of its code", async () => {
-    const url = `${running.baseUrl}/api/v1/cases/${crypto.randomUUID()}`;
-    const refused = await answer(await fetch(url));
+    const path = `/api/v1/cases/${crypto.randomUUID()}`;
+    const refused = await get(path);
     expectProblem(refused, 401, 'unauthorized');
-    const type = (JSON.parse(refused.text) as { type: string }).type;
-    const page = await fetch(new URL(type, url), { headers: { accept: 'application/json' } });
+    const type = (refused.body as { type: string }).type;
+    const page = await get(new URL(type, `${running.baseUrl}${path}`).pathname, {
+      accept: 'application/json',
+    });
     expect(page.status).toBe(200);
-    expect(await page.json()).toEqual({
+    expect(page.body).toEqual({
       code: 'unauthorized',
       type: '/problems/unauthorized',
       ...PROBLEM_CATALOGUE.unauthorized,
@@ -41,7 +45,7 @@ describe('problem types (HTTP)', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    const html = await response.text();
+    const html = response.text;
     const entry = PROBLEM_CATALOGUE['already-submitted']!;
     expect(html).toContain(`<h1>${entry.title}</h1>`);
     expect(html).toContain('<code>already-submitted</code>');
@@ -60,21 +64,21 @@ describe('problem types (HTTP)', () => {
   });
 
   it('a backtick name in a text is shown as code, and HTML in a text is escaped', async () => {
-    const html = await (await get('/problems/idempotency-key-reuse')).text();
+    const html = (await get('/problems/idempotency-key-reuse')).text;
     expect(html).toContain('This <code>Idempotency-Key</code> was used for a different request.');
-    const forbidden = await (await get('/problems/forbidden')).text();
+    const forbidden = (await get('/problems/forbidden')).text;
     // "one of the endpoint's roles": the apostrophe escaped, not raw markup.
     expect(forbidden).toContain('endpoint&#39;s roles');
   });
 
   it('GET /problems lists every code, linked to its page; JSON for Accept: application/json', async () => {
-    const html = await (await get('/problems')).text();
+    const html = (await get('/problems')).text;
     for (const code of Object.keys(PROBLEM_CATALOGUE))
       expect(html).toContain(`<a href="problems/${code}"><code>${code}</code></a>`);
     const response = await get('/problems', { accept: 'application/json' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    const { items } = (await response.json()) as { items: Array<{ code: string; type: string }> };
+    const { items } = response.body as { items: Array<{ code: string; type: string }> };
     expect(items.map((item) => item.code).sort()).toEqual(Object.keys(PROBLEM_CATALOGUE).sort());
     for (const item of items)
       expect(item).toEqual({
@@ -94,9 +98,11 @@ describe('problem types (HTTP)', () => {
   });
 
   it('an unknown code is 404 not-found; an Accept allowing neither HTML nor JSON is 406', async () => {
-    for (const path of ['/problems/no-such-code', '/problems/Not%20A%20Code'])
-      expectProblem(await answer(await get(path)), 404, 'not-found', path);
-    const refused = await answer(await get('/problems/not-found', { accept: 'application/xml' }));
+    expectProblem(await get('/problems/no-such-code'), 404, 'not-found', '/problems/no-such-code');
+    // Not even the shape of a code: the document's pattern refuses it too.
+    const malformed = '/problems/Not%20A%20Code';
+    expectProblem(await get(malformed, {}, true), 404, 'not-found', malformed);
+    const refused = await get('/problems/not-found', { accept: 'application/xml' });
     expectProblem(refused, 406, 'not-acceptable', '/problems/not-found');
     expect(refused.headers.get('cache-control')).toBeNull();
   });
