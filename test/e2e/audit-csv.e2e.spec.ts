@@ -6,6 +6,7 @@ import { AUDIT_CSV_COLUMNS } from '../../src/infrastructure/http/audit/audit-csv
 import { ProjectionRunner } from '../../src/projections/runner/projection-runner.js';
 import { ApiClient, type Caller, QUALITY, secondOpinionRequest } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 const AUDIT_ONLY = { names: ['audit-trail'] };
 
@@ -214,7 +215,7 @@ describe('audit-trail CSV export (HTTP): safe to open in a spreadsheet, exact wi
     const path = `/api/v1/cases/${caseId}/audit-trail`;
     const safe = await csv(`${path}?raw=false`);
     expect(safe.find((record) => record.eventId === foreignEventId)?.actorId).toBe(`'${HYPERLINK}`);
-    const refused = await api.get(`${path}?raw=yes`, QUALITY);
+    const refused = await api.get(`${path}?raw=yes`, QUALITY, {}, INVALID_ON_PURPOSE);
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({
       code: 'validation-failed',

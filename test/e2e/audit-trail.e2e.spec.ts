@@ -17,6 +17,7 @@ import {
   secondOpinionRequest,
 } from '../support/api.js';
 import { type RunningApp, startTestApp } from '../support/app.js';
+import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
 
 /** Other projections run in the same app; these tests wait for the audit trail only. */
 const AUDIT_ONLY = { names: ['audit-trail'] };
@@ -408,14 +409,19 @@ describe('audit trail and access log (HTTP)', () => {
     ['colour=blue', 'colour'],
     ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
   ])('answers 400 problem+json to %s', async (query, field) => {
-    const response = await api.get(`/api/v1/audit-trail?${query}`, QUALITY);
+    const response = await api.get(`/api/v1/audit-trail?${query}`, QUALITY, {}, INVALID_ON_PURPOSE);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({
       code: 'validation-failed',
       errors: [expect.objectContaining({ field })],
     });
-    const accessLog = await api.get(`/api/v1/access-log?${query.replace('caseId=42', 'caseId=x')}`, QUALITY);
+    const accessLog = await api.get(
+      `/api/v1/access-log?${query.replace('caseId=42', 'caseId=x')}`,
+      QUALITY,
+      {},
+      INVALID_ON_PURPOSE,
+    );
     expect(accessLog.status).toBe(400);
   });
 

@@ -25,6 +25,7 @@ import { rewriteEvent } from '../support/superuser.js';
 import { waitFor } from '../support/wait-for.js';
 import { FRACTURE_OPINION, TWO_PLUS_ONE_EVENT_TYPES, walkThroughCase } from '../support/walk-through.js';
 import { INVALID_ON_PURPOSE } from '../support/openapi-validation.js';
+import { checkAgainstDocument } from '../support/openapi-validation.js';
 
 type Json = Record<string, unknown>;
 
@@ -126,21 +127,28 @@ async function playReadmeCase(api: ApiClient): Promise<{ caseId: string; revisio
   return { caseId, revision };
 }
 
-/** GET as bytes (the JSON client would decode a PDF as text). */
+/**
+ * GET as bytes (the JSON client would decode a PDF as text), checked against the OpenAPI document
+ * as the JSON client's requests are.
+ */
 async function download(
   api: ApiClient,
   path: string,
   as: Caller,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${await api.token(as.sub, as.roles, as.name)}`, ...headers },
-  });
-  return {
+  const sent = { authorization: `Bearer ${await api.token(as.sub, as.roles, as.name)}`, ...headers };
+  const response = await fetch(`${api.baseUrl}${path}`, { headers: sent });
+  const body = Buffer.from(await response.arrayBuffer());
+  await checkAgainstDocument(api.baseUrl, {
+    method: 'GET',
+    path,
+    headers: sent,
     status: response.status,
-    headers: response.headers,
-    body: Buffer.from(await response.arrayBuffer()),
-  };
+    responseHeaders: response.headers,
+    responseText: body.toString('utf8'),
+  });
+  return { status: response.status, headers: response.headers, body };
 }
 
 // The case dossier over HTTP: the README's case, its PDF/A-3b rendered by poppler, reproducible bytes,

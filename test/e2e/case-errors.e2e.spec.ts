@@ -507,9 +507,13 @@ describe('case API errors (HTTP, problem+json)', () => {
       const before = await snapshot(existing);
       const path = `/api/v1/cases/${existing}/withdrawal`;
       for (const ifMatch of ['0', 'W/"0"', '*', '"abc"', '"-1"', '"01"']) {
-        const response = await api.post(path, { reason: 'Requester withdrew' }, COORDINATOR, {
-          'if-match': ifMatch,
-        });
+        const response = await api.post(
+          path,
+          { reason: 'Requester withdrew' },
+          COORDINATOR,
+          { 'if-match': ifMatch },
+          INVALID_ON_PURPOSE,
+        );
         expectProblem(response, 400, 'invalid-header', path);
       }
       await expectUnchanged(existing, before);
@@ -527,7 +531,12 @@ describe('case API errors (HTTP, problem+json)', () => {
         { 'x-on-behalf-of': 'rad-a', 'x-on-behalf-of-name': 'n'.repeat(201) },
       ];
       for (const headers of invalid) {
-        expectProblem(await api.post(path, body, INTEGRATOR, headers), 400, 'invalid-header', path);
+        expectProblem(
+          await api.post(path, body, INTEGRATOR, headers, INVALID_ON_PURPOSE),
+          400,
+          'invalid-header',
+          path,
+        );
       }
       await expectUnchanged(existing, before);
     });

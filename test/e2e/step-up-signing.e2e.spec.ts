@@ -246,6 +246,13 @@ describe('step-up authentication for signatures', () => {
 
   it('asks for a recent sign-in on exactly the signing routes, and on no other', async () => {
     const signingRoutes: string[] = [];
+    const { paths } = (await (await fetch(`${running.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ in: string; required?: boolean }> }>>;
+    };
+    const needsQuery = (method: string, template: string): boolean =>
+      (paths[template]?.[method.toLowerCase()]?.parameters ?? []).some(
+        (parameter) => parameter.in === 'query' && parameter.required === true,
+      );
     for (const endpoint of ENDPOINTS) {
       const role = ACCESS_POLICY[endpoint.action][0]!;
       const token = await tokenFor(`probe-${role}`, [role], { authTime: null });
@@ -259,8 +266,10 @@ describe('step-up authentication for signatures', () => {
       );
       const response = await api.request(endpoint.method, path, {
         token,
-        // An empty body (every POST here lacks its required fields) is invalid on purpose.
-        ...(endpoint.method === 'POST' && { body: {}, invalidOnPurpose: true }),
+        // An empty body (every POST here lacks its required fields), or no query where the route
+        // requires one, is invalid on purpose.
+        ...(endpoint.method === 'POST' && { body: {} }),
+        invalidOnPurpose: endpoint.method === 'POST' || needsQuery(endpoint.method, endpoint.path),
       });
       if (response.status === 401) {
         expectStepUp(response);

@@ -21,11 +21,11 @@ import { RunCaseCommand } from '../../../application/case/run-case-command.js';
 import { CommandIds } from '../../../application/command-path/command-ids.js';
 import type { CaseCommandType } from '../../../domain/case/case.commands.js';
 import { Allow } from '../../auth/allow.decorator.js';
-import { Idempotency, idempotencyScope } from '../idempotency/idempotency.js';
+import { Idempotency, KEY_PATTERN, idempotencyScope } from '../idempotency/idempotency.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
 import { PathIdsPipe } from './case-id.pipe.js';
-import { type CommandExchange, commandContext, etag, Exchange } from './command-context.js';
+import { type CommandExchange, commandContext, etag, Exchange, IF_MATCH_PATTERN } from './command-context.js';
 
 type AnyRoute = CaseCommandRoute<object, object & { occurredAt?: string }>;
 
@@ -39,8 +39,14 @@ const COMMAND_RESPONSES = applyDecorators(
     name: 'Idempotency-Key',
     required: false,
     description: 'Replays the first response for the same request',
+    schema: { type: 'string', pattern: KEY_PATTERN.source },
   }),
-  ApiHeader({ name: 'If-Match', required: false, description: 'Quoted stream revision, e.g. "7"' }),
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'Quoted stream revision, e.g. "7"',
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source },
+  }),
   ApiHeader({ name: 'X-Correlation-Id', required: false }),
   ApiBadRequestResponse({
     description: 'Malformed or invalid body (errors[] lists the fields)',

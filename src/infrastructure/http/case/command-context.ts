@@ -6,11 +6,14 @@ import { idempotencyScope } from '../idempotency/idempotency.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import type { CommandBodyDto } from './dto/common.dto.js';
 
+/** A quoted stream revision (also the OpenAPI header's pattern). */
+export const IF_MATCH_PATTERN = /^"(0|[1-9]\d{0,15})"$/;
+
 /** `If-Match: "<revision>"` (a weak tag or * is not a revision). */
 export function ifMatchOf(request: FastifyRequest): number | undefined {
   const header = request.headers['if-match'];
   if (header === undefined) return undefined;
-  const match = typeof header === 'string' ? /^"(0|[1-9]\d{0,15})"$/.exec(header.trim()) : null;
+  const match = typeof header === 'string' ? IF_MATCH_PATTERN.exec(header.trim()) : null;
   if (!match)
     throw new ProblemException(400, 'invalid-header', 'If-Match must be a quoted stream revision, e.g. "7".');
   return Number(match[1]);

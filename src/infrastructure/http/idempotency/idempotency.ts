@@ -5,7 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException } from '../problem/problem-exception.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
-const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
+/** What an Idempotency-Key may be (also the OpenAPI header's pattern). */
+export const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
 /** Headers of a command response that a replay repeats. */
 const REPLAYED_HEADERS = ['etag', 'location'];
 

@@ -26,8 +26,8 @@ import {
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { readModel } from '../audit/read-model.js';
-import { commandContext, etag } from '../case/command-context.js';
-import { Idempotency } from '../idempotency/idempotency.js';
+import { commandContext, etag, IF_MATCH_PATTERN } from '../case/command-context.js';
+import { Idempotency, KEY_PATTERN } from '../idempotency/idempotency.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
@@ -94,11 +94,13 @@ export class OpinionShoppingController {
     name: 'Idempotency-Key',
     required: false,
     description: 'Replays the first response for the same request',
+    schema: { type: 'string', pattern: KEY_PATTERN.source },
   })
   @ApiHeader({
     name: 'If-Match',
     required: false,
     description: 'Quoted revision of the flag stream, e.g. "0"',
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source },
   })
   @ApiCreatedResponse({ type: FlagReviewedDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body (errors[] lists the fields)' })
