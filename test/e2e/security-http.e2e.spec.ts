@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningApp, TEST_JWT_SECRET, startTestApp, tokenFor } from '../support/app.js';
 import { ApiClient, COORDINATOR, MEDICO_LEGAL } from '../support/api.js';
 
+/** A route that needs no token and is rate-limited like every API route. */
+const PUBLIC_ROUTE = '/api/v1/auth/configuration';
+
 const PROBLEM = 'application/problem+json';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -35,15 +38,16 @@ describe('rate limits (HTTP)', () => {
 
     it('the 6th unauthenticated request in a minute is 429 problem+json rate-limited with Retry-After', async () => {
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const response = await fetch(`${running.baseUrl}/openapi.json`);
+        // A public route (the OpenAPI document, like the probes, is never limited).
+        const response = await fetch(`${running.baseUrl}${PUBLIC_ROUTE}`);
         expect(response.status).toBe(200);
         expect(response.headers.get('x-ratelimit-limit')).toBe('5');
         expect(response.headers.get('x-ratelimit-remaining')).toBe(String(5 - attempt));
       }
-      const limited = await api.request('GET', '/openapi.json');
+      const limited = await api.request('GET', PUBLIC_ROUTE);
       expect(limited.status).toBe(429);
       expect(limited.headers.get('content-type')).toContain(PROBLEM);
-      expect(limited.body).toMatchObject({ status: 429, code: 'rate-limited', instance: '/openapi.json' });
+      expect(limited.body).toMatchObject({ status: 429, code: 'rate-limited', instance: PUBLIC_ROUTE });
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(Number.isInteger(retryAfter)).toBe(true);
       expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -61,8 +65,8 @@ describe('rate limits (HTTP)', () => {
       expect(response.body).toMatchObject({ code: 'rate-limited' });
     });
 
-    it('probes are never limited', async () => {
-      for (const path of ['/health', '/ready', '/health', '/ready']) {
+    it('probes and the OpenAPI document are never limited', async () => {
+      for (const path of ['/health', '/ready', '/openapi.json', '/health', '/ready', '/openapi.json']) {
         const response = await fetch(`${running.baseUrl}${path}`);
         expect(response.status).toBe(200);
         expect(response.headers.get('x-ratelimit-limit')).toBeNull();

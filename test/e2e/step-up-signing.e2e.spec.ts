@@ -247,12 +247,25 @@ describe('step-up authentication for signatures', () => {
   it('asks for a recent sign-in on exactly the signing routes, and on no other', async () => {
     const signingRoutes: string[] = [];
     const { paths } = (await (await fetch(`${running.baseUrl}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { parameters?: Array<{ in: string; required?: boolean }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: Array<{ in: string; required?: boolean }>; requestBody?: { required?: boolean } }
+        >
+      >;
     };
-    const needsQuery = (method: string, template: string): boolean =>
-      (paths[template]?.[method.toLowerCase()]?.parameters ?? []).some(
-        (parameter) => parameter.in === 'query' && parameter.required === true,
+    // What the probe sends breaks the document where the route needs a body or a query it lacks.
+    const breaksDocument = (method: string, template: string): boolean => {
+      const operation = paths[template]?.[method.toLowerCase()];
+      return (
+        method === 'POST' ||
+        operation?.requestBody?.required === true ||
+        (operation?.parameters ?? []).some(
+          (parameter) => parameter.in === 'query' && parameter.required === true,
+        )
       );
+    };
     for (const endpoint of ENDPOINTS) {
       const role = ACCESS_POLICY[endpoint.action][0]!;
       const token = await tokenFor(`probe-${role}`, [role], { authTime: null });
@@ -266,10 +279,10 @@ describe('step-up authentication for signatures', () => {
       );
       const response = await api.request(endpoint.method, path, {
         token,
-        // An empty body (every POST here lacks its required fields), or no query where the route
-        // requires one, is invalid on purpose.
+        // An empty body (every POST here lacks its required fields), or none where the route needs
+        // one, or no query where it requires one: invalid on purpose.
         ...(endpoint.method === 'POST' && { body: {} }),
-        invalidOnPurpose: endpoint.method === 'POST' || needsQuery(endpoint.method, endpoint.path),
+        invalidOnPurpose: breaksDocument(endpoint.method, endpoint.path),
       });
       if (response.status === 401) {
         expectStepUp(response);
