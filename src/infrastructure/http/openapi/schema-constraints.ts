@@ -79,9 +79,12 @@ function nameOf(metadata: ValidationMetadata): string | undefined {
 
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean]);
 
-/** An optional property: Optional() (ValidateIf skipping undefined) or class-validator's IsOptional. */
+/**
+ * An optional property: Optional() (ValidateIf skipping undefined) or class-validator's IsOptional,
+ * both conditional validations (the engine's DTOs use no other condition).
+ */
 const isOptional = (metadata: ValidationMetadata): boolean =>
-  metadata.type === ValidationTypes.CONDITIONAL_VALIDATION || metadata.type === ValidationTypes.IS_DEFINED;
+  metadata.type === ValidationTypes.CONDITIONAL_VALIDATION;
 
 /** The schema keywords a property's validators enforce, merged. */
 export function constraintsOf(metadatas: readonly ValidationMetadata[]): PropertySchema {
