@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   EngineProblem,
+  type TokenSource,
   type CommandBody,
   commandHeaders,
   createEngineClient,
@@ -10,11 +11,13 @@ import {
 import { twoPlusOneCase } from '../../examples/typescript-client/two-plus-one-case.js';
 import { ApiClient, COORDINATOR, MEDICO_LEGAL, secondOpinionRequest } from '../support/api.js';
 import { type RunningApp, startTestApp, tokenFor } from '../support/app.js';
+import { checkAgainstDocument } from '../support/openapi-validation.js';
 import { TWO_PLUS_ONE_EVENT_TYPES } from '../support/walk-through.js';
 
 /**
  * The typed client (clients/typescript, generated from the engine's own OpenAPI document) and its
- * runnable example, the README's 2+1 case, against the real engine.
+ * runnable example, the README's 2+1 case, against the real engine. Every request the client sends
+ * and every answer is checked against the served document, as ApiClient's are.
  */
 describe('typed TypeScript client', () => {
   let running: RunningApp;
@@ -29,6 +32,28 @@ describe('typed TypeScript client', () => {
   afterAll(async () => {
     await running?.close();
   });
+
+  /** fetch, with the exchange checked against the document (a violation fails the call). */
+  const fetchChecked = async (request: Request): Promise<Response> => {
+    const body = request.body ? await request.clone().text() : undefined;
+    const response = await fetch(request);
+    const text = await response.text();
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    const url = new URL(request.url);
+    await checkAgainstDocument(running.baseUrl, {
+      method: request.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      body,
+      status: response.status,
+      responseHeaders: response.headers,
+      responseText: text,
+    });
+    const { status, statusText } = response;
+    return new Response(text === '' ? null : text, { status, statusText, headers: response.headers });
+  };
+  const client = (token: TokenSource) => createEngineClient(running.baseUrl, token, { fetch: fetchChecked });
 
   /** The tests' usual request, as the generated type of the body. */
   const request = () => secondOpinionRequest() as CommandBody<'/api/v1/cases'>;
@@ -49,6 +74,7 @@ describe('typed TypeScript client', () => {
         medicoLegal: await tokenFor(MEDICO_LEGAL.sub, MEDICO_LEGAL.roles),
       },
       (line) => lines.push(line),
+      { fetch: fetchChecked },
     );
 
     expect(result.outcome).toBe('overturned');
@@ -79,7 +105,7 @@ describe('typed TypeScript client', () => {
   });
 
   it('throws an EngineProblem with the problem+json of an error answer', async () => {
-    const coordinator = createEngineClient(running.baseUrl, coordinatorToken);
+    const coordinator = client(coordinatorToken);
     const caseId = '6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5';
     const refused = await ok(
       coordinator.GET('/api/v1/cases/{caseId}', { params: { path: { caseId } } }),
@@ -89,7 +115,7 @@ describe('typed TypeScript client', () => {
     expect({ status: problem.status, code: problem.code }).toEqual({ status: 404, code: 'not-found' });
     expect(problem.problem).toMatchObject({ status: 404, instance: `/api/v1/cases/${caseId}` });
 
-    const anonymous = createEngineClient(running.baseUrl, 'not-a-token');
+    const anonymous = client('not-a-token');
     const unauthorized = await ok(
       anonymous.GET('/api/v1/cases/{caseId}', { params: { path: { caseId } } }),
     ).catch((error: unknown) => error);
@@ -98,7 +124,7 @@ describe('typed TypeScript client', () => {
 
   it('sends the token it is given on every call, a function asked each time', async () => {
     let asked = 0;
-    const coordinator = createEngineClient(running.baseUrl, async () => {
+    const coordinator = client(async () => {
       asked += 1;
       return coordinatorToken;
     });
@@ -108,7 +134,7 @@ describe('typed TypeScript client', () => {
   });
 
   it('command(): the same Idempotency-Key again answers the first response and writes nothing', async () => {
-    const coordinator = createEngineClient(running.baseUrl, coordinatorToken);
+    const coordinator = client(coordinatorToken);
     const idempotencyKey = newIdempotencyKey();
     const first = await coordinator.command('/api/v1/cases', { idempotencyKey, body: request() });
     const again = await coordinator.command('/api/v1/cases', { idempotencyKey, body: request() });
@@ -122,7 +148,7 @@ describe('typed TypeScript client', () => {
   });
 
   it('If-Match with an ETag the case has moved on from is refused with 412, and nothing is written', async () => {
-    const coordinator = createEngineClient(running.baseUrl, coordinatorToken);
+    const coordinator = client(coordinatorToken);
     const created = await ok(
       coordinator.POST('/api/v1/cases', { params: { header: commandHeaders() }, body: request() }),
     );
