@@ -36,6 +36,8 @@ export const ACCESS_POLICY = {
   'read-projection-status': ['admin'],
   'manage-webhook-endpoints': ['integrator', 'admin'],
   'read-webhook-endpoints': ['integrator', 'admin'],
+  'read-webhook-deliveries': ['integrator', 'admin'],
+  'redeliver-webhook': ['integrator', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type AccessAction = keyof typeof ACCESS_POLICY;

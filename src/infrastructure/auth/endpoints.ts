@@ -51,6 +51,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...WEBHOOK_COMMAND_ENDPOINTS,
   { method: 'GET', path: '/api/v1/webhooks/endpoints', action: 'read-webhook-endpoints' },
   { method: 'GET', path: '/api/v1/webhooks/endpoints/{endpointId}', action: 'read-webhook-endpoints' },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/endpoints/{endpointId}/deliveries',
+    action: 'read-webhook-deliveries',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/endpoints/{endpointId}/deliveries/{deliveryId}/redeliver',
+    action: 'redeliver-webhook',
+  },
 ];
 
 /**
