@@ -1,31 +1,11 @@
 import { z } from 'zod';
+import { variable, wholeNumber } from '../config/environment-variable.js';
 import type { Witness } from './witnesses.js';
 
 /**
  * The verifiable log's variables (README "Configuration", docs/integrity.md), joined into the one
  * environment schema of app-config.ts.
  */
-
-/** Blank is unset; a value is read trimmed (as app-config.ts reads every variable). */
-const variable = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined), schema);
-
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  variable(
-    z
-      .string()
-      .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, { error: `must be between ${min} and ${max}` })
-          .max(max, {
-            error: `must be between ${min} and ${max}`,
-          }),
-      )
-      .default(fallback),
-  );
 
 /** A signed-note key name, also the checkpoints' origin line: no spaces, no `+`. */
 const ORIGIN = /^[^\s+]{1,200}$/u;

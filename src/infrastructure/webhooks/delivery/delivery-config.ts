@@ -1,28 +1,9 @@
-import { z } from 'zod';
+import { wholeNumber } from '../../config/environment-variable.js';
 
 /**
  * Webhook delivery's variables (docs/operations.md "Webhooks"), joined into the one environment
  * schema of app-config.ts.
  */
-
-/** Blank is unset; a value is read trimmed (as app-config.ts reads every variable). */
-const variable = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined), schema);
-
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  variable(
-    z
-      .string()
-      .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, { error: `must be between ${min} and ${max}` })
-          .max(max, { error: `must be between ${min} and ${max}` }),
-      )
-      .default(fallback),
-  );
 
 const DAY_SECONDS = 86_400;
 
