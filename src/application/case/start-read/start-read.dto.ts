@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 import { AssignmentBodyDto } from '../../../infrastructure/http/case/dto/common.dto.js';
+import { ReadingMaterialsDto } from '../../../infrastructure/http/case/dto/case-view.dto.js';
 import { SHOWN_MATERIALS } from '../../../domain/case/case.values.js';
 import { RevisionResponseDto } from '../../../infrastructure/http/case/dto/responses.dto.js';
 
@@ -11,12 +12,9 @@ export class ReadStartedDto extends RevisionResponseDto {
   shown!: string[];
 
   @ApiProperty({
+    type: ReadingMaterialsDto,
     description:
-      'study, clinicalQuestion and, where shown, priorReport and opinions ({opinionId, findings, impression}, no reader names)',
-    example: {
-      study: { studyInstanceUid: '1.2.3', modality: 'DX', bodyRegion: 'wrist', studyDate: '2026-11-18' },
-      clinicalQuestion: 'Scaphoid fracture?',
-    },
+      'Exactly what the read shows: study, clinicalQuestion and, where shown, priorReport, opinions ({opinionId, findings, impression}, no reader names) and adjudication',
   })
-  materials!: Record<string, unknown>;
+  materials!: ReadingMaterialsDto;
 }
