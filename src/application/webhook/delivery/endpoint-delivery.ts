@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.port.js';
 import type { EventStore, Position, RecordedEvent, Subscription } from '../../ports/event-store.port.js';
 import type {
@@ -12,14 +11,8 @@ import type {
   WebhookResponse,
   WebhookSender,
 } from './webhook-delivery.ports.js';
-import {
-  acknowledged,
-  payloadOf,
-  retryAfterMs,
-  retryDelayMs,
-  subscribes,
-  webhookId,
-} from './webhook-delivery.policy.js';
+import { deliveryAttempt } from './delivery-attempt.js';
+import { payloadOf, retryAfterMs, retryDelayMs, subscribes, webhookId } from './webhook-delivery.policy.js';
 
 export interface EndpointDeliverySettings {
   timeoutMs: number;
@@ -158,23 +151,11 @@ export class EndpointDelivery {
               signal: this.abort.signal,
             });
       if (response.aborted || this.stopping) return 'stopped';
-      const record: DeliveryAttempt = {
-        deliveryId: randomUUID(),
-        endpointId: this.endpointId,
-        webhookId: id,
-        eventId: event.eventId,
-        eventType: event.type,
-        streamId: event.streamId,
-        streamRevision: event.revision,
-        position: event.position,
-        attempt,
-        trigger: 'automatic',
-        attemptedAt,
-        ...(response.status !== undefined && { statusCode: response.status }),
-        ...(response.error !== undefined && { error: response.error }),
-        durationMs: Math.round(response.durationMs),
-        delivered: acknowledged(response.status),
-      };
+      const record = deliveryAttempt(
+        event,
+        { endpointId: this.endpointId, webhookId: id, attempt, trigger: 'automatic', attemptedAt },
+        response,
+      );
       if (record.delivered) {
         await log.record(record);
         this.deps.metrics.attempted(record);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../../domain/kernel/domain-error.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { EventStore } from '../../ports/event-store.port.js';
@@ -10,7 +9,8 @@ import type {
   SigningSecrets,
   WebhookSender,
 } from './webhook-delivery.ports.js';
-import { acknowledged, payloadOf } from './webhook-delivery.policy.js';
+import { deliveryAttempt } from './delivery-attempt.js';
+import { payloadOf } from './webhook-delivery.policy.js';
 
 export interface ManualRedeliveryDependencies {
   store: EventStore;
@@ -65,23 +65,17 @@ export class ManualRedelivery {
             timeoutMs,
             signal: new AbortController().signal,
           });
-    const record: DeliveryAttempt = {
-      deliveryId: randomUUID(),
-      endpointId: original.endpointId,
-      webhookId: original.webhookId,
-      eventId: event.eventId,
-      eventType: event.type,
-      streamId: event.streamId,
-      streamRevision: event.revision,
-      position: event.position,
-      attempt,
-      trigger: 'manual',
-      attemptedAt,
-      ...(response.status !== undefined && { statusCode: response.status }),
-      ...(response.error !== undefined && { error: response.error }),
-      durationMs: Math.round(response.durationMs),
-      delivered: acknowledged(response.status),
-    };
+    const record = deliveryAttempt(
+      event,
+      {
+        endpointId: original.endpointId,
+        webhookId: original.webhookId,
+        attempt,
+        trigger: 'manual',
+        attemptedAt,
+      },
+      response,
+    );
     await log.record(record);
     this.deps.metrics.attempted(record);
     return record;
