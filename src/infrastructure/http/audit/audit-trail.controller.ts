@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseBlinding } from '../../../application/case/case-blinding.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
-import { ProjectionNotReadyError } from '../../../projections/runner/projection-schemas.js';
-import { pendingReadCaseIds } from '../../../projections/worklist/pending-reads.js';
+import { pendingReadsOf } from '../../../projections/worklist/pending-reads.js';
 import {
   ApiBadRequestResponse,
   ApiHeader,
@@ -78,15 +77,12 @@ export class AuditTrailController {
   ) {}
 
   /** Cases whose record the caller may not see yet: it holds a blinded read on them it has not submitted. */
-  private async pendingReads(identity: Identity): Promise<Set<string>> {
-    try {
-      return await this.schemas.withActiveSchema('worklist', (schema) =>
-        pendingReadCaseIds((sql, parameters) => this.dataSource.query(sql, parameters), schema, identity.sub),
-      );
-    } catch (error) {
-      if (error instanceof ProjectionNotReadyError) return new Set();
-      throw error;
-    }
+  private pendingReads(identity: Identity): Promise<Set<string>> {
+    return pendingReadsOf(
+      this.schemas,
+      (sql, parameters) => this.dataSource.query(sql, parameters),
+      identity.sub,
+    );
   }
 
   @Get('cases/:caseId/audit-trail')

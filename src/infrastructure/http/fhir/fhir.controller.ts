@@ -25,9 +25,8 @@ import { EVENT_STORE, type EventStore } from '../../../application/ports/event-s
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
 import { AuditTrailQueries } from '../../../projections/audit-trail/audit-trail.queries.js';
-import { pendingReadCaseIds } from '../../../projections/worklist/pending-reads.js';
+import { pendingReadsOf } from '../../../projections/worklist/pending-reads.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
-import { ProjectionNotReadyError } from '../../../projections/runner/projection-schemas.js';
 import { DataSource } from 'typeorm';
 import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
@@ -437,15 +436,12 @@ export class FhirController {
     return searchset(request, items.map(auditEventOf) satisfies AuditEvent[], next);
   }
 
-  private async pendingReads(identity: Identity): Promise<Set<string>> {
-    try {
-      return await this.schemas.withActiveSchema('worklist', (schema) =>
-        pendingReadCaseIds((sql, parameters) => this.dataSource.query(sql, parameters), schema, identity.sub),
-      );
-    } catch (error) {
-      if (error instanceof ProjectionNotReadyError) return new Set();
-      throw error;
-    }
+  private pendingReads(identity: Identity): Promise<Set<string>> {
+    return pendingReadsOf(
+      this.schemas,
+      (sql, parameters) => this.dataSource.query(sql, parameters),
+      identity.sub,
+    );
   }
 
   private record(
