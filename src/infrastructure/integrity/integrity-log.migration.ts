@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { commentOn } from '../persistence/sql-comments.js';
 
 /**
  * The verifiable log's tables (docs/integrity.md), schema `integrity`: the leaves (one per event, in
@@ -34,7 +35,7 @@ export class IntegrityLog1781000000000 implements MigrationInterface {
         note      text        NOT NULL,
         signed_at timestamptz NOT NULL
       )`);
-    const comments: Array<[string, string]> = [
+    await commentOn(runner, [
       [
         'SCHEMA integrity',
         'Verifiable log (RFC 9162 Merkle tree) over every event in the event store, in its global order; docs/integrity.md',
@@ -55,10 +56,7 @@ export class IntegrityLog1781000000000 implements MigrationInterface {
         'TABLE integrity.checkpoints',
         'Signed checkpoints: C2SP tlog-checkpoint notes signed with the log key (Ed25519) and cosigned with their time',
       ],
-    ];
-    for (const [object, comment] of comments) {
-      await runner.query(`COMMENT ON ${object} IS '${comment.replace(/'/g, "''")}'`);
-    }
+    ]);
     // As the events: what was logged stays; a correction is a new event, hence a new leaf.
     await runner.query(`
       CREATE FUNCTION integrity.reject_change() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { commentOn } from '../../persistence/sql-comments.js';
 
 /**
  * Webhook delivery's tables, schema `webhook_delivery`: each endpoint's cursor into the log (its
@@ -39,7 +40,7 @@ export class WebhookDelivery1790000000000 implements MigrationInterface {
       )`);
     await runner.query(`CREATE INDEX ON webhook_delivery.attempts (endpoint_id, seq DESC)`);
     await runner.query(`CREATE INDEX ON webhook_delivery.attempts (endpoint_id, webhook_id)`);
-    const comments: Array<[string, string]> = [
+    await commentOn(runner, [
       [
         'SCHEMA webhook_delivery',
         'Webhook delivery: per-endpoint cursors into the event log and the delivery log',
@@ -52,10 +53,7 @@ export class WebhookDelivery1790000000000 implements MigrationInterface {
         'TABLE webhook_delivery.attempts',
         'The delivery log: one row per attempt (automatic or manual redelivery), with its webhook-id, event, outcome and the time of the next automatic attempt',
       ],
-    ];
-    for (const [object, comment] of comments) {
-      await runner.query(`COMMENT ON ${object} IS '${comment.replace(/'/g, "''")}'`);
-    }
+    ]);
   }
 
   async down(runner: QueryRunner): Promise<void> {
