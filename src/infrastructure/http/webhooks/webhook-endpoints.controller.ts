@@ -35,6 +35,7 @@ import { RotateWebhookSecretDto } from '../../../application/webhook/rotate-webh
 import {
   WebhookEndpointCommands,
   type WebhookEndpointOutcome,
+  type WebhookSecretOutcome,
 } from '../../../application/webhook/webhook-endpoint-commands.service.js';
 import type { WebhookEndpointView } from '../../../application/webhook/webhook-endpoints.port.js';
 import { WebhookEndpointsQueries } from '../../../projections/webhook-endpoints/webhook-endpoints.queries.js';
@@ -84,6 +85,22 @@ function endpointBody(view: EndpointFacts, revision: number) {
 
 const answer = (outcome: WebhookEndpointOutcome) => endpointBody(outcome.endpoint, outcome.revision);
 
+/** The endpoint after a command (or as it is now), with its revision as the ETag. */
+function answered(reply: FastifyReply, outcome: WebhookEndpointOutcome): WebhookEndpointDto {
+  void reply.header('etag', etag(outcome.revision));
+  return answer(outcome);
+}
+
+/** With the secret: never kept by a cache, as it is shown in this answer only. */
+function answeredWithSecret(
+  reply: FastifyReply,
+  outcome: WebhookSecretOutcome,
+): WebhookEndpointWithSecretDto {
+  const body = answered(reply, outcome);
+  void reply.header('cache-control', 'no-store');
+  return { ...body, secret: outcome.secret };
+}
+
 /** Who acts, for the events' metadata and the owner rule. */
 function contextOf(identity: Identity, request: FastifyRequest): CommandContext {
   return {
@@ -104,8 +121,12 @@ const EndpointIdParam = (): ParameterDecorator => Param('endpointId', UuidParamP
 
 const METHODS = { POST: Post, PATCH: Patch, DELETE: Delete } as const;
 
-/** A command's route as the registry declares it: method and path, guard, summary and body. */
-function CommandRoute(type: WebhookEndpointCommandType): MethodDecorator {
+/**
+ * A command's route as the registry declares it: method and path, guard, summary and body. A command
+ * on an existing endpoint (its path names it) also takes If-Match and may answer 404, 409 (`conflict`
+ * names its problem types; webhook-endpoint-removed unless told) and 412.
+ */
+function CommandRoute(type: WebhookEndpointCommandType, conflict?: string): MethodDecorator {
   const { route } = WEBHOOK_ENDPOINT_COMMANDS[type];
   const method = METHODS[route.method];
   return applyDecorators(
@@ -114,7 +135,13 @@ function CommandRoute(type: WebhookEndpointCommandType): MethodDecorator {
     ApiOperation({ summary: route.summary }),
     ...(route.body === null ? [] : [ApiBody({ type: route.body, required: route.optionalBody !== true })]),
     ...(route.path.includes(':endpointId')
-      ? [ApiParam({ name: 'endpointId', type: String, format: 'uuid' })]
+      ? [
+          ApiParam({ name: 'endpointId', type: String, format: 'uuid' }),
+          ApiHeader(IF_MATCH),
+          ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' }),
+          ApiConflictResponse({ type: ProblemDto, description: conflict ?? 'webhook-endpoint-removed' }),
+          ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' }),
+        ]
       : []),
   );
 }
@@ -152,9 +179,7 @@ export class WebhookEndpointsController {
   ): Promise<WebhookEndpointWithSecretDto> {
     const outcome = await this.commands.register(body, contextOf(identity, request));
     void reply.header('location', `${PREFIX}/${outcome.endpoint.endpointId}`);
-    void reply.header('etag', etag(outcome.revision));
-    void reply.header('cache-control', 'no-store');
-    return { ...answer(outcome), secret: outcome.secret };
+    return answeredWithSecret(reply, outcome);
   }
 
   @ReadRoute({
@@ -192,20 +217,15 @@ export class WebhookEndpointsController {
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.current(endpointId, contextOf(identity, request).actor);
     if (!outcome) throw notFound();
-    void reply.header('etag', etag(outcome.revision));
-    return answer(outcome);
+    return answered(reply, outcome);
   }
 
-  @CommandRoute('ChangeWebhookEndpoint')
-  @ApiHeader(IF_MATCH)
+  @CommandRoute('ChangeWebhookEndpoint', 'webhook-endpoint-removed, concurrency-conflict')
   @ApiOkResponse({
     type: WebhookEndpointDto,
     description: 'The endpoint after the change; ETag is its revision',
   })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body, or nothing to change' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed, concurrency-conflict' })
-  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
   @ApiUnprocessableEntityResponse({
     type: ProblemDto,
     description: 'webhook-url-refused, unknown-event-type',
@@ -223,18 +243,13 @@ export class WebhookEndpointsController {
       });
     }
     const outcome = await this.commands.change(endpointId, body, contextOf(identity, request));
-    void reply.header('etag', etag(outcome.revision));
-    return answer(outcome);
+    return answered(reply, outcome);
   }
 
-  @CommandRoute('RotateWebhookSecret')
+  @CommandRoute('RotateWebhookSecret', 'webhook-endpoint-removed, concurrency-conflict')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'Invalid body' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed, concurrency-conflict' })
-  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
   async rotateSecret(
     @EndpointIdParam() endpointId: string,
     @Body(new BodyValidationPipe({ optionalBody: true })) body: RotateWebhookSecretDto,
@@ -247,18 +262,12 @@ export class WebhookEndpointsController {
       body.overlapSeconds,
       contextOf(identity, request),
     );
-    void reply.header('etag', etag(outcome.revision));
-    void reply.header('cache-control', 'no-store');
-    return { ...answer(outcome), secret: outcome.secret };
+    return answeredWithSecret(reply, outcome);
   }
 
   @CommandRoute('DisableWebhookEndpoint')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: WebhookEndpointDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed' })
-  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
   async disable(
     @EndpointIdParam() endpointId: string,
     @CurrentIdentity() identity: Identity,
@@ -270,17 +279,12 @@ export class WebhookEndpointsController {
       { reason: 'requested' },
       contextOf(identity, request),
     );
-    void reply.header('etag', etag(outcome.revision));
-    return answer(outcome);
+    return answered(reply, outcome);
   }
 
   @CommandRoute('EnableWebhookEndpoint')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: WebhookEndpointDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed' })
-  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
   async enable(
     @EndpointIdParam() endpointId: string,
     @CurrentIdentity() identity: Identity,
@@ -288,17 +292,12 @@ export class WebhookEndpointsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.enable(endpointId, contextOf(identity, request));
-    void reply.header('etag', etag(outcome.revision));
-    return answer(outcome);
+    return answered(reply, outcome);
   }
 
-  @CommandRoute('RemoveWebhookEndpoint')
+  @CommandRoute('RemoveWebhookEndpoint', 'webhook-endpoint-removed: already removed')
   @HttpCode(204)
-  @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Removed; ETag is the final revision' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such endpoint, or another integrator’s' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'webhook-endpoint-removed: already removed' })
-  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'If-Match does not match' })
   async remove(
     @EndpointIdParam() endpointId: string,
     @CurrentIdentity() identity: Identity,
