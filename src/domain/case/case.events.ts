@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../kernel/decider.js';
+import { eventTypeGuard, eventTypesOf } from '../kernel/event-types.js';
 import type { Finding, FindingDisagreement } from './findings.js';
 import type {
   AssignmentEndReason,
@@ -236,7 +237,6 @@ export const CASE_EVENT_SCHEMA_VERSIONS: Record<CaseEventType, number> = {
   AssignmentEnded: 1,
 };
 
-export const CASE_EVENT_TYPES = Object.keys(CASE_EVENT_SCHEMA_VERSIONS) as CaseEventType[];
+export const CASE_EVENT_TYPES = eventTypesOf(CASE_EVENT_SCHEMA_VERSIONS);
 
-export const isCaseEventType = (type: string): type is CaseEventType =>
-  Object.hasOwn(CASE_EVENT_SCHEMA_VERSIONS, type);
+export const isCaseEventType = eventTypeGuard(CASE_EVENT_SCHEMA_VERSIONS);

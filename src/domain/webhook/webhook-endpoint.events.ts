@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../kernel/decider.js';
+import { eventTypeGuard, eventTypesOf } from '../kernel/event-types.js';
 
 /**
  * What happens to a webhook endpoint, in its stream `webhook-endpoint-<endpointId>`. No event
@@ -75,9 +76,6 @@ export const WEBHOOK_ENDPOINT_EVENT_SCHEMA_VERSIONS: Record<WebhookEndpointEvent
   WebhookEndpointRemoved: 1,
 };
 
-export const WEBHOOK_ENDPOINT_EVENT_TYPES = Object.keys(
-  WEBHOOK_ENDPOINT_EVENT_SCHEMA_VERSIONS,
-) as WebhookEndpointEventType[];
+export const WEBHOOK_ENDPOINT_EVENT_TYPES = eventTypesOf(WEBHOOK_ENDPOINT_EVENT_SCHEMA_VERSIONS);
 
-export const isWebhookEndpointEventType = (type: string): type is WebhookEndpointEventType =>
-  Object.hasOwn(WEBHOOK_ENDPOINT_EVENT_SCHEMA_VERSIONS, type);
+export const isWebhookEndpointEventType = eventTypeGuard(WEBHOOK_ENDPOINT_EVENT_SCHEMA_VERSIONS);
