@@ -47,6 +47,7 @@ describe('access audit and log hygiene (engine process)', () => {
     path: string,
     as: Person,
     body?: unknown,
+    userAgent = 'access-audit-test',
   ): Promise<{ status: number; body: Json }> {
     const token = await tokenFor(as.sub, as.roles, { name: as.name });
     tokens.push(token);
@@ -54,7 +55,7 @@ describe('access audit and log hygiene (engine process)', () => {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        'user-agent': 'access-audit-test',
+        'user-agent': userAgent,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -88,7 +89,15 @@ describe('access audit and log hygiene (engine process)', () => {
       ['/api/v1/metrics/readers/aa-rad', ADMIN, 'reader-metrics', undefined],
       [`/api/v1/opinion-shopping/flags?patientRef=${PATIENT}`, QUALITY, 'shopping-flags', undefined],
     ];
-    for (const [path, person] of reads) expect((await call('GET', path, person)).status).toBe(200);
+    // A reader's metrics exist once the reader-metrics projection has seen the assignment.
+    await waitFor('the reader-metrics projection to know aa-rad', async () => {
+      // Another user agent: these reads are not among the ones the test counts below.
+      const read = await call('GET', '/api/v1/metrics/readers/aa-rad', ADMIN, undefined, 'access-audit-wait');
+      return read.status === 200;
+    });
+    for (const [path, person] of reads) {
+      expect({ path, status: (await call('GET', path, person)).status }).toEqual({ path, status: 200 });
+    }
 
     // The access log is a projection of the access streams: wait until all reads are there.
     const expected = reads.map(([, person, resource, id]) => `${person.sub}|${resource}|${id ?? ''}`).sort();

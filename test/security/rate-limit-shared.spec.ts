@@ -42,13 +42,13 @@ describe('rate limits shared by the instances on one database (HTTP)', () => {
 
   it('unauthenticated requests split across both instances reach the per-IP limit at the configured total', async () => {
     for (let attempt = 1; attempt <= 4; attempt++) {
-      const response = await instances[attempt % 2]!.request('GET', '/nowhere');
+      const response = await instances[attempt % 2]!.request('GET', '/nowhere', { invalidOnPurpose: true });
       expect(response.status).toBe(404);
       expect(response.headers.get('x-ratelimit-limit')).toBe('4');
       expect(response.headers.get('x-ratelimit-remaining')).toBe(String(4 - attempt));
     }
     for (const api of instances) {
-      const limited = await api.request('GET', '/nowhere');
+      const limited = await api.request('GET', '/nowhere', { invalidOnPurpose: true });
       expect(limited.status).toBe(429);
       expect(limited.headers.get('content-type')).toContain('application/problem+json');
       expect(limited.body).toMatchObject({ status: 429, code: 'rate-limited', instance: '/nowhere' });
@@ -94,7 +94,7 @@ describe('rate limits while their counters cannot be reached (HTTP)', () => {
     const api = new ApiClient(running.baseUrl);
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt++)
-      statuses.push((await api.request('GET', '/nowhere')).status);
+      statuses.push((await api.request('GET', '/nowhere', { invalidOnPurpose: true })).status);
     expect(statuses).toEqual([404, 404, 404, 404]);
   });
 });
@@ -140,10 +140,13 @@ describe('X-Forwarded-For and TRUST_PROXY (HTTP)', () => {
     it('ignores X-Forwarded-For: every forwarded address counts against the socket address', async () => {
       const statuses: number[] = [];
       for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-        statuses.push((await api.request('GET', '/nowhere', { headers: forwardedFor(address) })).status);
+        statuses.push(
+          (await api.request('GET', '/nowhere', { headers: forwardedFor(address), invalidOnPurpose: true }))
+            .status,
+        );
       }
       expect(statuses).toEqual([404, 404, 429]);
-      expect((await api.request('GET', '/nowhere')).status).toBe(429);
+      expect((await api.request('GET', '/nowhere', { invalidOnPurpose: true })).status).toBe(429);
     });
 
     it('records the socket address in the access log', async () => {
@@ -172,9 +175,13 @@ describe('X-Forwarded-For and TRUST_PROXY (HTTP)', () => {
 
     it('counts the per-IP limit against the forwarded address, the one the proxy appended', async () => {
       const client = forwardedFor('203.0.113.7');
-      expect((await api.request('GET', '/nowhere', { headers: client })).status).toBe(404);
-      expect((await api.request('GET', '/nowhere', { headers: client })).status).toBe(404);
-      const limited = await api.request('GET', '/nowhere', { headers: client });
+      expect((await api.request('GET', '/nowhere', { headers: client, invalidOnPurpose: true })).status).toBe(
+        404,
+      );
+      expect((await api.request('GET', '/nowhere', { headers: client, invalidOnPurpose: true })).status).toBe(
+        404,
+      );
+      const limited = await api.request('GET', '/nowhere', { headers: client, invalidOnPurpose: true });
       expect(limited.status).toBe(429);
       expect(limited.body).toMatchObject({
         code: 'rate-limited',
@@ -182,13 +189,23 @@ describe('X-Forwarded-For and TRUST_PROXY (HTTP)', () => {
       });
       // A client cannot escape by sending an X-Forwarded-For of its own: the proxy appends the real one.
       expect(
-        (await api.request('GET', '/nowhere', { headers: forwardedFor('198.51.100.1, 203.0.113.7') })).status,
+        (
+          await api.request('GET', '/nowhere', {
+            headers: forwardedFor('198.51.100.1, 203.0.113.7'),
+            invalidOnPurpose: true,
+          })
+        ).status,
       ).toBe(429);
       // Other clients behind the same proxy keep their own budgets, and so does the proxy itself.
-      expect((await api.request('GET', '/nowhere', { headers: forwardedFor('203.0.113.8') })).status).toBe(
-        404,
-      );
-      expect((await api.request('GET', '/nowhere')).status).toBe(404);
+      expect(
+        (
+          await api.request('GET', '/nowhere', {
+            headers: forwardedFor('203.0.113.8'),
+            invalidOnPurpose: true,
+          })
+        ).status,
+      ).toBe(404);
+      expect((await api.request('GET', '/nowhere', { invalidOnPurpose: true })).status).toBe(404);
     });
 
     it('records the forwarded address in the access log', async () => {

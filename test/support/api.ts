@@ -1,5 +1,5 @@
 import { tokenFor } from './app.js';
-import { checkAgainstDocument, type ValidationOptions } from './openapi-validation.js';
+import { checkAgainstDocument, type ValidationOptions, validationOptionsOf } from './openapi-validation.js';
 
 /** Who makes a request: the claims of the token the client signs for it. */
 export interface Caller {
@@ -68,7 +68,7 @@ export class ApiClient {
         responseHeaders: response.headers,
         responseText: text,
       },
-      { invalidOnPurpose: options.invalidOnPurpose },
+      validationOptionsOf(options),
     );
     let body: unknown = text;
     try {

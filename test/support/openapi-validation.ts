@@ -17,7 +17,19 @@ export interface ValidationOptions {
    * answer must still be a documented 4xx.
    */
   invalidOnPurpose?: boolean;
+  /**
+   * Generated or hostile input (the fuzz, the authorisation matrix's probes): the request may or may
+   * not follow the document and is not validated; its answer, whatever its status, must be
+   * documented for the operation.
+   */
+  hostileInput?: boolean;
 }
+
+/** Only what a caller declared, so a spread of options never carries unrelated keys. */
+export const validationOptionsOf = (options: ValidationOptions): ValidationOptions => ({
+  ...(options.invalidOnPurpose !== undefined && { invalidOnPurpose: options.invalidOnPurpose }),
+  ...(options.hostileInput !== undefined && { hostileInput: options.hostileInput }),
+});
 
 /** One request and its answer, as sent and received. */
 export interface Exchange {
@@ -85,7 +97,10 @@ class DocumentValidator {
 
   /** What is wrong with this exchange, as sentences; none when it follows the document. */
   violations(exchange: Exchange, options: ValidationOptions): string[] {
-    const [path = '/', query = ''] = exchange.path.split(/\?(.*)/s);
+    // The path as fetch puts it on the wire: dot segments resolved, characters escaped.
+    const sent = new URL(exchange.path, 'http://engine.invalid');
+    const path = sent.pathname;
+    const query = sent.search.slice(1);
     const method = exchange.method.toLowerCase();
     const headers = Object.fromEntries(
       Object.entries(exchange.headers).map(([name, value]) => [name.toLowerCase(), value]),
@@ -93,12 +108,13 @@ class DocumentValidator {
     const operation = this.api.router.matchOperation({ method, path, query, headers });
     if (!operation) {
       if (OUTSIDE_THE_DOCUMENT.some((pattern) => pattern.test(path))) return [];
-      return options.invalidOnPurpose && exchange.status >= 400 && exchange.status < 500
+      const unchecked = options.invalidOnPurpose === true || options.hostileInput === true;
+      return unchecked && exchange.status >= 400 && exchange.status < 500
         ? []
         : ['the document has no operation for this method and path'];
     }
     const found: string[] = [];
-    if (!options.invalidOnPurpose)
+    if (!options.invalidOnPurpose && !options.hostileInput)
       found.push(...this.requestViolations(operation, exchange, path, query, headers));
     found.push(...this.responseViolations(operation, exchange, options));
     return found;

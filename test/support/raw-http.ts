@@ -1,4 +1,4 @@
-import { checkAgainstDocument, type ValidationOptions } from './openapi-validation.js';
+import { checkAgainstDocument, type ValidationOptions, validationOptionsOf } from './openapi-validation.js';
 
 /**
  * Requests with any body bytes and any headers (ApiClient sends JSON text only): hostile-input and
@@ -39,7 +39,7 @@ export async function sendRaw(
       responseHeaders: response.headers,
       responseText: text,
     },
-    { invalidOnPurpose: options.invalidOnPurpose },
+    validationOptionsOf(options),
   );
   let json: unknown;
   try {

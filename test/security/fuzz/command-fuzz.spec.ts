@@ -233,7 +233,13 @@ describe('command endpoints under hostile input (property-based)', () => {
       `verdict ${JSON.stringify(verdict)}, body ${bytes === undefined ? '(none)' : show(Buffer.from(bytes).toString('utf8'))}`;
     let response: RawResponse;
     try {
-      response = await sendRaw(running.baseUrl, 'POST', path, { token, body: bytes, headers });
+      // Generated input: only the answer is held to the document.
+      response = await sendRaw(running.baseUrl, 'POST', path, {
+        token,
+        body: bytes,
+        headers,
+        hostileInput: true,
+      });
     } catch (error) {
       throw new Error(`${describeRequest()}\n→ no answer: ${String(error)}`, { cause: error });
     }

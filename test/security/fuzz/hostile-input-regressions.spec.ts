@@ -38,6 +38,7 @@ describe('hostile input the fuzz found (regressions)', () => {
       token: await api.token(as.sub, as.roles, as.name),
       body: new TextEncoder().encode(body),
       headers: { 'content-type': 'application/json', ...(headers as Record<string, string>) },
+      hostileInput: true,
     });
   }
 
@@ -154,6 +155,7 @@ describe('hostile input the fuzz found (regressions)', () => {
         token: await api.token(COORDINATOR.sub, COORDINATOR.roles),
         body: Buffer.concat([Buffer.from(prefix), Buffer.from(body)]),
         headers: { 'content-type': 'application/json' },
+        hostileInput: true,
       });
     await nothingWritten(async () => {
       expectProblem(await send([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), 400, 'invalid-body');

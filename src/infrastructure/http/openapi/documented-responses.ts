@@ -19,13 +19,20 @@ interface Response {
 interface ProblemRule {
   status: string;
   description: string;
-  applies: (operation: Operation, path: string) => boolean;
+  applies: (operation: Operation, path: string, method: string) => boolean;
 }
 
 const has = (operation: Operation, where: string): boolean =>
   (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === where);
 
 const isProtected = (operation: Operation): boolean => (operation.security ?? []).length > 0;
+
+/**
+ * Whether a body can reach the route: one it declares, or any sent to a POST, PUT or PATCH, which the
+ * body parser reads (and refuses: 400, 413, 415) before the route is reached.
+ */
+const takesBody = (operation: Operation, method: string): boolean =>
+  !!operation.requestBody || ['post', 'put', 'patch'].includes(method);
 
 /**
  * The problem answers the engine's shared HTTP layer gives, whichever route it is: the hooks in
@@ -38,7 +45,8 @@ const PROBLEM_RULES: readonly ProblemRule[] = [
   {
     status: '400',
     description: 'A malformed path id or query parameter, or an invalid body (errors[] names the fields)',
-    applies: (operation) => has(operation, 'path') || has(operation, 'query') || !!operation.requestBody,
+    applies: (operation, _path, method) =>
+      has(operation, 'path') || has(operation, 'query') || takesBody(operation, method),
   },
   {
     status: '401',
@@ -63,12 +71,12 @@ const PROBLEM_RULES: readonly ProblemRule[] = [
   {
     status: '413',
     description: 'The body is larger than 256 KiB',
-    applies: (operation) => !!operation.requestBody,
+    applies: (operation, _path, method) => takesBody(operation, method),
   },
   {
     status: '415',
     description: 'The body is not UTF-8 application/json',
-    applies: (operation) => !!operation.requestBody,
+    applies: (operation, _path, method) => takesBody(operation, method),
   },
   {
     status: '429',
@@ -105,9 +113,9 @@ export function operationsOf(document: OpenAPIObject): Array<[string, string, Op
  * still answers errors as problem details).
  */
 export function documentProblemResponses(document: OpenAPIObject): void {
-  for (const [path, , operation] of operationsOf(document)) {
+  for (const [path, method, operation] of operationsOf(document)) {
     for (const rule of PROBLEM_RULES) {
-      if (operation.responses[rule.status] === undefined && rule.applies(operation, path)) {
+      if (operation.responses[rule.status] === undefined && rule.applies(operation, path, method)) {
         operation.responses[rule.status] = { description: rule.description, content: problemContent() };
       }
     }
