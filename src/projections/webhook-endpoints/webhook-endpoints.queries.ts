@@ -6,6 +6,7 @@ import type {
   WebhookEndpointView,
 } from '../../application/webhook/webhook-endpoints.port.js';
 import { isUuid } from '../../domain/kernel/identifiers.js';
+import { presentFields } from '../../domain/kernel/present-fields.js';
 import type { WebhookEndpointStatus } from '../../domain/webhook/webhook-endpoint.events.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 import { ENDPOINTS_TABLE, WEBHOOK_ENDPOINTS_PROJECTION } from './webhook-endpoints.projection.js';
@@ -31,14 +32,12 @@ const view = (row: EndpointRow): WebhookEndpointView => ({
   endpointId: row.endpoint_id,
   url: row.url,
   eventTypes: row.event_types,
-  ...(row.case_id !== null && { caseId: row.case_id }),
-  ...(row.description !== null && { description: row.description }),
+  ...presentFields({ caseId: row.case_id, description: row.description }),
   status: row.status,
   owner: row.owner,
   secretId: row.secret_id,
   secretFingerprint: row.secret_fingerprint,
-  ...(row.previous_secret !== null && { previousSecret: row.previous_secret }),
-  ...(row.disabled !== null && { disabled: row.disabled }),
+  ...presentFields({ previousSecret: row.previous_secret, disabled: row.disabled }),
   revision: row.revision,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { presentFields } from '../../../domain/kernel/present-fields.js';
 import type { RecordedEvent } from '../../ports/event-store.port.js';
 import type { DeliveryAttempt, WebhookResponse } from './webhook-delivery.ports.js';
 import { acknowledged } from './webhook-delivery.policy.js';
@@ -26,8 +27,7 @@ export const deliveryAttempt = (
   attempt: facts.attempt,
   trigger: facts.trigger,
   attemptedAt: facts.attemptedAt,
-  ...(response.status !== undefined && { statusCode: response.status }),
-  ...(response.error !== undefined && { error: response.error }),
+  ...presentFields({ statusCode: response.status, error: response.error }),
   durationMs: Math.round(response.durationMs),
   delivered: acknowledged(response.status),
 });

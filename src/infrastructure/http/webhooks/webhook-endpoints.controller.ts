@@ -28,6 +28,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandContext } from '../../../application/command-path/command-path.js';
 import { WEBHOOK_ENDPOINT_COMMANDS } from '../../../application/webhook/webhook-endpoint-commands.registry.js';
+import { presentFields } from '../../../domain/kernel/present-fields.js';
 import type { WebhookEndpointCommandType } from '../../../domain/webhook/webhook-endpoint.commands.js';
 import { ChangeWebhookEndpointDto } from '../../../application/webhook/change-webhook-endpoint/change-webhook-endpoint.dto.js';
 import { RegisterWebhookEndpointDto } from '../../../application/webhook/register-webhook-endpoint/register-webhook-endpoint.dto.js';
@@ -67,18 +68,19 @@ type EndpointFacts = Omit<WebhookEndpointView, 'createdAt' | 'updatedAt' | 'revi
 };
 
 function endpointBody(view: EndpointFacts, revision: number) {
+  // Named one by one so that nothing else the stream's state holds reaches the answer.
+  const { endpointId, url, eventTypes, caseId, description, status, owner } = view;
+  const { secretId, secretFingerprint, previousSecret, disabled } = view;
   return {
-    endpointId: view.endpointId,
-    url: view.url,
-    eventTypes: [...view.eventTypes],
-    ...(view.caseId !== undefined && { caseId: view.caseId }),
-    ...(view.description !== undefined && { description: view.description }),
-    status: view.status,
-    owner: view.owner,
-    secretId: view.secretId,
-    secretFingerprint: view.secretFingerprint,
-    ...(view.previousSecret !== undefined && { previousSecret: view.previousSecret }),
-    ...(view.disabled !== undefined && { disabled: view.disabled }),
+    endpointId,
+    url,
+    eventTypes: [...eventTypes],
+    ...presentFields({ caseId, description }),
+    status,
+    owner,
+    secretId,
+    secretFingerprint,
+    ...presentFields({ previousSecret, disabled }),
     revision,
   };
 }

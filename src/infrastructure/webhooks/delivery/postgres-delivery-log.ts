@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { presentFields } from '../../../domain/kernel/present-fields.js';
 import type { Position } from '../../../application/ports/event-store.port.js';
 import type {
   DeliveryAttempt,
@@ -44,8 +45,7 @@ const fromRow = (row: AttemptRow): LoggedAttempt => ({
   attempt: row.attempt,
   trigger: row.trigger,
   attemptedAt: row.attempted_at,
-  ...(row.status_code !== null && { statusCode: row.status_code }),
-  ...(row.error !== null && { error: row.error }),
+  ...presentFields({ statusCode: row.status_code, error: row.error }),
   durationMs: row.duration_ms,
   delivered: row.delivered,
   ...(row.next_attempt_at !== null && { nextAttemptAt: row.next_attempt_at }),
