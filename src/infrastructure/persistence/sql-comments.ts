@@ -1,14 +1,19 @@
 import type { QueryRunner } from 'typeorm';
 
+/** An object and its comment: `TABLE x.y`, `SCHEMA x` or `COLUMN x.y.z`, and plain text. */
+export type SqlComment = readonly [object: string, comment: string];
+
 /**
- * `COMMENT ON` each object (`TABLE x.y`, `SCHEMA x`, `COLUMN x.y.z`), its text quoted as an SQL
- * string literal: for migrations whose comments are plain text and may hold an apostrophe.
+ * `COMMENT ON` statements for each object, its text quoted as an SQL string literal: for
+ * migrations whose comments are plain text and may hold an apostrophe.
  */
-export async function commentOn(
-  runner: QueryRunner,
-  comments: ReadonlyArray<readonly [object: string, comment: string]>,
-): Promise<void> {
-  for (const [object, comment] of comments) {
-    await runner.query(`COMMENT ON ${object} IS '${comment.replace(/'/g, "''")}'`);
+export function commentStatements(comments: ReadonlyArray<SqlComment>): string[] {
+  return comments.map(([object, comment]) => `COMMENT ON ${object} IS '${comment.replace(/'/g, "''")}'`);
+}
+
+/** Sends the `COMMENT ON` statements of {@link commentStatements}, in order. */
+export async function commentOn(runner: QueryRunner, comments: ReadonlyArray<SqlComment>): Promise<void> {
+  for (const statement of commentStatements(comments)) {
+    await runner.query(statement);
   }
 }

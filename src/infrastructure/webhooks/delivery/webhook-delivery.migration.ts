@@ -1,24 +1,22 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { commentOn } from '../../persistence/sql-comments.js';
+import { commentStatements } from '../../persistence/sql-comments.js';
+import { sqlMigration } from '../../persistence/sql-migration.js';
 
 /**
  * Webhook delivery's tables, schema `webhook_delivery`: each endpoint's cursor into the log (its
  * checkpoint and the start of its current run of failures) and the delivery log (one row per attempt).
  */
-export class WebhookDelivery1790000000000 implements MigrationInterface {
-  name = 'WebhookDelivery1790000000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE SCHEMA webhook_delivery`);
-    await runner.query(`
+export const WebhookDelivery1790000000000 = sqlMigration('WebhookDelivery1790000000000', {
+  up: [
+    `CREATE SCHEMA webhook_delivery`,
+    `
       CREATE TABLE webhook_delivery.cursors (
         endpoint_id   text        PRIMARY KEY,
         checkpoint    text,
         failing_since timestamptz,
         last_error    text,
         updated_at    timestamptz NOT NULL DEFAULT now()
-      )`);
-    await runner.query(`
+      )`,
+    `
       CREATE TABLE webhook_delivery.attempts (
         seq             bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         delivery_id     uuid        NOT NULL UNIQUE,
@@ -37,10 +35,10 @@ export class WebhookDelivery1790000000000 implements MigrationInterface {
         duration_ms     integer     NOT NULL,
         delivered       boolean     NOT NULL,
         next_attempt_at timestamptz
-      )`);
-    await runner.query(`CREATE INDEX ON webhook_delivery.attempts (endpoint_id, seq DESC)`);
-    await runner.query(`CREATE INDEX ON webhook_delivery.attempts (endpoint_id, webhook_id)`);
-    await commentOn(runner, [
+      )`,
+    `CREATE INDEX ON webhook_delivery.attempts (endpoint_id, seq DESC)`,
+    `CREATE INDEX ON webhook_delivery.attempts (endpoint_id, webhook_id)`,
+    ...commentStatements([
       [
         'SCHEMA webhook_delivery',
         'Webhook delivery: per-endpoint cursors into the event log and the delivery log',
@@ -53,10 +51,7 @@ export class WebhookDelivery1790000000000 implements MigrationInterface {
         'TABLE webhook_delivery.attempts',
         'The delivery log: one row per attempt (automatic or manual redelivery), with its webhook-id, event, outcome and the time of the next automatic attempt',
       ],
-    ]);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP SCHEMA webhook_delivery CASCADE`);
-  }
-}
+    ]),
+  ],
+  down: [`DROP SCHEMA webhook_delivery CASCADE`],
+});
