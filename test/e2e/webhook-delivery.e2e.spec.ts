@@ -255,12 +255,17 @@ describe('webhook delivery', () => {
     const { endpointId, secret: oldSecret } = await register({ url: hooks.url(), eventTypes: ['*'], caseId });
     const rotated = await api.post(
       `/api/v1/webhooks/endpoints/${endpointId}/rotate-secret`,
-      { overlapSeconds: 3 },
+      // Long enough for the next delivery to fall inside it on a loaded machine (3 s was not).
+      { overlapSeconds: 12 },
       INTEGRATOR,
     );
     expect(rotated.status).toBe(200);
     const newSecret = String(rotated.body.secret);
-    // The secrets port reads the rotation from the endpoints' read model: wait until it has it.
+    const overlapEnds = Date.parse(
+      (rotated.body.previousSecret as { validUntil: string } | undefined)?.validUntil ?? '',
+    );
+    expect(Number.isNaN(overlapEnds)).toBe(false);
+    // The endpoints' list (a read model) shows the rotation too.
     await waitFor(
       'the rotation in the read model',
       async () => {
@@ -279,7 +284,8 @@ describe('webhook delivery', () => {
     expect(() => new Webhook(oldSecret).verify(during.body, during.headers)).not.toThrow();
     expect(() => new Webhook(newSecret).verify(during.body, during.headers)).not.toThrow();
 
-    await new Promise((resolve) => setTimeout(resolve, 3500)); // the overlap ends
+    expect(Date.now()).toBeLessThan(overlapEnds); // that delivery was made inside the overlap
+    await new Promise((resolve) => setTimeout(resolve, overlapEnds - Date.now() + 500)); // the overlap ends
     await steps.assign(caseId, 'rad-b');
     await hooks.waitUntil('the assignment after the overlap', () => hooks.delivered.length === 2);
     const after = hooks.received[1]!;
