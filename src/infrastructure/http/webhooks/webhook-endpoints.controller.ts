@@ -1,15 +1,4 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  Delete,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -44,7 +33,7 @@ import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { readModel } from '../audit/read-model.js';
 import { UuidParamPipe } from '../case/case-id.pipe.js';
-import { etag, ifMatchOf } from '../case/command-context.js';
+import { type CommandExchange, Exchange, etag, ifMatchOf } from '../case/command-context.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { ReadRoute } from '../read-route.decorator.js';
@@ -175,9 +164,7 @@ export class WebhookEndpointsController {
   })
   async register(
     @Body(new BodyValidationPipe()) body: RegisterWebhookEndpointDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointWithSecretDto> {
     const outcome = await this.commands.register(body, contextOf(identity, request));
     void reply.header('location', `${PREFIX}/${outcome.endpoint.endpointId}`);
@@ -213,9 +200,7 @@ export class WebhookEndpointsController {
   @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
   async get(
     @EndpointIdParam() endpointId: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.current(endpointId, contextOf(identity, request).actor);
     if (!outcome) throw notFound();
@@ -235,9 +220,7 @@ export class WebhookEndpointsController {
   async change(
     @EndpointIdParam() endpointId: string,
     @Body(new BodyValidationPipe()) body: ChangeWebhookEndpointDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointDto> {
     if (Object.keys(body).length === 0) {
       throw new ProblemException(400, 'validation-failed', 'Name at least one field to change.', {
@@ -255,9 +238,7 @@ export class WebhookEndpointsController {
   async rotateSecret(
     @EndpointIdParam() endpointId: string,
     @Body(new BodyValidationPipe({ optionalBody: true })) body: RotateWebhookSecretDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointWithSecretDto> {
     const outcome = await this.commands.rotateSecret(
       endpointId,
@@ -272,9 +253,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointDto })
   async disable(
     @EndpointIdParam() endpointId: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.disable(
       endpointId,
@@ -289,9 +268,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointDto })
   async enable(
     @EndpointIdParam() endpointId: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.enable(endpointId, contextOf(identity, request));
     return answered(reply, outcome);
@@ -302,9 +279,7 @@ export class WebhookEndpointsController {
   @ApiNoContentResponse({ description: 'Removed; ETag is the final revision' })
   async remove(
     @EndpointIdParam() endpointId: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<void> {
     const outcome = await this.commands.remove(endpointId, contextOf(identity, request));
     void reply.header('etag', etag(outcome.revision));
