@@ -193,32 +193,26 @@ export function removeWebhookEndpoint(
   return [{ type: 'WebhookEndpointRemoved', data: {} }];
 }
 
-type Decision<T extends WebhookEndpointCommand['type']> = (
-  command: Extract<WebhookEndpointCommand, { type: T }>,
-  state: WebhookEndpointState,
-) => WebhookEndpointEvent[];
-
-// Exhaustive by its type: a command type without its decision does not compile.
-const DECISIONS: { readonly [T in WebhookEndpointCommand['type']]: Decision<T> } = {
-  RegisterWebhookEndpoint: registerWebhookEndpoint,
-  ChangeWebhookEndpoint: changeWebhookEndpoint,
-  RotateWebhookSecret: rotateWebhookSecret,
-  DisableWebhookEndpoint: disableWebhookEndpoint,
-  EnableWebhookEndpoint: enableWebhookEndpoint,
-  RemoveWebhookEndpoint: removeWebhookEndpoint,
-};
-
 export function decideWebhookEndpoint(
   command: WebhookEndpointCommand,
   state: WebhookEndpointState,
 ): WebhookEndpointEvent[] {
-  // A type the union does not know (untyped input) is refused as loudly as a switch's never check would.
-  if (!Object.hasOwn(DECISIONS, command.type)) {
-    return assertNever(command as never, 'webhook endpoint command');
+  switch (command.type) {
+    case 'RegisterWebhookEndpoint':
+      return registerWebhookEndpoint(command, state);
+    case 'ChangeWebhookEndpoint':
+      return changeWebhookEndpoint(command, state);
+    case 'RotateWebhookSecret':
+      return rotateWebhookSecret(command, state);
+    case 'DisableWebhookEndpoint':
+      return disableWebhookEndpoint(command, state);
+    case 'EnableWebhookEndpoint':
+      return enableWebhookEndpoint(command, state);
+    case 'RemoveWebhookEndpoint':
+      return removeWebhookEndpoint(command, state);
+    default:
+      return assertNever(command, 'webhook endpoint command');
   }
-  // The table pairs each type with its own decision; TypeScript cannot follow that through the index.
-  const decide = DECISIONS[command.type] as Decision<WebhookEndpointCommand['type']>;
-  return decide(command, state);
 }
 
 export const webhookEndpointDecider: Decider<
