@@ -1,7 +1,7 @@
-import { Controller, Query, Req, Res } from '@nestjs/common';
+import { Controller, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import {
   GetCaseHistoryQuery,
   type CaseHistory,
@@ -16,7 +16,7 @@ import type { Identity } from '../../auth/identity.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { CaseHistoryQueryDto, historyPoint } from './case-history-query.dto.js';
 import { CaseIdParam } from './case-id.pipe.js';
-import { etag } from './command-context.js';
+import { type CommandExchange, Exchange, etag } from './command-context.js';
 import { CaseHistoryDto } from './dto/responses.dto.js';
 import { FullCaseViewDto, ReadingCaseViewDto } from './dto/case-view.dto.js';
 import { ReadRoute } from '../read-route.decorator.js';
@@ -46,9 +46,7 @@ export class CaseQueriesController {
   })
   async get(
     @CaseIdParam() caseId: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<CaseView> {
     const { view, revision } = await this.queries.execute(
       new GetCaseQuery(caseId, { id: identity.sub, roles: identity.roles }),

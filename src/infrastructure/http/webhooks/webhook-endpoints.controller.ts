@@ -45,6 +45,8 @@ import {
 } from './webhook-endpoints.dto.js';
 
 const PREFIX = '/api/v1/webhooks/endpoints';
+/** A disabling through the API (the delivery disables a failing endpoint itself). */
+const REQUESTED = { reason: 'requested' } as const;
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
@@ -255,11 +257,7 @@ export class WebhookEndpointsController {
     @EndpointIdParam() endpointId: string,
     @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<WebhookEndpointDto> {
-    const outcome = await this.commands.disable(
-      endpointId,
-      { reason: 'requested' },
-      contextOf(identity, request),
-    );
+    const outcome = await this.commands.disable(endpointId, REQUESTED, contextOf(identity, request));
     return answered(reply, outcome);
   }
 
