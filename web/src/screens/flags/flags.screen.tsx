@@ -28,7 +28,7 @@ const WHERE_REVIEW_LEAVES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The quality committee's opinion-shopping queue (issue 12, screen 3): flags by severity and age,
+ * The quality committee's opinion-shopping queue: flags by severity and age,
  * one flag's evidence cases side by side, its review history and the review form. The filter, the
  * order and the selected flag live in the URL (`status`, `rule`, `sort`, `flag` with its `patient`).
  */

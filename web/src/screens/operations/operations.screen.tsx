@@ -70,7 +70,7 @@ function columns(): ReadonlyArray<Column<ProjectionStatus>> {
 }
 
 /**
- * The admin's operations screen (issue 12, screen 5): every projection's state and lag, and a
+ * The admin's operations screen: every projection's state and lag, and a
  * rebuild behind a confirmation step. The step is in the URL (`?rebuild=<name>`): Back closes it.
  */
 export function OperationsScreen() {

@@ -118,7 +118,7 @@ const describe = (filters: Filters): string => {
 };
 
 /**
- * The coordinator's worklist (issue 12, screen 4): search by status, due time, priority, patient
+ * The coordinator's worklist: search by status, due time, priority, patient
  * reference and study UID, a page at a time by the API's cursor; every filter and the page's
  * cursor are in the URL, so a search is a bookmark and Back returns to the previous page.
  */
