@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebhookPayload } from '../../src/application/webhook/delivery/webhook-delivery.policy.js';
 import { waitFor } from './wait-for.js';
 
 /** One request the receiver got, as it arrived. */
@@ -7,18 +8,7 @@ export interface ReceivedWebhook {
   headers: Record<string, string>;
   body: string;
   /** The parsed body (the thin Standard Webhooks payload). */
-  payload: {
-    type: string;
-    timestamp: string;
-    data: {
-      caseId: string;
-      eventId: string;
-      eventType: string;
-      position: string;
-      revision: number;
-      occurredAt: string;
-    };
-  };
+  payload: WebhookPayload;
   /** ms since the epoch. */
   receivedAt: number;
   /** The status it was answered with (undefined while held or when never answered). */
