@@ -37,6 +37,13 @@ export function FilterSelect(props: {
   );
 }
 
+/** The scope's three selects, in the order both reader screens show them. */
+const SCOPE_SELECTS = [
+  { key: 'finding', label: 'Finding', anyLabel: 'All findings', choices: 'findings' },
+  { key: 'bodyRegion', label: 'Body region', anyLabel: 'All body regions', choices: 'bodyRegions' },
+  { key: 'period', label: 'Period', anyLabel: 'All periods', choices: 'periods' },
+] as const;
+
 /** The scope's three selects, as both reader screens show them: only choices the engine has figures for. */
 export function ScopeSelects(props: {
   scope: MetricsScope;
@@ -46,27 +53,16 @@ export function ScopeSelects(props: {
   const vocabulary = useScopeVocabulary();
   return (
     <>
-      <FilterSelect
-        label="Finding"
-        value={scope.finding ?? ''}
-        anyLabel="All findings"
-        options={vocabulary.findings}
-        onChange={(value) => onChange('finding', value)}
-      />
-      <FilterSelect
-        label="Body region"
-        value={scope.bodyRegion ?? ''}
-        anyLabel="All body regions"
-        options={vocabulary.bodyRegions}
-        onChange={(value) => onChange('bodyRegion', value)}
-      />
-      <FilterSelect
-        label="Period"
-        value={scope.period ?? ''}
-        anyLabel="All periods"
-        options={vocabulary.periods}
-        onChange={(value) => onChange('period', value)}
-      />
+      {SCOPE_SELECTS.map(({ key, label, anyLabel, choices }) => (
+        <FilterSelect
+          key={key}
+          label={label}
+          value={scope[key] ?? ''}
+          anyLabel={anyLabel}
+          options={vocabulary[choices]}
+          onChange={(value) => onChange(key, value)}
+        />
+      ))}
     </>
   );
 }
