@@ -146,29 +146,32 @@ export class OpinionShoppingQueries implements KnownShoppingFlags {
     const limit = parameter(page.limit + 1);
     const { rows, reviews, requests } = await this.schemas.withActiveSchema(
       OPINION_SHOPPING,
-      async (schema) => {
-        const s = quoteIdentifier(schema);
-        const flags = (await this.dataSource.query(
-          `SELECT f.flag_id, f.rule, f.severity, f.patient_ref, f.body_region, f.raised_at, f.evidence, r.disposition
+      // One snapshot: a review committed between the flags' read and the reviews' would otherwise
+      // list a flag with its review but not the status the review gave it.
+      (schema) =>
+        this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+          const s = quoteIdentifier(schema);
+          const flags = (await manager.query(
+            `SELECT f.flag_id, f.rule, f.severity, f.patient_ref, f.body_region, f.raised_at, f.evidence, r.disposition
          FROM ${s}.flags f LEFT JOIN ${s}.flag_reviews r ON r.flag_id = f.flag_id
          ${where}
          ORDER BY f.raised_at, f.flag_id LIMIT ${limit}`,
-          parameters,
-        )) as StoredFlag[];
-        const listed = flags.slice(0, page.limit);
-        const flagIds = listed.map((flag) => flag.flag_id);
-        const caseIds = [...new Set(listed.flatMap((flag) => flag.evidence.caseIds))];
-        const storedReviews = (await this.dataSource.query(
-          `SELECT flag_id, disposition, note, reviewed_by, reviewed_at FROM ${s}.flag_review_log
+            parameters,
+          )) as StoredFlag[];
+          const listed = flags.slice(0, page.limit);
+          const flagIds = listed.map((flag) => flag.flag_id);
+          const caseIds = [...new Set(listed.flatMap((flag) => flag.evidence.caseIds))];
+          const storedReviews = (await manager.query(
+            `SELECT flag_id, disposition, note, reviewed_by, reviewed_at FROM ${s}.flag_review_log
           WHERE flag_id = ANY($1::text[]) ORDER BY flag_id, revision`,
-          [flagIds],
-        )) as StoredReview[];
-        const storedRequests = (await this.dataSource.query(
-          `SELECT request FROM ${s}.cases WHERE case_id = ANY($1::uuid[])`,
-          [caseIds],
-        )) as Array<{ request: ShoppingRequest }>;
-        return { rows: flags, reviews: storedReviews, requests: storedRequests.map((row) => row.request) };
-      },
+            [flagIds],
+          )) as StoredReview[];
+          const storedRequests = (await manager.query(
+            `SELECT request FROM ${s}.cases WHERE case_id = ANY($1::uuid[])`,
+            [caseIds],
+          )) as Array<{ request: ShoppingRequest }>;
+          return { rows: flags, reviews: storedReviews, requests: storedRequests.map((row) => row.request) };
+        }),
     );
     const listed = rows.slice(0, page.limit);
     const caseIds = requests.map((request) => request.caseId);
