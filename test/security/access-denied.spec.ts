@@ -86,7 +86,7 @@ describe('access log of refused attempts and history points (HTTP)', () => {
     expect(trail.status).toBe(403);
     expect(trail.body.code).toBe('forbidden');
 
-    // Refusals are recorded once answered, each on its own: their order in the log is not the requests'.
+    // Sorted by resource for the comparison (the case dossier's spec checks the log's order).
     const rows = (await rowsOf(userAgent, 2, `&caseId=${caseId}`)).sort(byResource);
     expect(rows).toEqual([
       expect.objectContaining({

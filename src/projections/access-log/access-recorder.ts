@@ -63,7 +63,7 @@ export class AccessRecorder {
     return this.append(access, READ_STATUS);
   }
 
-  /** An attempt answered 401, 403 or 404 (after the answer is sent). */
+  /** An attempt answered 401, 403 or 404 (before the refusal is sent; a failure to record does not change it). */
   recordRefused(access: RefusedAccessRecord): Promise<void> {
     return this.append(access, access.status, access.problemCode);
   }

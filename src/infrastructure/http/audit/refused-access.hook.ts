@@ -33,7 +33,6 @@ const READ_RESOURCES: Partial<Record<AccessAction, AccessedResource>> = {
 
 const PROBLEM_CODE = /^[a-z0-9-]{1,64}$/;
 
-const problemCodes = new WeakMap<FastifyRequest, string>();
 const askedPoints = new WeakMap<FastifyRequest, AskedHistoryPoint>();
 
 /** The point of the history a request asked for, as the access log records it (none for the latest). */
@@ -104,8 +103,9 @@ async function callerOf(
 /**
  * Records attempts on case data answered 401, 403 or 404 in the access log (docs/projections.md
  * "Access log"): who (the verified subject, else `anonymous` and the IP), what, when, the status
- * and problem code. It runs once the answer is sent, so recording never changes or delays it; a
- * failure to record is logged. Neither the query string nor the token is recorded.
+ * and problem code. It runs just before the answer is sent, so a refusal the caller saw is already
+ * on record, in the order the caller met it; a failure to record is logged and the refusal is still
+ * sent unchanged. Neither the query string nor the token is recorded.
  */
 export function registerRefusedAccessLog(
   fastify: FastifyInstance,
@@ -114,18 +114,11 @@ export function registerRefusedAccessLog(
 ): void {
   const logger = new Logger('AccessLog');
   fastify.addHook('onSend', async (request, reply, payload) => {
-    if (isRefused(reply.statusCode) && request.routeOptions.config?.access !== undefined) {
-      const code = problemCodeOf(reply, payload);
-      if (code !== undefined) problemCodes.set(request, code);
-    }
-    return payload;
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
-    if (!isRefused(status)) return;
+    if (!isRefused(status) || request.routeOptions.config?.access === undefined) return payload;
     const caseId = caseIdOf(request);
     const resource = resourceOf(request, caseId);
-    if (resource === undefined) return;
+    if (resource === undefined) return payload;
     try {
       await recorder().recordRefused({
         caseId,
@@ -133,7 +126,7 @@ export function registerRefusedAccessLog(
         identity: await callerOf(request, verifier),
         ...requestOrigin(request),
         status,
-        problemCode: problemCodes.get(request),
+        problemCode: problemCodeOf(reply, payload),
         point: askedPoints.get(request),
       });
     } catch (error) {
@@ -142,5 +135,6 @@ export function registerRefusedAccessLog(
         'A refused attempt on case data could not be recorded in the access log',
       );
     }
+    return payload;
   });
 }
