@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {
@@ -10,7 +10,7 @@ import type {
   ServiceRequest,
   Task,
 } from '@medplum/fhirtypes';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { CaseAggregate } from '../../../application/case/case.aggregate.js';
 import { CaseBlinding } from '../../../application/case/case-blinding.js';
 import { RequestSecondOpinionDto } from '../../../application/case/request-second-opinion/request-second-opinion.dto.js';
@@ -28,12 +28,12 @@ import { AuditTrailQueries } from '../../../projections/audit-trail/audit-trail.
 import { pendingReadsOf } from '../../../projections/worklist/pending-reads.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
 import { DataSource } from 'typeorm';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import { Allow } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { decodeCursor, encodeCursor } from '../audit/audit-query.dto.js';
 import { readModel } from '../audit/read-model.js';
 import { requestOrigin } from '../audit/request-origin.js';
-import { commandContext } from '../case/command-context.js';
+import { type CommandExchange, commandContext, Exchange } from '../case/command-context.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../validation/query.validators.js';
@@ -85,6 +85,27 @@ function referenceParameter(value: string, type: string): string {
   return referencedId(value, type) ?? value;
 }
 
+/**
+ * The cases a search looks at: the one `based-on=ServiceRequest/<id>` names, else those of the other
+ * reference it takes (`referenced`, the id that reference names).
+ */
+async function searchedCases(
+  query: SearchParameters,
+  by: { parameter: string; type: string; caseIdsOf: (id: string) => Promise<string[]> },
+): Promise<{ byCase: boolean; referenced: string | undefined; caseIds: string[] }> {
+  onlyParameters(query, ['based-on', by.parameter]);
+  const basedOn = single(query, 'based-on');
+  const other = single(query, by.parameter);
+  if (basedOn === undefined && other === undefined) {
+    throw badSearch('based-on', `name based-on or ${by.parameter}`);
+  }
+  const referenced = other === undefined ? undefined : referenceParameter(other, by.type);
+  if (basedOn !== undefined) {
+    return { byCase: true, referenced, caseIds: [referenceParameter(basedOn, 'ServiceRequest')] };
+  }
+  return { byCase: false, referenced, caseIds: await by.caseIdsOf(referenced!) };
+}
+
 const viewerOf = (identity: Identity): CaseViewer => ({ id: identity.sub, roles: identity.roles });
 
 /**
@@ -119,9 +140,7 @@ export class FhirController {
   @Allow('request-case')
   async createServiceRequest(
     @Body() body: unknown,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<ServiceRequest> {
     const data = secondOpinionFromServiceRequest(body, this.aggregate.policy);
     const resource = body as ServiceRequest;
@@ -194,9 +213,7 @@ export class FhirController {
   @Allow('read-case')
   async serviceRequest(
     @Param('caseId') id: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<ServiceRequest> {
     const resource = await this.readServiceRequest(id, identity, request);
     void reply.header('etag', `W/"${resource.meta!.versionId}"`);
@@ -218,11 +235,7 @@ export class FhirController {
 
   @Get('Task/:id')
   @Allow('read-case')
-  async task(
-    @Param('id') id: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-  ): Promise<Task> {
+  async task(@Param('id') id: string, @Exchange() { identity, request }: CommandExchange): Promise<Task> {
     const [caseId] = await this.cases.caseIdsOfAssignment(id);
     if (!caseId) throw new DomainError('not-found', `Task ${id} does not exist.`);
     const viewed = await this.cases.viewed(caseId, viewerOf(identity));
@@ -242,43 +255,28 @@ export class FhirController {
   @Allow('read-worklist')
   async searchTasks(
     @Query() query: SearchParameters,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<Bundle> {
-    onlyParameters(query, ['based-on', 'owner']);
-    const basedOn = single(query, 'based-on');
-    const owner = single(query, 'owner');
-    if (basedOn === undefined && owner === undefined) throw badSearch('based-on', 'name based-on or owner');
-    const ownerId = owner === undefined ? undefined : referenceParameter(owner, 'Practitioner');
-    const caseIds =
-      basedOn !== undefined
-        ? [referenceParameter(basedOn, 'ServiceRequest')]
-        : await this.cases.caseIdsOfReader(ownerId!);
-    const tasks: Task[] = [];
-    const read: string[] = [];
-    for (const caseId of caseIds) {
-      const viewed = await this.cases.visible(caseId, viewerOf(identity));
-      if (!viewed) continue;
-      read.push(viewed.state.caseId);
-      tasks.push(
-        ...[...viewed.state.assignments.values()]
-          .filter((assignment) => viewed.view.visibility === 'full' || assignment.readerId === identity.sub)
-          .filter((assignment) => ownerId === undefined || assignment.readerId === ownerId)
-          .map((assignment) => taskOf(viewed.state, assignment)),
-      );
-    }
-    // A search by case reads that case; any other reads the worklist (never a case id the client made up).
-    const searched = basedOn === undefined ? undefined : read[0];
-    await this.record(request, identity, searched === undefined ? 'worklist' : 'case', searched);
-    return searchset(request, tasks);
+    const search = await searchedCases(query, {
+      parameter: 'owner',
+      type: 'Practitioner',
+      caseIdsOf: (id) => this.cases.caseIdsOfReader(id),
+    });
+    const viewed = await this.visibleCases(search.caseIds, identity);
+    const tasks = viewed.flatMap(({ state, view }) =>
+      [...state.assignments.values()]
+        .filter((assignment) => view.visibility === 'full' || assignment.readerId === identity.sub)
+        .filter((assignment) => search.referenced === undefined || assignment.readerId === search.referenced)
+        .map((assignment) => taskOf(state, assignment)),
+    );
+    return this.searchsetRead({ identity, request }, search.byCase ? viewed[0] : undefined, tasks);
   }
 
   @Get('DiagnosticReport/:caseId')
   @Allow('read-case')
   async diagnosticReport(
     @Param('caseId') id: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<DiagnosticReport> {
     return this.readDiagnosticReport(id, undefined, identity, request);
   }
@@ -288,8 +286,7 @@ export class FhirController {
   async diagnosticReportVersion(
     @Param('caseId') id: string,
     @Param('version') version: string,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<DiagnosticReport> {
     if (!/^[1-9]\d{0,5}$/.test(version))
       throw new DomainError('not-found', `DiagnosticReport ${id} has no version ${version}.`);
@@ -321,42 +318,33 @@ export class FhirController {
   @Allow('read-worklist')
   async searchDiagnosticReports(
     @Query() query: SearchParameters,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<Bundle> {
-    onlyParameters(query, ['based-on', 'subject']);
-    const basedOn = single(query, 'based-on');
-    const subject = single(query, 'subject');
-    if (basedOn === undefined && subject === undefined)
-      throw badSearch('based-on', 'name based-on or subject');
-    const patientRef = subject === undefined ? undefined : referenceParameter(subject, 'Patient');
-    const caseIds =
-      basedOn !== undefined
-        ? [referenceParameter(basedOn, 'ServiceRequest')]
-        : await this.cases.caseIdsOfPatient(patientRef!);
-    const reports: DiagnosticReport[] = [];
-    const read: string[] = [];
-    for (const caseId of caseIds) {
-      const viewed = await this.cases.visible(caseId, viewerOf(identity));
-      // A blinded reader finds nothing: the consensus is hidden from it.
-      if (!viewed || viewed.view.visibility !== 'full') continue;
-      read.push(viewed.state.caseId);
-      if (patientRef !== undefined && viewed.state.request.patientRef !== patientRef) continue;
-      const versions = consensusVersions(this.aggregate, viewed.events);
-      if (versions.length > 0) reports.push(diagnosticReportOf(viewed.state, versions));
-    }
-    // A search by case reads that case; any other reads the worklist (never a case id the client made up).
-    const searched = basedOn === undefined ? undefined : read[0];
-    await this.record(request, identity, searched === undefined ? 'worklist' : 'case', searched);
-    return searchset(request, reports);
+    const search = await searchedCases(query, {
+      parameter: 'subject',
+      type: 'Patient',
+      caseIdsOf: (ref) => this.cases.caseIdsOfPatient(ref),
+    });
+    // A blinded reader finds nothing: the consensus is hidden from it.
+    const viewed = (await this.visibleCases(search.caseIds, identity)).filter(
+      ({ view }) => view.visibility === 'full',
+    );
+    const reports = viewed
+      .filter(
+        ({ state }) => search.referenced === undefined || state.request.patientRef === search.referenced,
+      )
+      .flatMap(({ state, events }) => {
+        const versions = consensusVersions(this.aggregate, events);
+        return versions.length > 0 ? [diagnosticReportOf(state, versions)] : [];
+      });
+    return this.searchsetRead({ identity, request }, search.byCase ? viewed[0] : undefined, reports);
   }
 
   @Get('Provenance')
   @Allow('read-case')
   async searchProvenance(
     @Query() query: SearchParameters,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<Bundle> {
     onlyParameters(query, ['target']);
     const target = single(query, 'target');
@@ -385,8 +373,7 @@ export class FhirController {
   @Allow('read-audit-trail')
   async searchAuditEvents(
     @Query() query: SearchParameters,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<Bundle> {
     onlyParameters(query, ['entity', 'agent', 'type', 'date', '_count', '_cursor']);
     const entity = single(query, 'entity');
@@ -442,6 +429,30 @@ export class FhirController {
       (sql, parameters) => this.dataSource.query(sql, parameters),
       identity.sub,
     );
+  }
+
+  /** The cases of `caseIds` the caller may see (with its blinding), in that order. */
+  private async visibleCases(caseIds: readonly string[], identity: Identity): Promise<ViewedCase[]> {
+    const viewed: ViewedCase[] = [];
+    for (const caseId of caseIds) {
+      const found = await this.cases.visible(caseId, viewerOf(identity));
+      if (found) viewed.push(found);
+    }
+    return viewed;
+  }
+
+  /**
+   * A search's bundle, once its read is recorded: a search by case reads that case (`searched`, the
+   * case found), any other reads the worklist (never a case id the client made up).
+   */
+  private async searchsetRead(
+    { identity, request }: Omit<CommandExchange, 'reply'>,
+    searched: ViewedCase | undefined,
+    resources: Resource[],
+  ): Promise<Bundle> {
+    const caseId = searched?.state.caseId;
+    await this.record(request, identity, caseId === undefined ? 'worklist' : 'case', caseId);
+    return searchset(request, resources);
   }
 
   private record(
