@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseBlinding } from '../../../application/case/case-blinding.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
@@ -13,17 +13,17 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
 import { caseStreamId } from '../../../domain/case/case.stream.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
 import {
   type AuditTrailItem,
   AuditTrailQueries,
   type Page,
 } from '../../../projections/audit-trail/audit-trail.queries.js';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
+import { Allow } from '../../auth/allow.decorator.js';
+import { type CommandExchange, Exchange } from '../case/command-context.js';
 import type { Identity } from '../../auth/identity.js';
 import { CaseIdParam } from '../case/case-id.pipe.js';
 import { ProblemDto } from '../problem/problem.dto.js';
@@ -34,7 +34,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from '../validation/query.validators.js';
 import { AuditTrailQueryDto, CaseAuditTrailQueryDto, encodeCursor } from './audit-query.dto.js';
 import { AuditTrailPageDto } from './audit.dto.js';
 import { readModel } from './read-model.js';
-import { requestOrigin } from './request-origin.js';
+import { recordRead } from './request-origin.js';
 
 /** A CSV export without `limit` takes every row, up to this many (then `X-Next-Cursor` says where to go on). */
 const EXPORT_MAX_ROWS = 50_000;
@@ -93,16 +93,14 @@ export class AuditTrailController {
   async caseTrail(
     @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: CaseAuditTrailQueryDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<unknown> {
     const { exists } = await this.store.readStream(caseStreamId(caseId), { maxCount: 1 });
     if (!exists) throw new ProblemException(404, 'not-found', `Case ${caseId} does not exist.`);
     await this.reading.assertNotReading(caseId, { id: identity.sub, roles: identity.roles }, 'audit trail');
     const csv = wantsCsv(request);
     const page = await this.read({ ...query, caseId }, csv);
-    await this.recordAccess(request, identity, 'audit-trail', caseId);
+    await recordRead(this.access, { identity, request }, { caseId, resource: 'audit-trail' });
     return this.respond(page, csv, reply, `audit-trail-${caseId}.csv`, query.raw === true);
   }
 
@@ -112,16 +110,14 @@ export class AuditTrailController {
   @AuditTrailResponses()
   async search(
     @Query(QueryValidationPipe) query: AuditTrailQueryDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<unknown> {
     const csv = wantsCsv(request);
     const pending = await this.pendingReads(identity);
     const page = await this.read(query, csv);
     // Rows of a case the caller is still reading blinded are left out (the cursor still moves past them).
     if (pending.size > 0) page.items = page.items.filter((item) => !item.caseId || !pending.has(item.caseId));
-    await this.recordAccess(request, identity, 'audit-search', query.caseId);
+    await recordRead(this.access, { identity, request }, { caseId: query.caseId, resource: 'audit-search' });
     return this.respond(page, csv, reply, 'audit-trail.csv', query.raw === true);
   }
 
@@ -138,20 +134,6 @@ export class AuditTrailController {
       next = page.nextAfter;
     } while (next !== undefined && items.length < EXPORT_MAX_ROWS);
     return next === undefined ? { items } : { items, nextAfter: next };
-  }
-
-  private recordAccess(
-    request: FastifyRequest,
-    identity: Identity,
-    resource: AccessedResource,
-    caseId: string | undefined,
-  ): Promise<void> {
-    return this.access.record({
-      caseId,
-      resource,
-      identity,
-      ...requestOrigin(request),
-    });
   }
 
   private respond(

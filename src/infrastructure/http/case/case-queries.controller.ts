@@ -11,7 +11,7 @@ import type { CaseView } from '../../../domain/case/case-view.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import { CurrentIdentity } from '../../auth/allow.decorator.js';
 import { askedHistoryPoint, noteAskedHistoryPoint } from '../audit/refused-access.hook.js';
-import { requestOrigin } from '../audit/request-origin.js';
+import { recordRead } from '../audit/request-origin.js';
 import type { Identity } from '../../auth/identity.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { CaseHistoryQueryDto, historyPoint } from './case-history-query.dto.js';
@@ -52,7 +52,7 @@ export class CaseQueriesController {
       new GetCaseQuery(caseId, { id: identity.sub, roles: identity.roles }),
     );
     // Every read of case data is itself an event, in the case's access stream (never the case stream).
-    await this.access.record({ caseId, resource: 'case', identity, ...requestOrigin(request) });
+    await recordRead(this.access, { identity, request }, { caseId, resource: 'case' });
     void reply.header('etag', etag(revision));
     return view;
   }
@@ -80,13 +80,15 @@ export class CaseQueriesController {
     const history = await this.queries.execute(
       new GetCaseHistoryQuery(caseId, point, { id: identity.sub, roles: identity.roles }),
     );
-    await this.access.record({
-      caseId,
-      resource: 'history',
-      identity,
-      ...requestOrigin(request),
-      ...(asked === undefined ? {} : { point: asked }),
-    });
+    await recordRead(
+      this.access,
+      { identity, request },
+      {
+        caseId,
+        resource: 'history',
+        ...(asked === undefined ? {} : { point: asked }),
+      },
+    );
     return history;
   }
 }

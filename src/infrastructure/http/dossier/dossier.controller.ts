@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Controller, Query, Req, Res } from '@nestjs/common';
+import { Controller, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import { CurrentIdentity } from '../../auth/allow.decorator.js';
-import type { Identity } from '../../auth/identity.js';
+import { type CommandExchange, Exchange } from '../case/command-context.js';
 import { CaseDossiers } from '../../dossier/case-dossier.service.js';
 import { renderDossierPdf } from '../../dossier/dossier-pdf.js';
 import { noteAskedHistoryPoint } from '../audit/refused-access.hook.js';
-import { requestOrigin } from '../audit/request-origin.js';
+import { recordRead } from '../audit/request-origin.js';
 import { CaseIdParam } from '../case/case-id.pipe.js';
 import { ReadRoute } from '../read-route.decorator.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
@@ -49,9 +47,7 @@ export class DossierController {
   async dossier(
     @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: DossierQueryDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<Buffer> {
     const point = query.revision === undefined ? undefined : { revision: query.revision };
     // The access log records the revision asked for, whether the dossier is issued or refused.
@@ -65,19 +61,21 @@ export class DossierController {
     const sha256 = createHash('sha256').update(body);
     const hex = sha256.copy().digest('hex');
     // Issued only once recorded: a dossier whose issue cannot be recorded is not served.
-    await this.access.record({
-      caseId,
-      resource: 'dossier',
-      identity,
-      ...requestOrigin(request),
-      ...(point === undefined ? {} : { point }),
-      dossier: {
-        format,
-        revision: dossier.revision,
-        ...(bundle.checkpoint === null ? {} : { treeSize: bundle.checkpoint.treeSize }),
-        sha256: hex,
+    await recordRead(
+      this.access,
+      { identity, request },
+      {
+        caseId,
+        resource: 'dossier',
+        ...(point === undefined ? {} : { point }),
+        dossier: {
+          format,
+          revision: dossier.revision,
+          ...(bundle.checkpoint === null ? {} : { treeSize: bundle.checkpoint.treeSize }),
+          sha256: hex,
+        },
       },
-    });
+    );
     const checkpoint = bundle.checkpoint === null ? '' : `-checkpoint-${bundle.checkpoint.treeSize}`;
     const name = `case-${caseId}-revision-${dossier.revision}${checkpoint}-dossier.${format}`;
     void reply.header('content-type', CONTENT_TYPES[format]);

@@ -23,7 +23,6 @@ import { DomainError } from '../../../domain/kernel/domain-error.js';
 import { isUuid } from '../../../domain/kernel/identifiers.js';
 import { EVENT_STORE, type EventStore } from '../../../application/ports/event-store.port.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import type { AccessedResource } from '../../../projections/access-log/case-data-accessed.event.js';
 import { AuditTrailQueries } from '../../../projections/audit-trail/audit-trail.queries.js';
 import { pendingReadsOf } from '../../../projections/worklist/pending-reads.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
@@ -32,7 +31,7 @@ import { Allow } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { decodeCursor, encodeCursor } from '../audit/audit-query.dto.js';
 import { readModel } from '../audit/read-model.js';
-import { requestOrigin } from '../audit/request-origin.js';
+import { recordRead } from '../audit/request-origin.js';
 import { type CommandExchange, commandContext, Exchange } from '../case/command-context.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
@@ -229,7 +228,7 @@ export class FhirController {
     const caseId = id.toLowerCase();
     // The read model of GET /api/v1/cases/{id}, with its blinding.
     const { view, revision } = await this.queries.execute(new GetCaseQuery(caseId, viewerOf(identity)));
-    await this.record(request, identity, 'case', caseId);
+    await recordRead(this.access, { identity, request }, { caseId, resource: 'case' });
     return serviceRequestOf(view, revision);
   }
 
@@ -247,7 +246,7 @@ export class FhirController {
         `Task ${id} is another reader's; it is hidden until you submit your own read.`,
       );
     }
-    await this.record(request, identity, 'case', caseId);
+    await recordRead(this.access, { identity, request }, { caseId, resource: 'case' });
     return taskOf(viewed.state, assignment);
   }
 
@@ -310,7 +309,7 @@ export class FhirController {
         `DiagnosticReport ${id} has no version ${version} (latest is ${versions.length}).`,
       );
     }
-    await this.record(request, identity, 'case', viewed.state.caseId);
+    await recordRead(this.access, { identity, request }, { caseId: viewed.state.caseId, resource: 'case' });
     return diagnosticReportOf(viewed.state, versions, version);
   }
 
@@ -365,7 +364,7 @@ export class FhirController {
       const provenance = provenanceOf(viewed.state, signed);
       return provenance ? [provenance] : [];
     });
-    await this.record(request, identity, 'case', viewed.state.caseId);
+    await recordRead(this.access, { identity, request }, { caseId: viewed.state.caseId, resource: 'case' });
     return searchset(request, provenances);
   }
 
@@ -418,7 +417,7 @@ export class FhirController {
     );
     // Rows of a case the caller is still reading blinded are left out, as GET /api/v1/audit-trail does.
     const items = page.items.filter((item) => !item.caseId || !pending.has(item.caseId));
-    await this.record(request, identity, 'audit-search', caseId);
+    await recordRead(this.access, { identity, request }, { caseId, resource: 'audit-search' });
     const next = page.nextAfter === undefined ? undefined : nextLink(request, encodeCursor(page.nextAfter));
     return searchset(request, items.map(auditEventOf) satisfies AuditEvent[], next);
   }
@@ -451,17 +450,12 @@ export class FhirController {
     resources: Resource[],
   ): Promise<Bundle> {
     const caseId = searched?.state.caseId;
-    await this.record(request, identity, caseId === undefined ? 'worklist' : 'case', caseId);
+    await recordRead(
+      this.access,
+      { identity, request },
+      { caseId, resource: caseId === undefined ? 'worklist' : 'case' },
+    );
     return searchset(request, resources);
-  }
-
-  private record(
-    request: FastifyRequest,
-    identity: Identity,
-    resource: AccessedResource,
-    caseId: string | undefined,
-  ): Promise<void> {
-    return this.access.record({ caseId, resource, identity, ...requestOrigin(request) });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -14,7 +14,6 @@ import {
   ApiPayloadTooLargeResponse,
   ApiConflictResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReviewShoppingFlagCommand } from '../../../application/opinion-shopping/review-shopping-flag.command.js';
 import { FLAG_ID_PATTERN } from '../../../domain/opinion-shopping/flag-review.js';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
@@ -23,10 +22,15 @@ import {
   type FlagItem,
   OpinionShoppingQueries,
 } from '../../../projections/opinion-shopping/opinion-shopping.queries.js';
-import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
-import type { Identity } from '../../auth/identity.js';
+import { Allow } from '../../auth/allow.decorator.js';
 import { readModel } from '../audit/read-model.js';
-import { commandContext, etag, IF_MATCH_PATTERN } from '../case/command-context.js';
+import {
+  type CommandExchange,
+  commandContext,
+  etag,
+  Exchange,
+  IF_MATCH_PATTERN,
+} from '../case/command-context.js';
 import { Idempotency, KEY_PATTERN } from '../idempotency/idempotency.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
@@ -35,7 +39,7 @@ import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { FlagReviewedDto, ReviewShoppingFlagDto, ShoppingFlagPageDto } from './opinion-shopping.dto.js';
 import { encodeFlagCursor, ShoppingFlagsQueryDto } from './shopping-flags-query.dto.js';
-import { requestOrigin } from '../audit/request-origin.js';
+import { recordRead } from '../audit/request-origin.js';
 import { ReadRoute } from '../read-route.decorator.js';
 
 /** The access log's resource for reads of the flag list (it names patients and cases). */
@@ -66,16 +70,11 @@ export class OpinionShoppingController {
   })
   async list(
     @Query(QueryValidationPipe) query: ShoppingFlagsQueryDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<{ items: FlagItem[]; nextCursor?: string }> {
     const { cursor: after, limit = DEFAULT_LIMIT, ...filter } = query;
     const page = await readModel(() => this.flags.list(filter, { limit, after }));
-    await this.access.record({
-      resource: SHOPPING_FLAGS_RESOURCE,
-      identity,
-      ...requestOrigin(request),
-    });
+    await recordRead(this.access, { identity, request }, { resource: SHOPPING_FLAGS_RESOURCE });
     return page.next === undefined
       ? { items: page.items }
       : { items: page.items, nextCursor: encodeFlagCursor(page.next) };
@@ -113,9 +112,7 @@ export class OpinionShoppingController {
   review(
     @Param('flagId') flagId: string,
     @Body(new BodyValidationPipe()) body: ReviewShoppingFlagDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Exchange() { identity, request, reply }: CommandExchange,
   ): Promise<unknown> {
     const { context, data } = commandContext(identity, request, body);
     if (!FLAG_ID_PATTERN.test(flagId)) {

@@ -1,6 +1,5 @@
-import { Controller, Inject, Query, Req } from '@nestjs/common';
+import { Controller, Inject, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../../../projections/runner/projection.js';
@@ -9,12 +8,11 @@ import {
   type WorklistItem,
   listWorklist,
 } from '../../../projections/worklist/worklist.query.js';
-import { CurrentIdentity } from '../../auth/allow.decorator.js';
-import type { Identity } from '../../auth/identity.js';
+import { type CommandExchange, Exchange } from '../case/command-context.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { encodeWorklistCursor, WorklistQueryDto } from './worklist-query.dto.js';
-import { requestOrigin } from '../audit/request-origin.js';
+import { recordRead } from '../audit/request-origin.js';
 import { ReadRoute } from '../read-route.decorator.js';
 import { WorklistPageDto } from './worklist.dto.js';
 
@@ -37,8 +35,7 @@ export class WorklistController {
   })
   async list(
     @Query(QueryValidationPipe) query: WorklistQueryDto,
-    @CurrentIdentity() identity: Identity,
-    @Req() request: FastifyRequest,
+    @Exchange() { identity, request }: CommandExchange,
   ): Promise<{ items: WorklistItem[]; nextCursor?: string }> {
     const { cursor: after, limit = DEFAULT_LIMIT, ...filters } = query;
     const filter: WorklistFilter = { ...filters, limit, after, viewerId: identity.sub };
@@ -47,11 +44,7 @@ export class WorklistController {
     const page = await this.schemas.withActiveSchema('worklist', (schema) =>
       listWorklist((sql, parameters) => this.dataSource.query(sql, parameters), schema, filter),
     );
-    await this.access.record({
-      resource: 'worklist',
-      identity,
-      ...requestOrigin(request),
-    });
+    await recordRead(this.access, { identity, request }, { resource: 'worklist' });
     return { items: page.items, ...(page.last && { nextCursor: encodeWorklistCursor(page.last) }) };
   }
 }
