@@ -23,7 +23,7 @@ import {
   type Page,
 } from '../../../projections/audit-trail/audit-trail.queries.js';
 import { Allow } from '../../auth/allow.decorator.js';
-import { type CommandExchange, Exchange } from '../case/command-context.js';
+import { type HttpExchange, Exchange } from '../case/command-context.js';
 import type { Identity } from '../../auth/identity.js';
 import { CaseIdParam } from '../case/case-id.pipe.js';
 import { ProblemDto } from '../problem/problem.dto.js';
@@ -93,7 +93,7 @@ export class AuditTrailController {
   async caseTrail(
     @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: CaseAuditTrailQueryDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<unknown> {
     const { exists } = await this.store.readStream(caseStreamId(caseId), { maxCount: 1 });
     if (!exists) throw new ProblemException(404, 'not-found', `Case ${caseId} does not exist.`);
@@ -110,7 +110,7 @@ export class AuditTrailController {
   @AuditTrailResponses()
   async search(
     @Query(QueryValidationPipe) query: AuditTrailQueryDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<unknown> {
     const csv = wantsCsv(request);
     const pending = await this.pendingReads(identity);

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AccessRecord, AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import type { CommandExchange } from '../case/command-context.js';
+import type { HttpExchange } from '../case/command-context.js';
 
 /** Where a request came from, as the access log keeps it (never the query string or the token). */
 export function requestOrigin(
@@ -18,7 +18,7 @@ export type ReadRecord = Omit<AccessRecord, 'identity' | 'ip' | 'userAgent' | 'c
  */
 export function recordRead(
   access: AccessRecorder,
-  { identity, request }: Pick<CommandExchange, 'identity' | 'request'>,
+  { identity, request }: Pick<HttpExchange, 'identity' | 'request'>,
   read: ReadRecord,
 ): Promise<void> {
   return access.record({ ...read, identity, ...requestOrigin(request) });

@@ -25,7 +25,7 @@ import { Idempotency, KEY_PATTERN, idempotencyScope } from '../idempotency/idemp
 import { ProblemDto } from '../problem/problem.dto.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
 import { PathIdsPipe } from './case-id.pipe.js';
-import { type CommandExchange, commandContext, etag, Exchange, IF_MATCH_PATTERN } from './command-context.js';
+import { type HttpExchange, commandContext, etag, Exchange, IF_MATCH_PATTERN } from './command-context.js';
 
 type AnyRoute = CaseCommandRoute<object, object & { occurredAt?: string }>;
 
@@ -81,7 +81,7 @@ export class CaseCommandsController {
     route: AnyRoute,
     pathIds: Record<string, string>,
     body: object & { occurredAt?: string },
-    exchange: CommandExchange,
+    exchange: HttpExchange,
   ): Promise<unknown> {
     const { request, reply } = exchange;
     const { context, data: bodyData } = commandContext(exchange.identity, request, body);
@@ -115,7 +115,7 @@ function registerRoute(type: CaseCommandType, route: AnyRoute, signs: boolean): 
     this: CaseCommandsController,
     pathIds: Record<string, string>,
     body: object,
-    exchange: CommandExchange,
+    exchange: HttpExchange,
   ): Promise<unknown> {
     return this.run(type, route, pathIds, body, exchange);
   };

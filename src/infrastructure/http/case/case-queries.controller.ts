@@ -16,7 +16,7 @@ import type { Identity } from '../../auth/identity.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { CaseHistoryQueryDto, historyPoint } from './case-history-query.dto.js';
 import { CaseIdParam } from './case-id.pipe.js';
-import { type CommandExchange, Exchange, etag } from './command-context.js';
+import { type HttpExchange, Exchange, etag } from './command-context.js';
 import { CaseHistoryDto } from './dto/responses.dto.js';
 import { FullCaseViewDto, ReadingCaseViewDto } from './dto/case-view.dto.js';
 import { ReadRoute } from '../read-route.decorator.js';
@@ -46,7 +46,7 @@ export class CaseQueriesController {
   })
   async get(
     @CaseIdParam() caseId: string,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<CaseView> {
     const { view, revision } = await this.queries.execute(
       new GetCaseQuery(caseId, { id: identity.sub, roles: identity.roles }),

@@ -47,14 +47,14 @@ export function commandContext<Body extends CommandBodyDto>(
   };
 }
 
-/** What a command route needs of its request: the verified caller, the request and the reply. */
-export interface CommandExchange {
+/** What a route needs of its exchange: the verified caller, the request and the reply. */
+export interface HttpExchange {
   identity: Identity;
   request: FastifyRequest;
   reply: FastifyReply;
 }
 
-export const Exchange = createParamDecorator((_: unknown, context: ExecutionContext): CommandExchange => {
+export const Exchange = createParamDecorator((_: unknown, context: ExecutionContext): HttpExchange => {
   const http = context.switchToHttp();
   const request = http.getRequest<FastifyRequest>();
   if (!request.identity) throw new Error('Exchange used on a route without @Allow');

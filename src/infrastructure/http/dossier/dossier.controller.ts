@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Controller, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AccessRecorder } from '../../../projections/access-log/access-recorder.js';
-import { type CommandExchange, Exchange } from '../case/command-context.js';
+import { type HttpExchange, Exchange } from '../case/command-context.js';
 import { CaseDossiers } from '../../dossier/case-dossier.service.js';
 import { renderDossierPdf } from '../../dossier/dossier-pdf.js';
 import { noteAskedHistoryPoint } from '../audit/refused-access.hook.js';
@@ -47,7 +47,7 @@ export class DossierController {
   async dossier(
     @CaseIdParam() caseId: string,
     @Query(QueryValidationPipe) query: DossierQueryDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<Buffer> {
     const point = query.revision === undefined ? undefined : { revision: query.revision };
     // The access log records the revision asked for, whether the dossier is issued or refused.

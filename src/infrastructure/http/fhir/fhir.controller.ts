@@ -32,7 +32,7 @@ import type { Identity } from '../../auth/identity.js';
 import { decodeCursor, encodeCursor } from '../audit/audit-query.dto.js';
 import { readModel } from '../audit/read-model.js';
 import { recordRead } from '../audit/request-origin.js';
-import { type CommandExchange, commandContext, Exchange } from '../case/command-context.js';
+import { type HttpExchange, commandContext, Exchange } from '../case/command-context.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { BodyValidationPipe } from '../validation/body-validation.pipe.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../validation/query.validators.js';
@@ -139,7 +139,7 @@ export class FhirController {
   @Allow('request-case')
   async createServiceRequest(
     @Body() body: unknown,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<ServiceRequest> {
     const data = secondOpinionFromServiceRequest(body, this.aggregate.policy);
     const resource = body as ServiceRequest;
@@ -212,7 +212,7 @@ export class FhirController {
   @Allow('read-case')
   async serviceRequest(
     @Param('caseId') id: string,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<ServiceRequest> {
     const resource = await this.readServiceRequest(id, identity, request);
     void reply.header('etag', `W/"${resource.meta!.versionId}"`);
@@ -234,7 +234,7 @@ export class FhirController {
 
   @Get('Task/:id')
   @Allow('read-case')
-  async task(@Param('id') id: string, @Exchange() { identity, request }: CommandExchange): Promise<Task> {
+  async task(@Param('id') id: string, @Exchange() { identity, request }: HttpExchange): Promise<Task> {
     const [caseId] = await this.cases.caseIdsOfAssignment(id);
     if (!caseId) throw new DomainError('not-found', `Task ${id} does not exist.`);
     const viewed = await this.cases.viewed(caseId, viewerOf(identity));
@@ -254,7 +254,7 @@ export class FhirController {
   @Allow('read-worklist')
   async searchTasks(
     @Query() query: SearchParameters,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<Bundle> {
     const search = await searchedCases(query, {
       parameter: 'owner',
@@ -275,7 +275,7 @@ export class FhirController {
   @Allow('read-case')
   async diagnosticReport(
     @Param('caseId') id: string,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<DiagnosticReport> {
     return this.readDiagnosticReport(id, undefined, identity, request);
   }
@@ -285,7 +285,7 @@ export class FhirController {
   async diagnosticReportVersion(
     @Param('caseId') id: string,
     @Param('version') version: string,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<DiagnosticReport> {
     if (!/^[1-9]\d{0,5}$/.test(version))
       throw new DomainError('not-found', `DiagnosticReport ${id} has no version ${version}.`);
@@ -317,7 +317,7 @@ export class FhirController {
   @Allow('read-worklist')
   async searchDiagnosticReports(
     @Query() query: SearchParameters,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<Bundle> {
     const search = await searchedCases(query, {
       parameter: 'subject',
@@ -343,7 +343,7 @@ export class FhirController {
   @Allow('read-case')
   async searchProvenance(
     @Query() query: SearchParameters,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<Bundle> {
     onlyParameters(query, ['target']);
     const target = single(query, 'target');
@@ -372,7 +372,7 @@ export class FhirController {
   @Allow('read-audit-trail')
   async searchAuditEvents(
     @Query() query: SearchParameters,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<Bundle> {
     onlyParameters(query, ['entity', 'agent', 'type', 'date', '_count', '_cursor']);
     const entity = single(query, 'entity');
@@ -445,7 +445,7 @@ export class FhirController {
    * case found), any other reads the worklist (never a case id the client made up).
    */
   private async searchsetRead(
-    { identity, request }: Omit<CommandExchange, 'reply'>,
+    { identity, request }: Omit<HttpExchange, 'reply'>,
     searched: ViewedCase | undefined,
     resources: Resource[],
   ): Promise<Bundle> {

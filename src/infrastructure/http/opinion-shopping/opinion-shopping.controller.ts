@@ -25,7 +25,7 @@ import {
 import { Allow } from '../../auth/allow.decorator.js';
 import { readModel } from '../audit/read-model.js';
 import {
-  type CommandExchange,
+  type HttpExchange,
   commandContext,
   etag,
   Exchange,
@@ -70,7 +70,7 @@ export class OpinionShoppingController {
   })
   async list(
     @Query(QueryValidationPipe) query: ShoppingFlagsQueryDto,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<{ items: FlagItem[]; nextCursor?: string }> {
     const { cursor: after, limit = DEFAULT_LIMIT, ...filter } = query;
     const page = await readModel(() => this.flags.list(filter, { limit, after }));
@@ -112,7 +112,7 @@ export class OpinionShoppingController {
   review(
     @Param('flagId') flagId: string,
     @Body(new BodyValidationPipe()) body: ReviewShoppingFlagDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<unknown> {
     const { context, data } = commandContext(identity, request, body);
     if (!FLAG_ID_PATTERN.test(flagId)) {

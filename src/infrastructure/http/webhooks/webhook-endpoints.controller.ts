@@ -33,7 +33,7 @@ import { Allow, CurrentIdentity } from '../../auth/allow.decorator.js';
 import type { Identity } from '../../auth/identity.js';
 import { readModel } from '../audit/read-model.js';
 import { UuidParamPipe } from '../case/case-id.pipe.js';
-import { type CommandExchange, Exchange, etag, ifMatchOf } from '../case/command-context.js';
+import { type HttpExchange, Exchange, etag, ifMatchOf } from '../case/command-context.js';
 import { ProblemDto } from '../problem/problem.dto.js';
 import { ProblemException } from '../problem/problem-exception.js';
 import { ReadRoute } from '../read-route.decorator.js';
@@ -166,7 +166,7 @@ export class WebhookEndpointsController {
   })
   async register(
     @Body(new BodyValidationPipe()) body: RegisterWebhookEndpointDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<WebhookEndpointWithSecretDto> {
     const outcome = await this.commands.register(body, contextOf(identity, request));
     void reply.header('location', `${PREFIX}/${outcome.endpoint.endpointId}`);
@@ -202,7 +202,7 @@ export class WebhookEndpointsController {
   @ApiParam({ name: 'endpointId', type: String, format: 'uuid' })
   async get(
     @EndpointIdParam() endpointId: string,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.current(endpointId, contextOf(identity, request).actor);
     if (!outcome) throw notFound();
@@ -222,7 +222,7 @@ export class WebhookEndpointsController {
   async change(
     @EndpointIdParam() endpointId: string,
     @Body(new BodyValidationPipe()) body: ChangeWebhookEndpointDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<WebhookEndpointDto> {
     if (Object.keys(body).length === 0) {
       throw new ProblemException(400, 'validation-failed', 'Name at least one field to change.', {
@@ -240,7 +240,7 @@ export class WebhookEndpointsController {
   async rotateSecret(
     @EndpointIdParam() endpointId: string,
     @Body(new BodyValidationPipe({ optionalBody: true })) body: RotateWebhookSecretDto,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<WebhookEndpointWithSecretDto> {
     const outcome = await this.commands.rotateSecret(
       endpointId,
@@ -255,7 +255,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointDto })
   async disable(
     @EndpointIdParam() endpointId: string,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.disable(endpointId, REQUESTED, contextOf(identity, request));
     return answered(reply, outcome);
@@ -266,7 +266,7 @@ export class WebhookEndpointsController {
   @ApiOkResponse({ type: WebhookEndpointDto })
   async enable(
     @EndpointIdParam() endpointId: string,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<WebhookEndpointDto> {
     const outcome = await this.commands.enable(endpointId, contextOf(identity, request));
     return answered(reply, outcome);
@@ -277,7 +277,7 @@ export class WebhookEndpointsController {
   @ApiNoContentResponse({ description: 'Removed; ETag is the final revision' })
   async remove(
     @EndpointIdParam() endpointId: string,
-    @Exchange() { identity, request, reply }: CommandExchange,
+    @Exchange() { identity, request, reply }: HttpExchange,
   ): Promise<void> {
     const outcome = await this.commands.remove(endpointId, contextOf(identity, request));
     void reply.header('etag', etag(outcome.revision));

@@ -8,7 +8,7 @@ import {
   type WorklistItem,
   listWorklist,
 } from '../../../projections/worklist/worklist.query.js';
-import { type CommandExchange, Exchange } from '../case/command-context.js';
+import { type HttpExchange, Exchange } from '../case/command-context.js';
 import { QueryValidationPipe } from '../validation/query-validation.pipe.js';
 import { DEFAULT_LIMIT } from '../validation/query.validators.js';
 import { encodeWorklistCursor, WorklistQueryDto } from './worklist-query.dto.js';
@@ -35,7 +35,7 @@ export class WorklistController {
   })
   async list(
     @Query(QueryValidationPipe) query: WorklistQueryDto,
-    @Exchange() { identity, request }: CommandExchange,
+    @Exchange() { identity, request }: HttpExchange,
   ): Promise<{ items: WorklistItem[]; nextCursor?: string }> {
     const { cursor: after, limit = DEFAULT_LIMIT, ...filters } = query;
     const filter: WorklistFilter = { ...filters, limit, after, viewerId: identity.sub };
