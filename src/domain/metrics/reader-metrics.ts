@@ -1417,6 +1417,14 @@ export function computeReaderMetrics(
   options: ReaderMetricsOptions = {},
 ): ReaderMetricsList {
   const { settings, tallies, group } = compute(cases, options);
+  return listFigures(tallies, settings, group);
+}
+
+function listFigures(
+  tallies: ReadonlyMap<string, ReaderTally>,
+  settings: Settings,
+  group: { x: number; n: number },
+): ReaderMetricsList {
   const subjects = [...tallies.keys()].sort(byCodePoint);
   return {
     items: subjects
@@ -1490,4 +1498,322 @@ export function readerCasesFor(
     items: shown.map(({ key: _key, ...item }) => item),
     ...(remaining.length > page.limit && last && { next: positionOf(last) }),
   };
+}
+
+// Pre-aggregation: a subject's tally as counts that add up case by case
+
+/**
+ * One subject's tally as named counts (each name a JSON array: the path of the count in the tally).
+ * Every figure of the metrics is a function of sums of per-case counts — a set of opinions or cases
+ * counts its members, each of which belongs to one case; a turnaround keeps a count per distinct
+ * span in seconds — so the tally of any set of cases is the sum of the counts of its cases, and a
+ * read model can keep those sums per (subject, finding, body region, day) instead of the cases.
+ * Counts that are zero are left out.
+ */
+export type TallyCounts = Record<string, number>;
+
+/**
+ * The case policy a case's counts were tallied under: which codes are significant, and when a span
+ * is imported history. Figures from counts are exact only for queries under the same basis.
+ */
+export interface CountsBasis {
+  readonly vocabulary: FindingVocabulary;
+  readonly backfillThresholdHours: number;
+}
+
+/** A case's counts: by finding filter ('' for none, else the code), then by subject. */
+export type CaseCounts = Map<string, Map<string, TallyCounts>>;
+
+/** The first element of every count that depends on the `finding` filter. */
+const BY_FINDING = 'f';
+
+const BREAKDOWNS = ['overall', 'significant', 'byFinding', 'byBodyRegion', 'byPeriod'] as const;
+const OUTCOMES: readonly Outcome2x2[] = ['tp', 'fp', 'fn', 'tn', 'uncertain'];
+const POOLS = ['accuracy', 'unblinded', 'againstAdjudicator', 'adjudicator', 'panelist'] as const;
+type Pool = (typeof POOLS)[number];
+const SCALARS = [
+  'reads',
+  'primaryReadsDecided',
+  'primaryReadsAdjudicated',
+  'adjudicationsInvolving',
+  'adjudicationsAgreeing',
+  'significantInvolving',
+  'significantAgreeing',
+] as const;
+const DECIDING_COUNTS = [
+  'decisions',
+  'matched',
+  'compared',
+  'matchedSignificant',
+  'comparedSignificant',
+] as const;
+const DECIDING_ROLES: readonly DecidingRole[] = ['adjudicator', 'panelist'];
+
+function poolOf(tally: ReaderTally, pool: Pool): AccuracyTally {
+  switch (pool) {
+    case 'accuracy':
+    case 'unblinded':
+    case 'againstAdjudicator':
+      return tally[pool];
+    case 'adjudicator':
+      return tally.asAdjudicator.accuracy;
+    case 'panelist':
+      return tally.asPanelist.accuracy;
+    default:
+      return assertNeverPool(pool);
+  }
+}
+
+function assertNeverPool(pool: never): never {
+  throw new Error(`Unknown accuracy pool: ${String(pool)}`);
+}
+
+const decidingOf = (tally: ReaderTally, role: DecidingRole): DecidingTally =>
+  role === 'adjudicator' ? tally.asAdjudicator : tally.asPanelist;
+
+const turnaroundOf = (tally: ReaderTally, role: DecidingRole | 'reader'): TurnaroundTally =>
+  role === 'reader' ? tally.turnaround : decidingOf(tally, role).turnaround;
+
+type CountPath = readonly (string | number | null)[];
+
+function countsOfTally(tally: ReaderTally): TallyCounts {
+  const counts: TallyCounts = {};
+  const add = (path: CountPath, n: number): void => {
+    if (n === 0) return;
+    const key = JSON.stringify(path);
+    counts[key] = (counts[key] ?? 0) + n;
+  };
+  add(['reader'], tally.isReader ? 1 : 0);
+  for (const scalar of SCALARS) add([scalar], tally[scalar]);
+  add(['primaryCases'], tally.primaryCases.size);
+  add(['disagreedCases'], tally.disagreedCases.size);
+  for (const name of POOLS) {
+    const pool = poolOf(tally, name);
+    add(['opinions', name], pool.opinions);
+    add([BY_FINDING, 'compared', name], pool.comparedOpinionIds.size);
+    add([BY_FINDING, 'discordant', name], pool.discordant);
+    add([BY_FINDING, 'withConsensus', name], pool.comparedWithConsensus);
+    for (const breakdown of BREAKDOWNS) {
+      for (const [group, byReference] of pool[breakdown]) {
+        for (const [reference, pairs] of byReference) {
+          for (const outcome of OUTCOMES) {
+            add([BY_FINDING, 'pairs', name, breakdown, group, reference, outcome], pairs[outcome]);
+          }
+        }
+      }
+    }
+  }
+  for (const role of ['reader', ...DECIDING_ROLES] as const) {
+    const turnaround = turnaroundOf(tally, role);
+    add(['excluded', role], turnaround.excluded);
+    add(['backfilled', role], turnaround.backfilled);
+    for (const seconds of turnaround.seconds) add(['seconds', role, seconds], 1);
+  }
+  for (const role of DECIDING_ROLES) {
+    const deciding = decidingOf(tally, role);
+    for (const count of DECIDING_COUNTS) add(['deciding', role, count], deciding[count]);
+  }
+  for (const score of RADPEER_SCORES) {
+    add(['given', score], tally.given[score]);
+    add(['received', score], tally.received.counts[score]);
+  }
+  add(['pending'], tally.received.pendingArbitration);
+  for (const [institution, received] of tally.receivedByInstitution) {
+    for (const score of RADPEER_SCORES) add(['institution', institution, score], received.counts[score]);
+    add(['institutionPending', institution], received.pendingArbitration);
+  }
+  return counts;
+}
+
+/** A set known only by its size (the figures read no more of it). */
+const setOfSize = (size: number): Set<string> => new Set(Array.from({ length: size }, (_, i) => String(i)));
+
+function tallyOfCounts(counts: TallyCounts): ReaderTally {
+  const tally = emptyReaderTally();
+  const breakdownOf = (pool: AccuracyTally, breakdown: string): Breakdown =>
+    pool[breakdown as (typeof BREAKDOWNS)[number]];
+  for (const [key, n] of Object.entries(counts)) {
+    if (n === 0) continue;
+    const path = JSON.parse(key) as [string, ...(string | number | null)[]];
+    const [first, second, third] = path;
+    switch (first) {
+      case 'reader':
+        tally.isReader = true;
+        break;
+      case 'primaryCases':
+        tally.primaryCases = setOfSize(n);
+        break;
+      case 'disagreedCases':
+        tally.disagreedCases = setOfSize(n);
+        break;
+      case 'opinions':
+        poolOf(tally, second as Pool).opinions = n;
+        break;
+      case BY_FINDING: {
+        const pool = poolOf(tally, third as Pool);
+        if (second === 'compared') pool.comparedOpinionIds = setOfSize(n);
+        else if (second === 'discordant') pool.discordant = n;
+        else if (second === 'withConsensus') pool.comparedWithConsensus = n;
+        else {
+          const [, , , breakdown, group, reference, outcome] = path as string[];
+          const breakdownMap = breakdownOf(pool, breakdown!);
+          let byReference = breakdownMap.get(group!);
+          if (!byReference) breakdownMap.set(group!, (byReference = new Map()));
+          let pairs = byReference.get(reference as Reference);
+          if (!pairs) byReference.set(reference as Reference, (pairs = zeroCounts()));
+          pairs[outcome as Outcome2x2] = n;
+        }
+        break;
+      }
+      case 'excluded':
+        turnaroundOf(tally, second as DecidingRole | 'reader').excluded = n;
+        break;
+      case 'backfilled':
+        turnaroundOf(tally, second as DecidingRole | 'reader').backfilled = n;
+        break;
+      case 'seconds': {
+        const { seconds } = turnaroundOf(tally, second as DecidingRole | 'reader');
+        for (let i = 0; i < n; i += 1) seconds.push(third as number);
+        break;
+      }
+      case 'deciding':
+        decidingOf(tally, second as DecidingRole)[third as (typeof DECIDING_COUNTS)[number]] = n;
+        break;
+      case 'given':
+        tally.given[second as RadpeerScore] = n;
+        break;
+      case 'received':
+        tally.received.counts[second as RadpeerScore] = n;
+        break;
+      case 'pending':
+        tally.received.pendingArbitration = n;
+        break;
+      case 'institution':
+      case 'institutionPending': {
+        const institution = second as string | null;
+        let received = tally.receivedByInstitution.get(institution);
+        if (!received) tally.receivedByInstitution.set(institution, (received = emptyReceived()));
+        if (first === 'institution') received.counts[third as RadpeerScore] = n;
+        else received.pendingArbitration = n;
+        break;
+      }
+      default:
+        if ((SCALARS as readonly string[]).includes(first)) {
+          tally[first as (typeof SCALARS)[number]] = n;
+          break;
+        }
+        throw new RangeError(`Unknown reader metrics count: ${key}`);
+    }
+  }
+  return tally;
+}
+
+/** Every finding code the case's readers and adjudicators assessed: the `finding` filters it counts under. */
+function codesOf(metricsCase: MetricsCase): Set<string> {
+  const codes = new Set<string>();
+  for (const { findings } of [...metricsCase.opinions, ...metricsCase.adjudications]) {
+    for (const { code } of findings) codes.add(code);
+  }
+  return codes;
+}
+
+/**
+ * One case's counts under `basis`: with no finding filter (key ''), and for each code its readers
+ * assessed, the counts that depend on the filter (the only ones a query with that filter takes from
+ * there). Under any other code, those counts are zero.
+ */
+export function caseCounts(metricsCase: MetricsCase, basis: CountsBasis): CaseCounts {
+  const result: CaseCounts = new Map();
+  for (const finding of ['', ...[...codesOf(metricsCase)].sort(byCodePoint)]) {
+    const options: ReaderMetricsOptions = { ...basis, ...(finding !== '' && { finding }) };
+    const bySubject = new Map<string, TallyCounts>();
+    for (const [subject, tally] of tallyCases([metricsCase], {}, settingsOf(options))) {
+      const all = countsOfTally(tally);
+      const kept =
+        finding === ''
+          ? all
+          : Object.fromEntries(Object.entries(all).filter(([key]) => dependsOnFinding(key)));
+      if (Object.keys(kept).length > 0) bySubject.set(subject, kept);
+    }
+    if (bySubject.size > 0) result.set(finding, bySubject);
+  }
+  return result;
+}
+
+const FINDING_PREFIX = `["${BY_FINDING}",`;
+const dependsOnFinding = (key: string): boolean => key.startsWith(FINDING_PREFIX);
+
+/** Adds `counts` into `into`, `sign` times (−1 takes a contribution back out); drops what reaches zero. */
+export function addCounts(into: TallyCounts, counts: Readonly<TallyCounts>, sign: 1 | -1 = 1): void {
+  for (const [key, n] of Object.entries(counts)) {
+    const sum = (into[key] ?? 0) + sign * n;
+    if (sum === 0) delete into[key];
+    else into[key] = sum;
+  }
+}
+
+/** Summed counts of one subject under one finding filter ('' for none). */
+export interface SubjectCounts {
+  readonly subject: string;
+  readonly finding: string;
+  readonly counts: Readonly<TallyCounts>;
+}
+
+/**
+ * Each subject's counts for a query: with a `finding` filter, the counts that depend on it come
+ * from that code's sums and the others from the unfiltered ones.
+ */
+export function countsForQuery(rows: Iterable<SubjectCounts>, finding?: string): Map<string, TallyCounts> {
+  const bySubject = new Map<string, TallyCounts>();
+  for (const row of rows) {
+    let counts = bySubject.get(row.subject);
+    if (!counts) bySubject.set(row.subject, (counts = {}));
+    if (finding === undefined) {
+      if (row.finding === '') addCounts(counts, row.counts);
+      continue;
+    }
+    for (const [key, n] of Object.entries(row.counts)) {
+      const wanted =
+        row.finding === finding ? dependsOnFinding(key) : row.finding === '' && !dependsOnFinding(key);
+      if (wanted) counts[key] = (counts[key] ?? 0) + n;
+    }
+  }
+  return bySubject;
+}
+
+/** The funnel's centre from counts, over every subject. */
+function groupOfCounts(counts: ReadonlyMap<string, TallyCounts>): { x: number; n: number } {
+  const discordant = JSON.stringify([BY_FINDING, 'discordant', 'accuracy']);
+  const compared = JSON.stringify([BY_FINDING, 'withConsensus', 'accuracy']);
+  const group = { x: 0, n: 0 };
+  for (const subjectCounts of counts.values()) {
+    group.x += subjectCounts[discordant] ?? 0;
+    group.n += subjectCounts[compared] ?? 0;
+  }
+  return group;
+}
+
+/**
+ * `computeReaderMetrics` from each subject's summed counts (`countsForQuery`) of the cases in
+ * scope, tallied under the same basis as `options` gives: the same figures, without the cases.
+ */
+export function readerMetricsFromCounts(
+  counts: ReadonlyMap<string, TallyCounts>,
+  options: ReaderMetricsOptions = {},
+): ReaderMetricsList {
+  const tallies = new Map(
+    [...counts].map(([subject, subjectCounts]) => [subject, tallyOfCounts(subjectCounts)]),
+  );
+  return listFigures(tallies, settingsOf(options), groupOfCounts(counts));
+}
+
+/** `readerMetricsFor` from summed counts, as `readerMetricsFromCounts`. */
+export function oneReaderMetricsFromCounts(
+  readerId: string,
+  counts: ReadonlyMap<string, TallyCounts>,
+  options: ReaderMetricsOptions = {},
+): ReaderMetrics {
+  const readerCounts = counts.get(readerId);
+  const tally = readerCounts === undefined ? emptyReaderTally() : tallyOfCounts(readerCounts);
+  return readerFigures(readerId, tally, settingsOf(options), groupOfCounts(counts));
 }

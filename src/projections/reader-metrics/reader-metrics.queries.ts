@@ -15,15 +15,25 @@ import {
   type ReaderCasesPage,
   type ReaderMetrics,
   type ReaderMetricsList,
+  oneReaderMetricsFromCounts,
   type ReaderMetricsOptions,
   readerCasesFor,
   readerMetricsFor,
+  readerMetricsFromCounts,
+  type TallyCounts,
 } from '../../domain/metrics/reader-metrics.js';
 import { roundForResponse } from '../../domain/metrics/statistics.js';
 import type { FindingVocabulary } from '../../domain/case/findings.js';
 import { PROJECTION_SCHEMAS, type ProjectionSchemas } from '../runner/projection.js';
 import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
 import { READER_METRICS } from './reader-metrics.projection.js';
+import {
+  basisFits,
+  knownSubject,
+  loadScopeCounts,
+  type MetricsBasis,
+  readBasis,
+} from './reader-metrics.totals.js';
 
 /** The scope of a metrics query (docs/api.md `GET /api/v1/metrics/readers`). */
 export interface ReaderMetricsFilter {
@@ -74,12 +84,17 @@ export async function loadMetricsCases(
 }
 
 /**
- * Reader metrics from the serving generation: the stored per-case facts in scope, through the
- * domain's `computeReaderMetrics` / `readerMetricsFor` / `readerCasesFor`, rounded for the response
- * (4 decimals).
+ * Reader metrics from the serving generation, rounded for the response (4 decimals). The list and
+ * a reader's figures come from the pre-aggregated totals (reader-metrics.totals.ts) when they can
+ * say exactly — a generation tallied under the same case policy, a scope of whole days — and
+ * otherwise, like the drill-down and the funnel, from the stored per-case facts in scope through
+ * the domain's `computeReaderMetrics` / `readerMetricsFor` / `readerCasesFor` (the same figures).
  */
 @Injectable()
 export class ReaderMetricsQueries {
+  /** A generation's basis is written when its tables are created and never changes. */
+  private readonly bases = new Map<string, MetricsBasis>();
+
   constructor(
     @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
     private readonly dataSource: DataSource,
@@ -106,8 +121,11 @@ export class ReaderMetricsQueries {
   ): Promise<ReaderMetrics | undefined> {
     return this.schemas.withActiveSchema(READER_METRICS, async (schema) => {
       if (!(await this.knownIn(schema, readerId)).reader) return undefined;
+      const options = { ...filter, ...settings };
+      const counts = await this.countsIn(schema, filter, options);
+      if (counts) return roundForResponse(oneReaderMetricsFromCounts(readerId, counts, options));
       const cases = await loadMetricsCases(this.dataSource, schema, filter);
-      return roundForResponse(readerMetricsFor(readerId, cases, { ...filter, ...settings }));
+      return roundForResponse(readerMetricsFor(readerId, cases, options));
     });
   }
 
@@ -162,14 +180,30 @@ export class ReaderMetricsQueries {
     filter: ReaderMetricsFilter,
     settings: ReaderMetricsSettings,
   ): Promise<ReaderMetricsList> {
-    const cases = await this.schemas.withActiveSchema(READER_METRICS, (schema) =>
-      loadMetricsCases(this.dataSource, schema, filter),
-    );
-    return computeReaderMetrics(cases, { ...filter, ...settings });
+    const options = { ...filter, ...settings };
+    return this.schemas.withActiveSchema(READER_METRICS, async (schema) => {
+      const counts = await this.countsIn(schema, filter, options);
+      if (counts) return readerMetricsFromCounts(counts, options);
+      return computeReaderMetrics(await loadMetricsCases(this.dataSource, schema, filter), options);
+    });
+  }
+
+  /** Each subject's summed counts in scope, or undefined when the totals cannot give these figures exactly. */
+  private async countsIn(
+    schema: string,
+    filter: ReaderMetricsFilter,
+    options: ReaderMetricsOptions,
+  ): Promise<Map<string, TallyCounts> | undefined> {
+    const basis = await this.basisOf(schema);
+    if (basis === undefined || !basisFits(basis, options)) return undefined;
+    return loadScopeCounts(this.dataSource, schema, filter);
   }
 
   /** A reader is whoever a case assigned; an author, whoever wrote a case's prior report. */
   private async knownIn(schema: string, id: string): Promise<KnownSubject> {
+    if ((await this.basisOf(schema)) !== undefined) {
+      return knownSubject(this.dataSource, schema, id);
+    }
     const table = `${quoteIdentifier(schema)}.metrics_cases`;
     const [row] = (await this.dataSource.query(
       `SELECT
@@ -180,5 +214,14 @@ export class ReaderMetricsQueries {
       [id],
     )) as Array<{ reader: boolean; author: boolean }>;
     return { reader: row?.reader ?? false, author: row?.author ?? false };
+  }
+
+  /** Undefined for a generation created before the totals: it answers from the cases. */
+  private async basisOf(schema: string): Promise<MetricsBasis | undefined> {
+    const cached = this.bases.get(schema);
+    if (cached) return cached;
+    const basis = await readBasis(this.dataSource, schema);
+    if (basis) this.bases.set(schema, basis);
+    return basis;
   }
 }

@@ -1,0 +1,288 @@
+import { defaultCasePolicy } from '../../domain/case/case.policy.js';
+import type { MetricsCaseRecord } from '../../domain/metrics/metrics-case.js';
+import {
+  addCounts,
+  caseCounts,
+  type CountsBasis,
+  countsForQuery,
+  type MetricsCase,
+  type ReaderMetricsOptions,
+  type TallyCounts,
+} from '../../domain/metrics/reader-metrics.js';
+import { DAY_MS, instantOf, isoOf } from '../../domain/metrics/time.js';
+import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
+import { ProjectionTable } from '../runner/projection-table.js';
+
+/**
+ * The reader metrics pre-aggregated (docs/projections.md "Reader metrics totals"): each subject's
+ * counts (`TallyCounts`) summed over the cases of one finding filter × body region × UTC day of
+ * the request. A case's contribution is a pure function of its stored record, so when a batch
+ * changes a case (an opinion, a late consensus, an amended reference standard) its old record's
+ * counts are taken out and the new one's added: the sums stay exactly those of the cases now
+ * stored, whatever the order and batching of the events, and a rebuild gives the same rows.
+ */
+
+/** The case policy the counts of a generation were tallied under (`CountsBasis`). */
+export type MetricsBasis = CountsBasis;
+
+const BASIS_TABLE = new ProjectionTable('reader_metrics_basis', {
+  id: 'smallint PRIMARY KEY',
+  basis: 'jsonb NOT NULL',
+});
+
+const TOTALS_TABLE = new ProjectionTable(
+  'reader_metrics_totals',
+  {
+    subject: 'text NOT NULL',
+    finding: 'text NOT NULL',
+    body_region: 'text NOT NULL',
+    day: 'date NOT NULL',
+    counts: 'jsonb NOT NULL',
+  },
+  {
+    primaryKey: ['subject', 'finding', 'body_region', 'day'],
+    indexes: ['(finding, day)', '(finding, body_region, day)'],
+  },
+);
+
+/** How many cases assigned each id as a reader, and how many have it as their prior report's author. */
+const SUBJECTS_TABLE = new ProjectionTable('reader_metrics_subjects', {
+  subject: 'text PRIMARY KEY',
+  reader_cases: 'integer NOT NULL',
+  author_cases: 'integer NOT NULL',
+});
+
+export async function createTotalsTables(db: Queryable, schema: string): Promise<void> {
+  for (const table of [BASIS_TABLE, TOTALS_TABLE, SUBJECTS_TABLE]) await table.create(db, schema);
+}
+
+export async function writeBasis(db: Queryable, schema: string, basis: MetricsBasis): Promise<void> {
+  await BASIS_TABLE.upsert(db, schema, [[1, JSON.stringify(basis)]]);
+}
+
+/** Undefined for a generation created before the totals existed: it answers from the cases until rebuilt. */
+export async function readBasis(db: Queryable, schema: string): Promise<MetricsBasis | undefined> {
+  const [exists] = (await db.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    BASIS_TABLE.in(schema),
+  ])) as Array<{ present: boolean }>;
+  if (!exists?.present) return undefined;
+  const [row] = (await db.query(`SELECT basis FROM ${BASIS_TABLE.in(schema)} WHERE id = 1`)) as Array<{
+    basis: MetricsBasis;
+  }>;
+  return row?.basis;
+}
+
+/** Whether figures computed with `options` are those of counts tallied under `basis`. */
+export function basisFits(basis: MetricsBasis, options: ReaderMetricsOptions): boolean {
+  const vocabulary = options.vocabulary ?? defaultCasePolicy.findingVocabulary;
+  const threshold = options.backfillThresholdHours ?? defaultCasePolicy.importedHistoryThresholdHours;
+  return (
+    options.includeUnblinded !== true &&
+    options.radpeerScoresNeedingArbitration === undefined &&
+    threshold === basis.backfillThresholdHours &&
+    JSON.stringify(vocabulary) === JSON.stringify(basis.vocabulary)
+  );
+}
+
+/** The UTC day of the request: the bucket a case's counts are summed in. */
+const dayOf = (occurredAt: string): string => isoOf(instantOf(occurredAt, 'occurredAt')).slice(0, 10);
+
+interface Delta {
+  readonly subject: string;
+  readonly finding: string;
+  readonly bodyRegion: string;
+  readonly day: string;
+  readonly counts: TallyCounts;
+}
+
+/** A case's record before a batch (absent: new) and after it. */
+export interface CaseChange {
+  readonly before?: MetricsCaseRecord;
+  readonly after: MetricsCaseRecord;
+}
+
+/** Takes each changed case's old counts out of the totals and adds its new ones, in the batch's transaction. */
+export async function applyCaseChanges(
+  db: Queryable,
+  schema: string,
+  basis: MetricsBasis | undefined,
+  changes: readonly CaseChange[],
+): Promise<void> {
+  if (basis === undefined || changes.length === 0) return;
+  const deltas = new Map<string, Delta>();
+  const subjects = new Map<string, { reader: number; author: number }>();
+  const subjectDelta = (subject: string): { reader: number; author: number } => {
+    let delta = subjects.get(subject);
+    if (!delta) subjects.set(subject, (delta = { reader: 0, author: 0 }));
+    return delta;
+  };
+  const addCaseCounts = (metricsCase: MetricsCase, sign: 1 | -1): void => {
+    const day = dayOf(metricsCase.occurredAt);
+    for (const [finding, bySubject] of caseCounts(metricsCase, basis)) {
+      for (const [subject, counts] of bySubject) {
+        const key = JSON.stringify([subject, finding, metricsCase.bodyRegion, day]);
+        let delta = deltas.get(key);
+        if (!delta) {
+          delta = { subject, finding, bodyRegion: metricsCase.bodyRegion, day, counts: {} };
+          deltas.set(key, delta);
+        }
+        addCounts(delta.counts, counts, sign);
+      }
+    }
+  };
+  const addSubjects = (record: MetricsCaseRecord, sign: 1 | -1): void => {
+    const { metricsCase } = record;
+    const readers = new Set(Object.values(record.assignments).map(({ readerId }) => readerId));
+    for (const reader of readers) subjectDelta(reader).reader += sign;
+    const author = metricsCase.priorReport?.author;
+    if (author !== undefined) subjectDelta(author).author += sign;
+  };
+  for (const { before, after } of changes) {
+    // An assignment changes the record but not the facts the counts are made of.
+    if (before?.metricsCase !== after.metricsCase) {
+      if (before) addCaseCounts(before.metricsCase, -1);
+      addCaseCounts(after.metricsCase, 1);
+    }
+    if (before) addSubjects(before, -1);
+    addSubjects(after, 1);
+  }
+  await addToTotals(
+    db,
+    schema,
+    [...deltas.values()].filter((delta) => Object.keys(delta.counts).length > 0),
+  );
+  const subjectRows = [...subjects].filter(([, delta]) => delta.reader !== 0 || delta.author !== 0);
+  if (subjectRows.length > 0) {
+    await db.query(
+      `INSERT INTO ${SUBJECTS_TABLE.in(schema)} AS t (subject, reader_cases, author_cases)
+       SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[])
+       ON CONFLICT (subject) DO UPDATE SET reader_cases = t.reader_cases + EXCLUDED.reader_cases,
+                                           author_cases = t.author_cases + EXCLUDED.author_cases`,
+      [
+        subjectRows.map(([subject]) => subject),
+        subjectRows.map(([, delta]) => delta.reader),
+        subjectRows.map(([, delta]) => delta.author),
+      ],
+    );
+  }
+}
+
+async function addToTotals(db: Queryable, schema: string, deltas: readonly Delta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const keys = [
+    deltas.map((delta) => delta.subject),
+    deltas.map((delta) => delta.finding),
+    deltas.map((delta) => delta.bodyRegion),
+    deltas.map((delta) => delta.day),
+  ];
+  const table = TOTALS_TABLE.in(schema);
+  const current = (await db.query(
+    `SELECT t.subject, t.finding, t.body_region, to_char(t.day, 'YYYY-MM-DD') AS day, t.counts
+       FROM ${table} AS t
+       JOIN unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k (subject, finding, body_region, day)
+         USING (subject, finding, body_region, day)`,
+    keys,
+  )) as Array<{ subject: string; finding: string; body_region: string; day: string; counts: TallyCounts }>;
+  const stored = new Map(
+    current.map((row) => [JSON.stringify([row.subject, row.finding, row.body_region, row.day]), row.counts]),
+  );
+  const emptied: Delta[] = [];
+  const upserts: unknown[][] = [];
+  for (const delta of deltas) {
+    const counts = {
+      ...(stored.get(JSON.stringify([delta.subject, delta.finding, delta.bodyRegion, delta.day])) ?? {}),
+    };
+    addCounts(counts, delta.counts);
+    if (Object.values(counts).some((n) => n < 0)) {
+      throw new Error(
+        `Reader metrics totals went negative for ${delta.subject} on ${delta.day}: a case was taken out twice.`,
+      );
+    }
+    if (Object.keys(counts).length === 0) emptied.push(delta);
+    else upserts.push([delta.subject, delta.finding, delta.bodyRegion, delta.day, JSON.stringify(counts)]);
+  }
+  if (emptied.length > 0) {
+    await db.query(
+      `DELETE FROM ${table} AS t
+        USING unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k (subject, finding, body_region, day)
+        WHERE (t.subject, t.finding, t.body_region, t.day) = (k.subject, k.finding, k.body_region, k.day)`,
+      [
+        emptied.map((delta) => delta.subject),
+        emptied.map((delta) => delta.finding),
+        emptied.map((delta) => delta.bodyRegion),
+        emptied.map((delta) => delta.day),
+      ],
+    );
+  }
+  await TOTALS_TABLE.upsert(db, schema, upserts);
+}
+
+/** The scope of a metrics query, as the query DTO gives it. */
+export interface TotalsScope {
+  readonly from?: string;
+  readonly to?: string;
+  readonly bodyRegion?: string;
+  readonly finding?: string;
+  readonly period?: string;
+}
+
+const PERIOD = /^(\d{4})-(\d{2})$/;
+
+/** A day boundary as a date, or undefined when the instant is not one (the totals hold whole days). */
+function dayAt(instant: string, what: string): string | undefined {
+  const time = instantOf(instant, what);
+  return time % DAY_MS === 0 ? isoOf(time).slice(0, 10) : undefined;
+}
+
+/**
+ * Each subject's summed counts in scope (`countsForQuery`), or undefined when the totals cannot say
+ * exactly: `from` or `to` inside a day, or a period that is no year-month.
+ */
+export async function loadScopeCounts(
+  db: Queryable,
+  schema: string,
+  scope: TotalsScope,
+): Promise<Map<string, TallyCounts> | undefined> {
+  const clauses = ['finding = ANY($1::text[])'];
+  const parameters: unknown[] = [scope.finding === undefined ? [''] : ['', scope.finding]];
+  const add = (clause: (placeholder: string) => string, value: unknown): void => {
+    parameters.push(value);
+    clauses.push(clause(`$${parameters.length}`));
+  };
+  if (scope.bodyRegion !== undefined) add((p) => `body_region = ${p}`, scope.bodyRegion);
+  for (const [bound, operator] of [
+    [scope.from, '>='],
+    [scope.to, '<'],
+  ] as const) {
+    if (bound === undefined) continue;
+    const day = dayAt(bound, operator === '>=' ? 'from' : 'to');
+    if (day === undefined) return undefined;
+    add((p) => `day ${operator} ${p}::date`, day);
+  }
+  if (scope.period !== undefined) {
+    const match = PERIOD.exec(scope.period);
+    const month = Number(match?.[2]);
+    if (!match || month < 1 || month > 12) return undefined;
+    add((p) => `day >= ${p}::date`, `${scope.period}-01`);
+    add((p) => `day < (${p}::date + interval '1 month')`, `${scope.period}-01`);
+  }
+  const rows = (await db.query(
+    `SELECT subject, finding, counts FROM ${quoteIdentifier(schema)}.reader_metrics_totals
+      WHERE ${clauses.join(' AND ')}`,
+    parameters,
+  )) as Array<{ subject: string; finding: string; counts: TallyCounts }>;
+  return countsForQuery(rows, scope.finding);
+}
+
+/** What the generation knows `id` as, from the subjects' case counts. */
+export async function knownSubject(
+  db: Queryable,
+  schema: string,
+  id: string,
+): Promise<{ reader: boolean; author: boolean }> {
+  const [row] = (await db.query(
+    `SELECT reader_cases > 0 AS reader, author_cases > 0 AS author FROM ${SUBJECTS_TABLE.in(schema)} WHERE subject = $1`,
+    [id],
+  )) as Array<{ reader: boolean; author: boolean }>;
+  return { reader: row?.reader ?? false, author: row?.author ?? false };
+}
