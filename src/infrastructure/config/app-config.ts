@@ -11,6 +11,7 @@ import {
 } from '../integrity/integrity-config.js';
 import { WEBHOOK_DELIVERY_VARIABLES, webhookDeliverySettings } from '../webhooks/delivery/delivery-config.js';
 import { WEBHOOK_URL_VARIABLES, webhookUrlSettings } from '../webhooks/webhooks-config.js';
+import { ENGINE_ROLES } from '../runtime/engine-role.js';
 
 /**
  * Configuration comes only from environment variables (README "Configuration"), which the process
@@ -188,6 +189,10 @@ const slaHours = variable(
 
 const environment = z
   .object({
+    // What this process does: serve the API, run the projections and background work, or both.
+    ENGINE_ROLE: oneOf(ENGINE_ROLES, 'all'),
+    // More than 1: a cluster of that many API processes sharing PORT (docs/operations.md).
+    ENGINE_API_PROCESSES: wholeNumber(1, 1, 64),
     PORT: wholeNumber(3000, 0, 65535),
     HOST: text('0.0.0.0'),
     EVENT_STORE: oneOf(EVENT_STORES, 'postgres'),
@@ -296,6 +301,32 @@ const environment = z
   )
   .superRefine(
     (env, context) => {
+      // Processes with a part each share one database; the embedded one lives and dies with its process.
+      if (env.ENGINE_ROLE !== 'all' && env.DATABASE_URL === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['DATABASE_URL'],
+          message: `is required when ENGINE_ROLE=${env.ENGINE_ROLE} (processes with a role share one database)`,
+        });
+      }
+      // The cluster's processes share PORT; the projector runs as a process of its own.
+      if (env.ENGINE_ROLE !== 'api' && env.ENGINE_API_PROCESSES > 1) {
+        context.addIssue({
+          code: 'custom',
+          path: ['ENGINE_API_PROCESSES'],
+          message: `must be 1 unless ENGINE_ROLE=api, got ${env.ENGINE_API_PROCESSES} (run the projections in a process of their own: ENGINE_ROLE=projector)`,
+        });
+      }
+    },
+    {
+      when: ({ issues }) =>
+        !issues.some(({ path }) =>
+          ['ENGINE_ROLE', 'ENGINE_API_PROCESSES', 'DATABASE_URL'].includes(String(path?.[0])),
+        ),
+    },
+  )
+  .superRefine(
+    (env, context) => {
       if (env.EVENT_STORE === 'kurrentdb' && env.KURRENTDB_URL === undefined) {
         context.addIssue({
           code: 'custom',
@@ -363,6 +394,10 @@ const appConfig = environment.transform((env) => {
     slaBreachEscalates: env.SLA_BREACH_ESCALATES,
   });
   return {
+    /** api, projector or all (runtime/engine-role.ts). */
+    role: env.ENGINE_ROLE,
+    /** API processes in this engine's cluster; 1: this process alone. */
+    apiProcesses: env.ENGINE_API_PROCESSES,
     port: env.PORT,
     host: env.HOST,
     eventStore: env.EVENT_STORE,

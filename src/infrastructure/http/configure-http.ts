@@ -27,6 +27,7 @@ import { registerCors } from './security/cors.js';
 import { registerRateLimits } from './security/rate-limit.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 import { registerWebApp } from './web-app/web-app.js';
+import { OPERATIONS_PATHS, servesApi } from '../runtime/engine-role.js';
 
 /**
  * fastify's `trustProxy` for TRUST_PROXY. fastify ignores a bare hop count (it cannot tell a proxy
@@ -134,6 +135,23 @@ export async function configureHttp(app: NestFastifyApplication, config: Runtime
     });
     return reply;
   });
+  // A projector-role process answers its probes and metrics; the API is served by the API processes.
+  if (!servesApi(config.role)) {
+    fastify.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      if (OPERATIONS_PATHS.has(path)) return;
+      sendProblem(reply, {
+        body: problem(
+          404,
+          'not-found',
+          'This engine process is a projector (ENGINE_ROLE=projector): it serves only /health, /ready and /metrics.',
+          path,
+        ),
+        headers: {},
+      });
+      return reply;
+    });
+  }
   const verifier = new TokenVerifier(config.auth);
   await registerRateLimits(fastify, config.rateLimits, verifier, () => app.get(DataSource));
   registerAuthHook(fastify, verifier);

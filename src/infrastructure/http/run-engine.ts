@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { ConfigurationError, type Env, loadConfig } from '../config/app-config.js';
 import { resolveRuntimeConfig } from '../config/resolve-runtime-config.js';
 import { PinoLogger } from '../logging/pino-logging.module.js';
+import { superviseApiProcesses } from './api-process-cluster.js';
 import { beginShutdown, configureHttp } from './configure-http.js';
 import { createApp, type CreateAppOptions } from './create-app.js';
 
@@ -8,7 +10,7 @@ import { createApp, type CreateAppOptions } from './create-app.js';
  * The engine process: configuration from the environment its entry point hands over, the
  * application listening, and a graceful shutdown on SIGTERM/SIGINT; a configuration error exits 78
  * (EX_CONFIG), any other start-up failure is printed and exits 1. `npm start` runs it as is (src/main.ts); the benchmark adds its baseline routes
- * (bench/e2e/bench-main.ts).
+ * (bench/e2e/bench-main.ts). With ENGINE_API_PROCESSES > 1 it forks that many API processes instead (api-process-cluster.ts).
  */
 export async function runEngine(env: Env, modules: CreateAppOptions['modules'] = []): Promise<void> {
   try {
@@ -37,6 +39,10 @@ async function start(env: Env, modules: CreateAppOptions['modules']): Promise<vo
       process.exit(78); // EX_CONFIG
     }
     throw error;
+  }
+  // ENGINE_API_PROCESSES > 1: this process only supervises the API processes it forks.
+  if (config.apiProcesses > 1 && cluster.isPrimary) {
+    await superviseApiProcesses(config.apiProcesses, env, config.shutdownGraceMs);
   }
   const runtime = await resolveRuntimeConfig(config);
   const app = await createApp(runtime.config, { bufferLogs: true, modules });
@@ -71,6 +77,6 @@ async function start(env: Env, modules: CreateAppOptions['modules']): Promise<vo
 
   await app.listen({ port: runtime.config.port, host: runtime.config.host });
   logger.log(
-    `Engine listening on http://${runtime.config.host}:${runtime.config.port} (event store: ${runtime.config.eventStore})`,
+    `Engine listening on http://${runtime.config.host}:${runtime.config.port} (event store: ${runtime.config.eventStore}, role: ${runtime.config.role})`,
   );
 }

@@ -40,6 +40,8 @@ export interface CheckpointerSettings {
   pollMs?: number;
   /** Events logged per transaction. Default 500. */
   pageSize?: number;
+  /** False: the application's start does not start it (an API-role process). Default true. */
+  startWithApplication?: boolean;
 }
 
 /** Session advisory lock: one instance at a time logs and signs. */
@@ -113,7 +115,7 @@ export class LogCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
 
   /** As a Nest provider it runs for the application's lifetime. */
   onApplicationBootstrap(): void {
-    this.start();
+    if (this.settings.startWithApplication !== false) this.start();
   }
 
   /** Before the event store and the pool close: the step in flight commits or rolls back. */

@@ -8,6 +8,7 @@ import { EVENT_STORE, type EventStore } from '../../../application/ports/event-s
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { LogCheckpointer } from '../../integrity/log-checkpointer.js';
 import { PostgresStoredTree } from '../../integrity/postgres-stored-tree.js';
+import { runsBackgroundWork } from '../../runtime/engine-role.js';
 import { logSigner } from '../../integrity/signing-key.js';
 import { IntegrityController } from './integrity.controller.js';
 
@@ -63,6 +64,8 @@ export const STORED_TREE = Symbol('StoredTree');
             intervalMs: config.integrity.checkpointIntervalMs,
             everyEvents: config.integrity.checkpointEveryEvents,
             witnesses: config.integrity.witnesses,
+            // An API-role process leaves logging and signing to the projector.
+            startWithApplication: runsBackgroundWork(config.role),
           },
           clock,
           new Logger('IntegrityLog'),

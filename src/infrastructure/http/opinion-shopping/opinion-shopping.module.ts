@@ -13,6 +13,7 @@ import {
 } from '../../../projections/opinion-shopping/opinion-shopping.timer.js';
 import { OpinionShoppingUpgrade } from '../../../projections/opinion-shopping/opinion-shopping.upgrade.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { runsBackgroundWork } from '../../runtime/engine-role.js';
 import { CaseModule } from '../case/case.module.js';
 import { OpinionShoppingController } from './opinion-shopping.controller.js';
 
@@ -35,7 +36,9 @@ import { OpinionShoppingController } from './opinion-shopping.controller.js';
     {
       provide: SHOPPING_REEVALUATION_INTERVAL_MS,
       inject: [RUNTIME_CONFIG],
-      useFactory: (config: RuntimeConfig) => config.opinionShopping.reevaluationIntervalMs,
+      // An API-role process leaves the timer to the projector (0: off).
+      useFactory: (config: RuntimeConfig) =>
+        runsBackgroundWork(config.role) ? config.opinionShopping.reevaluationIntervalMs : 0,
     },
     OpinionShoppingProjection,
     OpinionShoppingUpgrade,

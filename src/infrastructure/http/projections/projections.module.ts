@@ -1,6 +1,7 @@
 import {
   type BeforeApplicationShutdown,
   Global,
+  Inject,
   Injectable,
   Logger,
   Module,
@@ -15,6 +16,8 @@ import { PROJECTION_SCHEMAS, type Projection } from '../../../projections/runner
 import { ProjectionRunner } from '../../../projections/runner/projection-runner.js';
 import { ProjectionSchemaDirectory } from '../../../projections/runner/projection-schemas.js';
 import { RegisteredProjection } from '../../../projections/runner/registered-projection.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { runsBackgroundWork } from '../../runtime/engine-role.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { createMetricsRegistry, METRICS_REGISTRY, ProjectionMetrics } from './projection-metrics.js';
@@ -27,12 +30,17 @@ const isProjection = (candidate: unknown): candidate is Projection =>
   typeof (candidate as Projection).apply === 'function' &&
   typeof (candidate as Projection).createTables === 'function';
 
-/** Registers the discovered projections and runs them for the application's lifetime. */
+/**
+ * Registers the discovered projections and runs them for the application's lifetime. An API-role
+ * process only registers them (status and rebuild requests go through the shared bookkeeping
+ * rows); the projector's workers hold the locks and apply the events.
+ */
 @Injectable()
 export class ProjectionRunnerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly discovery: DiscoveryService,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,7 +49,7 @@ export class ProjectionRunnerLifecycle implements OnApplicationBootstrap, Before
       .map((wrapper) => wrapper.instance as unknown)
       .filter(isProjection);
     this.runner.register(...projections);
-    await this.runner.start();
+    if (runsBackgroundWork(this.config.role)) await this.runner.start();
   }
 
   /** Before the event store and the pool close: batches in flight commit, locks are released. */

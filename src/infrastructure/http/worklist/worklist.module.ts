@@ -4,6 +4,7 @@ import { SlaWatchProjection } from '../../../projections/sla-watch/sla-watch.pro
 import { WorklistProjection } from '../../../projections/worklist/worklist.projection.js';
 import { WorklistUpgrade } from '../../../projections/worklist/worklist.upgrade.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { runsBackgroundWork } from '../../runtime/engine-role.js';
 import { CaseModule } from '../case/case.module.js';
 import { WorklistController } from './worklist.controller.js';
 
@@ -18,7 +19,9 @@ import { WorklistController } from './worklist.controller.js';
     SlaWatchProcess,
     {
       provide: SLA_WATCH_INTERVAL_MS,
-      useFactory: (config: RuntimeConfig) => config.slaWatchIntervalMs,
+      // An API-role process leaves the watch to the projector (0: off).
+      useFactory: (config: RuntimeConfig) =>
+        runsBackgroundWork(config.role) ? config.slaWatchIntervalMs : 0,
       inject: [RUNTIME_CONFIG],
     },
   ],

@@ -1,5 +1,6 @@
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   Module,
@@ -27,6 +28,7 @@ import type { DisableWebhookEndpoint } from '../../../domain/webhook/webhook-end
 import { webhookEndpointStreamId } from '../../../domain/webhook/webhook-endpoint.stream.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { CaseModule } from '../../http/case/case.module.js';
+import { runsBackgroundWork } from '../../runtime/engine-role.js';
 import { METRICS_REGISTRY } from '../../http/projections/projection-metrics.js';
 import { WebhookDeliveriesController } from '../../http/webhooks/deliveries.controller.js';
 import { WebhookEndpointsModule } from '../../http/webhooks/webhook-endpoints.module.js';
@@ -60,16 +62,20 @@ function failingEndpoints(path: CommandPath, aggregate: WebhookEndpointAggregate
   };
 }
 
-/** Starts delivery with the application, stops it (aborting attempts in flight) before the pools close. */
+/**
+ * Starts delivery with the application (not in an API-role process: the projector delivers), stops
+ * it (aborting attempts in flight) before the pools close.
+ */
 @Injectable()
 export class WebhookDeliveryLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly worker: WebhookDeliveryWorker,
     private readonly sender: HttpWebhookSender,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker.start();
+    if (runsBackgroundWork(this.config.role)) this.worker.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
