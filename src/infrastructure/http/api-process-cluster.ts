@@ -1,9 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
+import { pino } from 'pino';
 import type { Env } from '../config/app-config.js';
-
-const log = (level: number, msg: string): void => {
-  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), msg })}\n`);
-};
 
 /**
  * ENGINE_API_PROCESSES=N (N > 1, ENGINE_ROLE=api): this process forks N API processes with
@@ -13,6 +10,8 @@ const log = (level: number, msg: string): void => {
  * is passed on to every worker, and the primary exits once they have, 0 when all ended cleanly.
  */
 export function superviseApiProcesses(processes: number, env: Env, shutdownGraceMs: number): Promise<never> {
+  // The primary runs no Nest application: it logs with pino directly, as JSON lines like the engine's.
+  const logger = pino({ name: 'ApiCluster' });
   return new Promise<never>(() => {
     // Each worker runs the engine alone (cluster.isPrimary is false there).
     const workerEnv = { ...env, ENGINE_API_PROCESSES: '1' };
@@ -28,10 +27,10 @@ export function superviseApiProcesses(processes: number, env: Env, shutdownGrace
     const stop = (reason: string): void => {
       if (stopping) return;
       stopping = true;
-      log(30, `API cluster: ${reason}; stopping ${workers.size} API processes`);
+      logger.info(`API cluster: ${reason}; stopping ${workers.size} API processes`);
       for (const worker of workers.keys()) worker.process.kill('SIGTERM');
       setTimeout(() => {
-        log(50, 'API cluster: API processes did not stop in time; exiting');
+        logger.error('API cluster: API processes did not stop in time; exiting');
         process.exit(1);
       }, shutdownGraceMs + 10_000).unref();
     };
@@ -39,7 +38,7 @@ export function superviseApiProcesses(processes: number, env: Env, shutdownGrace
     cluster.on('listening', (worker) => {
       if (!workers.has(worker)) return;
       workers.set(worker, true);
-      log(30, `API cluster: API process ${String(worker.process.pid)} listening`);
+      logger.info(`API cluster: API process ${String(worker.process.pid)} listening`);
     });
 
     cluster.on('exit', (worker, code, signal) => {
@@ -47,7 +46,9 @@ export function superviseApiProcesses(processes: number, env: Env, shutdownGrace
       workers.delete(worker);
       const how = signal === null ? `exit code ${String(code)}` : signal;
       if (!stopping && listened) {
-        log(40, `API cluster: API process ${String(worker.process.pid)} ended (${how}); starting another`);
+        logger.warn(
+          `API cluster: API process ${String(worker.process.pid)} ended (${how}); starting another`,
+        );
         fork();
         return;
       }
@@ -60,6 +61,6 @@ export function superviseApiProcesses(processes: number, env: Env, shutdownGrace
     process.on('SIGINT', () => stop('SIGINT received'));
 
     for (let index = 0; index < processes; index += 1) fork();
-    log(30, `API cluster: starting ${processes} API processes (primary ${process.pid})`);
+    logger.info(`API cluster: starting ${processes} API processes (primary ${process.pid})`);
   });
 }
