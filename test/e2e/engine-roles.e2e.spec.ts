@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ApiClient } from '../support/api.js';
 import { TEST_JWT_SECRET } from '../support/app.js';
+import { isProcessAlive } from '../../src/infrastructure/persistence/embedded-postgres.js';
 import { caseSteps } from '../support/case-steps.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 import { ENGINE_ENTRY, type EngineProcess, spawnEngine } from '../support/engine-process.js';
@@ -68,15 +69,6 @@ function childrenOf(pid: number): number[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map(Number);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const listening = (engine: EngineProcess): number =>
@@ -282,6 +274,6 @@ describe('engine processes with roles on one database', () => {
     cluster.child.kill('SIGTERM');
     expect(await cluster.exited).toBe(0);
     // The primary exits only once its API processes have: none is left behind.
-    expect(replaced.filter(isAlive)).toEqual([]);
+    expect(replaced.filter(isProcessAlive)).toEqual([]);
   }, 180_000);
 });

@@ -50,21 +50,17 @@ function modeFrom(value: string | undefined): Mode {
   throw new Error(`TEST_EMBEDDED_POSTGRES must be one of ${MODES.join(', ')}, got "${mode}"`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A killed test run leaves its folder, and perhaps its server, behind: both go once their run is dead. */
 async function removeLeftovers(embedded: typeof EmbeddedPostgresModule): Promise<void> {
   const names = await readdir(tmpdir()).catch(() => [] as string[]);
   for (const name of names) {
     const runPid = Number(name.slice(FOLDER_PREFIX.length).split('-')[0]);
-    if (!name.startsWith(FOLDER_PREFIX) || !Number.isInteger(runPid) || runPid <= 0 || isAlive(runPid)) {
+    if (
+      !name.startsWith(FOLDER_PREFIX) ||
+      !Number.isInteger(runPid) ||
+      runPid <= 0 ||
+      embedded.isProcessAlive(runPid)
+    ) {
       continue;
     }
     const folder = join(tmpdir(), name);
@@ -72,7 +68,7 @@ async function removeLeftovers(embedded: typeof EmbeddedPostgresModule): Promise
     if (found.state === 'running') {
       if (found.owner.kind !== 'orphan') continue; // someone else's server: never stopped
       process.kill(found.postmasterPid, 'SIGINT');
-      for (let waited = 0; isAlive(found.postmasterPid) && waited < 15_000; waited += 100) {
+      for (let waited = 0; embedded.isProcessAlive(found.postmasterPid) && waited < 15_000; waited += 100) {
         await new Promise((done) => setTimeout(done, 100));
       }
     }
