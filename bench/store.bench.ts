@@ -9,16 +9,13 @@
  * Read all: 1,000,000 seeded events paged with the adapter's readAll, against keyset pages of a plain
  * ordered SELECT on the baseline table with the same page size.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import {
-  type EventToAppend,
-  type ExpectedRevision,
-  type JsonObject,
-  type Position,
-} from '../src/application/ports/event-store.port.js';
+import { type ExpectedRevision, type Position } from '../src/application/ports/event-store.port.js';
 import { PostgresEventStore } from '../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { migrate } from '../src/infrastructure/event-store/postgres/postgres.migrator.js';
+import { withClient } from './e2e/database.js';
+import { baselineInsert, checkpoint, format, measure, newEvent, seedStore } from './store-workload.js';
 
 const quick = process.argv.includes('--quick');
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -41,66 +38,7 @@ interface Row {
   target: number;
 }
 
-const format = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-function findingData(): JsonObject {
-  return {
-    caseId: randomUUID(),
-    readerId: `rad-${randomBytes(3).toString('hex')}`,
-    assignmentId: randomUUID(),
-    modality: 'chest-xray',
-    findings: [
-      { code: 'pulmonary-nodule', location: 'right-upper-lobe', sizeMm: 7.5, confidence: 0.82 },
-      { code: 'pleural-effusion', location: 'left-base', severity: 'small', confidence: 0.64 },
-    ],
-    impression: 'Solitary nodule in the right upper lobe; small left pleural effusion. Follow-up CT advised.',
-    recommendation: { kind: 'follow-up', modality: 'ct-chest', withinDays: 90 },
-    readAt: new Date().toISOString(),
-  };
-}
-
-function metadata(): JsonObject {
-  return {
-    $correlationId: randomUUID(),
-    $causationId: randomUUID(),
-    actor: { id: 'rad-a', isIntegrator: false },
-  };
-}
-
-const newEvent = (): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'FindingRecorded',
-  data: findingData(),
-  metadata: metadata(),
-});
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs `writers` loops until the deadline; returns events per second. */
-async function measure(
-  writers: number,
-  seconds: number,
-  step: (writer: number) => Promise<number>,
-): Promise<number> {
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  const counts = await Promise.all(
-    Array.from({ length: writers }, async (_, writer) => {
-      let events = 0;
-      while (performance.now() < deadline) events += await step(writer);
-      return events;
-    }),
-  );
-  return (counts.reduce((sum, count) => sum + count, 0) * 1000) / (performance.now() - started);
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withClient(ADMIN_URL, work);
 
 async function adapterAppends(url: string, runId: string, writers: number, batch: number): Promise<number> {
   const store = new PostgresEventStore(url, { maxConnections: writers, ...adapterOptions });
@@ -119,14 +57,6 @@ async function adapterAppends(url: string, runId: string, writers: number, batch
     await store.close();
   }
 }
-
-const BASELINE_COLUMNS = 8;
-const baselineInsert = (rows: number): string =>
-  `INSERT INTO bench_baseline.events (restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata) VALUES ${Array.from(
-    { length: rows },
-    (_, row) =>
-      `(${Array.from({ length: BASELINE_COLUMNS }, (_, column) => `$${row * BASELINE_COLUMNS + column + 1}`).join(', ')})`,
-  ).join(', ')}`;
 
 async function baselineAppends(url: string, runId: string, writers: number, batch: number): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: writers });
@@ -164,32 +94,7 @@ async function seed(url: string, count: number): Promise<void> {
   await client.connect();
   try {
     // ~600 bytes of JSON per event, like the append benchmark's.
-    await client.query(
-      `INSERT INTO event_store.events (restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata)
-       SELECT 1, 'seed-' || (i / 100), i % 100, gen_random_uuid(), 'FindingRecorded', 1,
-              jsonb_build_object(
-                'caseId', gen_random_uuid(), 'readerId', 'rad-' || (i % 37), 'assignmentId', gen_random_uuid(),
-                'modality', 'chest-xray',
-                'findings', jsonb_build_array(
-                  jsonb_build_object('code', 'pulmonary-nodule', 'location', 'right-upper-lobe', 'sizeMm', 7.5, 'confidence', 0.82),
-                  jsonb_build_object('code', 'pleural-effusion', 'location', 'left-base', 'severity', 'small', 'confidence', 0.64)),
-                'impression', 'Solitary nodule in the right upper lobe; small left pleural effusion. Follow-up CT advised.',
-                'recommendation', jsonb_build_object('kind', 'follow-up', 'modality', 'ct-chest', 'withinDays', 90),
-                'readAt', now()),
-              jsonb_build_object('$correlationId', gen_random_uuid(), '$causationId', gen_random_uuid(),
-                                 'actor', jsonb_build_object('id', 'rad-a', 'isIntegrator', false))
-       FROM generate_series(0, $1::int - 1) AS i`,
-      [count],
-    );
-    await client.query(
-      `INSERT INTO event_store.streams (stream_id, stream_revision)
-       SELECT stream_id, max(stream_revision) FROM event_store.events GROUP BY stream_id`,
-    );
-    await client.query(
-      `INSERT INTO bench_baseline.events (restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, recorded_at)
-       SELECT restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, recorded_at
-       FROM event_store.events ORDER BY global_position`,
-    );
+    await seedStore(client, count);
     await client.query('VACUUM (ANALYZE) event_store.events');
     await client.query('VACUUM (ANALYZE) event_store.streams');
     await client.query('VACUUM (ANALYZE) bench_baseline.events');
@@ -237,13 +142,6 @@ async function baselineReadAll(url: string): Promise<{ rate: number; count: numb
   } finally {
     await client.end();
   }
-}
-
-async function checkpoint(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('CHECKPOINT');
-  await client.end();
 }
 
 function printTable(rows: Row[]): void {

@@ -28,12 +28,22 @@ import pg from 'pg';
 import {
   type EventToAppend,
   type ExpectedRevision,
-  type JsonObject,
   type Position,
 } from '../../src/application/ports/event-store.port.js';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres/postgres.event-store.js';
 import { migrate } from '../../src/infrastructure/event-store/postgres/postgres.migrator.js';
 import type { Row } from '../e2e/report.js';
+import { withClient } from '../e2e/database.js';
+import {
+  baselineInsert,
+  checkpoint,
+  format,
+  measure,
+  newEvent,
+  SEED_DATA_SQL,
+  SEED_METADATA_SQL,
+  seedStore,
+} from '../store-workload.js';
 
 export interface PeerOptions {
   /** A server's maintenance database, e.g. postgres://postgres@127.0.0.1:5432/postgres. */
@@ -79,8 +89,6 @@ const APPEND_WORKLOADS = [
   { writers: 8, batch: 10 },
 ];
 
-const format = (n: number): string => Math.round(n).toLocaleString('en-US');
-
 /**
  * Dumbo (Emmett's database layer) installs process-wide `pg` parsers when its first pool is made: int8
  * as BigInt and json/jsonb through JSON.parse with a reviver. Our adapter and raw SQL keep pg's own
@@ -108,37 +116,6 @@ function pgDefaultParsers(): PgParsers {
   };
 }
 
-function findingData(): JsonObject {
-  return {
-    caseId: randomUUID(),
-    readerId: `rad-${randomBytes(3).toString('hex')}`,
-    assignmentId: randomUUID(),
-    modality: 'chest-xray',
-    findings: [
-      { code: 'pulmonary-nodule', location: 'right-upper-lobe', sizeMm: 7.5, confidence: 0.82 },
-      { code: 'pleural-effusion', location: 'left-base', severity: 'small', confidence: 0.64 },
-    ],
-    impression: 'Solitary nodule in the right upper lobe; small left pleural effusion. Follow-up CT advised.',
-    recommendation: { kind: 'follow-up', modality: 'ct-chest', withinDays: 90 },
-    readAt: new Date().toISOString(),
-  };
-}
-
-function metadata(): JsonObject {
-  return {
-    $correlationId: randomUUID(),
-    $causationId: randomUUID(),
-    actor: { id: 'rad-a', isIntegrator: false },
-  };
-}
-
-const newEvent = (): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'FindingRecorded',
-  data: findingData(),
-  metadata: metadata(),
-});
-
 type EmmettEvent = Event<'FindingRecorded', Record<string, unknown>, Record<string, unknown>>;
 
 /** The same event for Emmett: its id travels as metadata.messageId, which Emmett stores in its own column. */
@@ -149,45 +126,6 @@ const toEmmett = (event: EventToAppend): EmmettEvent => ({
 });
 
 // The seeded events of the read workloads: the JSON of the appended ones, built by the server.
-const SEED_DATA_SQL = `jsonb_build_object(
-  'caseId', gen_random_uuid(), 'readerId', 'rad-' || (i % 37), 'assignmentId', gen_random_uuid(),
-  'modality', 'chest-xray',
-  'findings', jsonb_build_array(
-    jsonb_build_object('code', 'pulmonary-nodule', 'location', 'right-upper-lobe', 'sizeMm', 7.5, 'confidence', 0.82),
-    jsonb_build_object('code', 'pleural-effusion', 'location', 'left-base', 'severity', 'small', 'confidence', 0.64)),
-  'impression', 'Solitary nodule in the right upper lobe; small left pleural effusion. Follow-up CT advised.',
-  'recommendation', jsonb_build_object('kind', 'follow-up', 'modality', 'ct-chest', 'withinDays', 90),
-  'readAt', now())`;
-const SEED_METADATA_SQL = `jsonb_build_object('$correlationId', gen_random_uuid(), '$causationId', gen_random_uuid(),
-  'actor', jsonb_build_object('id', 'rad-a', 'isIntegrator', false))`;
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs `writers` loops until the deadline; returns units per second. */
-async function measure(
-  writers: number,
-  seconds: number,
-  step: (writer: number) => Promise<number>,
-): Promise<number> {
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  const counts = await Promise.all(
-    Array.from({ length: writers }, async (_, writer) => {
-      let units = 0;
-      while (performance.now() < deadline) units += await step(writer);
-      return units;
-    }),
-  );
-  return (counts.reduce((sum, count) => sum + count, 0) * 1000) / (performance.now() - started);
-}
 
 /** The two databases, and pg's own parsers for the pools of ours and raw SQL. */
 interface Databases {
@@ -222,14 +160,6 @@ function emmettStore(
     },
   };
 }
-
-const RAW_COLUMNS = 8;
-const rawInsert = (rows: number): string =>
-  `INSERT INTO bench_baseline.events (restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata) VALUES ${Array.from(
-    { length: rows },
-    (_, row) =>
-      `(${Array.from({ length: RAW_COLUMNS }, (_, column) => `$${row * RAW_COLUMNS + column + 1}`).join(', ')})`,
-  ).join(', ')}`;
 
 async function appends(
   contender: Contender,
@@ -275,7 +205,7 @@ async function appends(
     case 'raw': {
       const pool = oursPool(db, writers);
       const next = Array.from({ length: writers }, () => 0);
-      const text = rawInsert(batch);
+      const text = baselineInsert(batch);
       step = async (writer) => {
         const values: unknown[] = [];
         for (const event of events()) {
@@ -449,22 +379,7 @@ async function prepare(db: Databases, count: number): Promise<Record<Contender, 
     await migrate(setup);
     await setup.query('CREATE SCHEMA bench_baseline');
     await setup.query('CREATE TABLE bench_baseline.events (LIKE event_store.events INCLUDING ALL)');
-    await setup.query(
-      `INSERT INTO event_store.events (restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata)
-       SELECT 1, 'seed-' || (i / 100), i % 100, gen_random_uuid(), 'FindingRecorded', 1, ${SEED_DATA_SQL}, ${SEED_METADATA_SQL}
-       FROM generate_series(0, $1::int - 1) AS i`,
-      [count],
-    );
-    await setup.query(
-      `INSERT INTO event_store.streams (stream_id, stream_revision)
-       SELECT stream_id, max(stream_revision) FROM event_store.events GROUP BY stream_id`,
-    );
-    // Raw SQL appends into a table holding the same events: its indexes are as large as ours.
-    await setup.query(
-      `INSERT INTO bench_baseline.events (restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, recorded_at)
-       SELECT restore_epoch, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, recorded_at
-       FROM event_store.events ORDER BY global_position`,
-    );
+    await seedStore(setup, count);
   } finally {
     await setup.end();
   }
@@ -588,10 +503,6 @@ async function walPerAppend(db: Databases, count: number): Promise<Record<Conten
     await ours.end();
     await emmett.end();
   }
-}
-
-async function checkpoint(url: string): Promise<void> {
-  await withClient(url, (client) => client.query('CHECKPOINT'));
 }
 
 /** The contenders in round `round`'s order: each goes first, second and third in turn. */
