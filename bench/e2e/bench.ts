@@ -6,9 +6,9 @@
  *   npm run bench -- --scale      also the scale phase: 10,000,000 events (~15 GB of disk, hours)
  *
  * Options: --out=<file.json> (default docs/benchmarks.json; the Markdown goes beside it with .md),
- * --compare=<earlier.json> (adds a before/after table), --profile[=commands,rebuild,replay]
+ * --compare=<earlier.json> (adds a before/after table), --profile[=commands,roles,rebuild,replay]
  * (`node --cpu-prof` of the engine during those phases, summarised into the report),
- * --only=commands,rebuild,replay, --rebuild-events=N, --scale-events=N (a reduced scale check),
+ * --only=commands,roles,rebuild,replay, --rebuild-events=N, --scale-events=N (a reduced scale check),
  * --engine=<a build's dist/src> (run that engine, with its dist/bench/e2e beside it, instead of this
  * tree's, for a before/after table).
  *
@@ -32,6 +32,7 @@ import { createBenchDatabase, serverSettings, withClient, type BenchDatabase } f
 import {
   CpuWindow,
   DatabaseCpuWindow,
+  type EngineOptions,
   EngineProcess,
   machineCpu,
   snapshotEngine,
@@ -52,16 +53,15 @@ import {
   waitForProjections,
 } from './http.js';
 import { LagProbe } from './lag.js';
+import { OpinionRequests } from './opinion-requests.js';
 import { summariseProfile } from './profile.js';
 import { formatMarkdown, machine, markdown, type Report, type Row, textTable } from './report.js';
 import {
   type HotCase,
   InProcessCommands,
-  type PoolEntry,
   replicateTemplates,
   seedHotCases,
   seedLongCase,
-  seedOpinionPool,
   seedTemplateCases,
 } from './seed.js';
 import { int, log, mib, ms, pick, sleep, summarise } from './util.js';
@@ -76,7 +76,7 @@ const option = (name: string): string | undefined =>
 const quick = flag('quick');
 const scale = flag('scale');
 const mode: Report['mode'] = scale ? 'scale' : quick ? 'quick' : 'full';
-const only = option('only')?.split(',') ?? ['commands', 'rebuild', 'replay'];
+const only = option('only')?.split(',') ?? ['commands', 'roles', 'rebuild', 'replay'];
 const profiled = new Set(flag('profile') ? (option('profile')?.split(',') ?? ['commands']) : []);
 const outJson = resolve(option('out') ?? join(ROOT, 'docs/benchmarks.json'));
 const outMarkdown = outJson.replace(/\.json$/, '') + '.md';
@@ -88,6 +88,7 @@ const settings = quick
       opinions: 3_000,
       halfLoad: 800,
       warmup: 400,
+      rolesOpinions: 2_000,
       rebuildEvents: 40_000,
       replayRequests: 300,
       querySeconds: 1,
@@ -97,6 +98,7 @@ const settings = quick
       opinions: 20_000,
       halfLoad: 5_000,
       warmup: 2_000,
+      rolesOpinions: 20_000,
       rebuildEvents: 1_000_000,
       replayRequests: 1_000,
       querySeconds: 5,
@@ -146,6 +148,8 @@ interface Context {
   /** Read-query latencies measured after the rebuild, the baseline of the scale phase. */
   queriesAtRebuild?: Record<string, LoadResult>;
   eventsAtRebuild?: number;
+  /** SubmitOpinion with one engine process of role `all` (the commands phase), beside the roles phase's figures. */
+  allRole?: { rps: number; cpuMsPerRequest: number };
 }
 
 /** CPU of the database's backends by application over a window (see DatabaseCpuWindow). */
@@ -174,6 +178,7 @@ async function startEngine(
   context: Context,
   phase: string,
   profile = profiled.has(phase),
+  roles: Pick<EngineOptions, 'role' | 'apiProcesses'> = {},
 ): Promise<EngineProcess> {
   const profileDir = profile ? join(context.profileRoot, phase) : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
@@ -182,26 +187,33 @@ async function startEngine(
     databaseUrl: context.db.url,
     jwtSecret: context.secret,
     profileDir,
+    ...roles,
   });
   engines.add(engine);
   log(`engine for ${phase}: pid ${engine.pid} on ${engine.baseUrl}${profileDir ? ' (CPU-profiled)' : ''}`);
   return engine;
 }
 
-async function stopEngine(engine: EngineProcess, phase: string, idleKiB: number): Promise<void> {
+async function stopEngine(
+  engine: EngineProcess,
+  phase: string,
+  /** null: no memory row (the figure would be of one process of several, or of the profiler). */
+  idleKiB: number | null,
+): Promise<void> {
   const { peakKiB } = engine.memory();
   const { profile } = await engine.stop();
   engines.delete(engine);
-  rows.push({
-    id: `memory.${phase}`,
-    measure: `Engine peak RSS, ${phase} phase`,
-    engine: mib(peakKiB * 1024),
-    baseline: `idle after start ${mib(idleKiB * 1024)}`,
-    ratio: peakKiB / idleKiB,
-    target: '',
-    ok: null,
-    values: { peakKiB, idleKiB },
-  });
+  if (idleKiB !== null)
+    rows.push({
+      id: `memory.${phase}`,
+      measure: `Engine peak RSS, ${phase} phase`,
+      engine: mib(peakKiB * 1024),
+      baseline: `idle after start ${mib(idleKiB * 1024)}`,
+      ratio: peakKiB / idleKiB,
+      target: '',
+      ok: null,
+      values: { peakKiB, idleKiB },
+    });
   if (profile) {
     const summary = await summariseProfile(profile);
     const lines = [
@@ -243,25 +255,9 @@ async function commandsPhase(context: Context): Promise<void> {
   const admin = await context.tokens.for(ADMIN);
   const profiling = profiled.has('commands');
   const total = (settings.opinions + settings.warmup) * (profiling ? 2 : 1) + settings.halfLoad + 1_000;
-  const pool = await seedOpinionPool(context.commands, Math.ceil(total / 2));
+  const opinions = await OpinionRequests.seed(context.commands, context.tokens, total);
   const hot = await seedHotCases(context.commands, HOT_CASES);
   await waitForProjections(engine.baseUrl, admin, 600_000);
-
-  const readerTokens = new Map<string, string>();
-  for (const reader of READERS) readerTokens.set(reader, await context.tokens.for(radiologist(reader)));
-  let next = 0;
-  const take = (): PoolEntry => {
-    if (next >= pool.length) throw new Error('the pool of started reads is exhausted');
-    return pool[next++];
-  };
-  const opinionRequest = (entry: PoolEntry, path = entry.path) => ({
-    path,
-    headers: {
-      authorization: `Bearer ${readerTokens.get(entry.readerId)!}`,
-      'content-type': 'application/json',
-    },
-    body: entry.body,
-  });
   const url = engine.baseUrl;
 
   log(`== warm-up: ${settings.warmup} SubmitOpinion and bare requests`);
@@ -269,15 +265,10 @@ async function commandsPhase(context: Context): Promise<void> {
     url,
     connections: CONNECTIONS,
     amount: settings.warmup,
-    next: () => opinionRequest(take()),
+    next: () => opinions.next(),
   });
   if (warm.non2xx > 0) throw new Error(`warm-up answered ${JSON.stringify(warm.statuses)}`);
-  // The bare route reuses bodies already consumed: it never reads them as assignments.
-  let bareIndex = 0;
-  const bareRequest = () => {
-    const entry = pool[bareIndex++ % next];
-    return opinionRequest(entry, entry.path.replace('/api/v1/cases/', '/api/v1/bench/cases/'));
-  };
+  const bareRequest = () => opinions.bare();
   await load({ url, connections: CONNECTIONS, duration: 2, next: bareRequest });
 
   log('== bare endpoint (same hooks, JWT, validation; no store)');
@@ -296,7 +287,7 @@ async function commandsPhase(context: Context): Promise<void> {
   );
 
   log(
-    `== SubmitOpinion spread over ${int(pool.length / 2)} cases, ${int(settings.opinions)} requests, with lag probe`,
+    `== SubmitOpinion spread over ${int(opinions.cases)} cases, ${int(settings.opinions)} requests, with lag probe`,
   );
   await waitForProjections(engine.baseUrl, admin, 120_000);
   await quiet('SubmitOpinion run');
@@ -309,7 +300,7 @@ async function commandsPhase(context: Context): Promise<void> {
     url,
     connections: CONNECTIONS,
     amount: settings.opinions,
-    next: () => opinionRequest(take()),
+    next: () => opinions.next(),
   });
   const spreadCpu = { ...cpu.stop(), postgresCoresByApplication: {} as Record<string, number> };
   spreadCpu.postgresCoresByApplication = await dbCpu.stop(spreadCpu.seconds);
@@ -330,7 +321,7 @@ async function commandsPhase(context: Context): Promise<void> {
     connections: CONNECTIONS,
     amount: settings.halfLoad,
     overallRate: halfRate,
-    next: () => opinionRequest(take()),
+    next: () => opinions.next(),
   });
   const halfLag = await halfProbe.stop(30_000);
   log(
@@ -354,13 +345,13 @@ async function commandsPhase(context: Context): Promise<void> {
       url: profiledUrl,
       connections: CONNECTIONS,
       amount: settings.warmup,
-      next: () => opinionRequest(take()),
+      next: () => opinions.next(),
     });
     const again = await load({
       url: profiledUrl,
       connections: CONNECTIONS,
       amount: settings.opinions,
-      next: () => opinionRequest(take()),
+      next: () => opinions.next(),
     });
     log(`   profiled run: ${int(again.rps)} req/s, p99 ${ms(again.p99)} (slower under the profiler)`);
     const before = rows.length;
@@ -384,6 +375,7 @@ async function commandsPhase(context: Context): Promise<void> {
   );
   const cpuPerRequest = (spreadCpu.engineCores * 1000) / spread.rps;
   const bareCpuPerRequest = (bareCpu.engineCores * 1000) / bare.rps;
+  context.allRole = { rps: spread.rps, cpuMsPerRequest: cpuPerRequest };
   const gate = lag['audit-trail'];
   analysis.push(
     `**Commands.** The engine is one Node.js process: its event loop is one core. During the SubmitOpinion run it used ${spreadCpu.engineCores.toFixed(2)} cores (${cpuPerRequest.toFixed(2)} ms of CPU a request; the bare route costs ${bareCpuPerRequest.toFixed(2)} ms of it: HTTP, JWT check, validation), so one process tops out near ${int(1000 / cpuPerRequest)} requests/s whatever the disk allows, while PostgreSQL used ${Object.values(
@@ -450,11 +442,7 @@ async function commandsPhase(context: Context): Promise<void> {
       },
     );
   };
-  latencyRows(
-    'commands.spread',
-    `SubmitOpinion, ${int(pool.length / 2)} cases, ${CONNECTIONS} conn.`,
-    spread,
-  );
+  latencyRows('commands.spread', `SubmitOpinion, ${int(opinions.cases)} cases, ${CONNECTIONS} conn.`, spread);
   rows.push({
     id: 'commands.spread.vsBare',
     measure: 'SubmitOpinion vs the bare route: requests/s',
@@ -518,7 +506,7 @@ async function commandsPhase(context: Context): Promise<void> {
     },
   };
   notes.push(
-    `**Commands.** ${int(pool.length / 2)} cases, each with two blinded primaries whose reads have started, are seeded through the engine's own command path (in the benchmark's process). autocannon then sends ${int(settings.opinions)} real SubmitOpinion requests (${CONNECTIONS} connections, radiologist HS256 tokens, 3–5 findings and a paragraph of impression each) after a warm-up of ${int(settings.warmup)}; every request consumes one started assignment, so each one succeeds. Half the cases have no prior report, so their second opinion also appends the discordance check and escalation or consensus (30% disagree). Baselines: the bare route \`POST /api/v1/bench/cases/{id}/opinions\` (added by the benchmark's engine entry: same hooks, JWT verification, role check, JSON parsing and DTO validation, 201 without the store) for ${settings.loadSeconds} s, and durable single-row INSERTs (one fsynced commit each) by ${CONNECTIONS} \`pg\` clients into \`bench_baseline.events\` (LIKE event_store.events INCLUDING ALL) with a stored OpinionSubmitted's data and metadata, for ${settings.loadSeconds} s.`,
+    `**Commands.** ${int(opinions.cases)} cases, each with two blinded primaries whose reads have started, are seeded through the engine's own command path (in the benchmark's process). autocannon then sends ${int(settings.opinions)} real SubmitOpinion requests (${CONNECTIONS} connections, radiologist HS256 tokens, 3–5 findings and a paragraph of impression each) after a warm-up of ${int(settings.warmup)}; every request consumes one started assignment, so each one succeeds. Half the cases have no prior report, so their second opinion also appends the discordance check and escalation or consensus (30% disagree). Baselines: the bare route \`POST /api/v1/bench/cases/{id}/opinions\` (added by the benchmark's engine entry: same hooks, JWT verification, role check, JSON parsing and DTO validation, 201 without the store) for ${settings.loadSeconds} s, and durable single-row INSERTs (one fsynced commit each) by ${CONNECTIONS} \`pg\` clients into \`bench_baseline.events\` (LIKE event_store.events INCLUDING ALL) with a stored OpinionSubmitted's data and metadata, for ${settings.loadSeconds} s.`,
     `**Hot mix.** ${settings.loadSeconds} s of AppendAddendum (by the opinion's author) and RecordReferenceStandard (coordinator), half each, spread at random over ${HOT_CASES} cases by ${CONNECTIONS} connections: about ${CONNECTIONS / HOT_CASES} writers per stream at once, each command reading and folding a stream that grows during the run. Within the engine, commands on one stream take turns (CommandPath) and hand the folded state on; before that change they raced, re-read and re-decided on every conflict, and gave up with 409 \`concurrency-conflict\` after 10 attempts.`,
     `**Raw INSERTs** run after the engine of this phase has stopped: PostgreSQL and the disk alone.`,
     `**Projection lag.** During the SubmitOpinion run (full load), and again during ${int(settings.halfLoad)} more at half the rate it reached (open loop, autocannon \`overallRate\`), a probe reads the serving generation's checkpoint of \`audit-trail\` and \`worklist\` every 10 ms (the checkpoint moves in the transaction that writes the rows); for every event newly covered it takes (time seen − recordedAt) on the database clock. recordedAt is the start of the append transaction; the 10 ms polling adds 5 ms on average. "Until readable" is the part of it spent before the cluster's transaction horizon (\`pg_snapshot_xmin\`, sampled by the same probe) passed the event's transaction: the log is read with transaction-visibility gating, so an event waits for every transaction that began before it, the engine's own projection batches included. The longest transaction open in other databases of the server during the run is in the details.`,
@@ -559,6 +547,181 @@ async function hotMix(context: Context, url: string, hot: HotCase[]): Promise<Lo
       };
     },
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Process roles: a projector process, the API in 1 and then 2 processes of its own
+
+interface RolesRun {
+  processes: number;
+  result: LoadResult;
+  /** Engine CPU per request (ms): the API processes (with the cluster's primary), the projector. */
+  apiCpuMs: number;
+  projectorCpuMs: number;
+  apiCores: number;
+  machineBusyCores: number;
+}
+
+async function rolesPhase(context: Context): Promise<void> {
+  log('== roles: a projector process, and the API in 1 then 2 processes (ENGINE_ROLE=api)');
+  const profiling = profiled.has('roles');
+  const perRun = settings.warmup + settings.rolesOpinions;
+  const opinions = await OpinionRequests.seed(
+    context.commands,
+    context.tokens,
+    perRun * (profiling ? 3 : 2) + 200,
+  );
+  const admin = await context.tokens.for(ADMIN);
+  const projector = await startEngine(context, 'roles: projector', false, { role: 'projector' });
+  const runs: RolesRun[] = [];
+  for (const processes of [1, 2]) {
+    const api = await startEngine(context, `roles: ${processes} API`, false, {
+      role: 'api',
+      apiProcesses: processes,
+    });
+    const url = api.baseUrl;
+    await waitForProjections(url, admin, 600_000);
+    const warm = await load({
+      url,
+      connections: CONNECTIONS,
+      amount: settings.warmup,
+      next: () => opinions.next(),
+    });
+    if (warm.non2xx > 0) throw new Error(`warm-up answered ${JSON.stringify(warm.statuses)}`);
+    await waitForProjections(url, admin, 120_000);
+    await quiet(`roles, ${processes} API processes`);
+    const apiWindow = new CpuWindow(() => api.pids());
+    const projectorWindow = new CpuWindow(projector.pid);
+    apiWindow.start();
+    projectorWindow.start();
+    const result = await load({
+      url,
+      connections: CONNECTIONS,
+      amount: settings.rolesOpinions,
+      next: () => opinions.next(),
+    });
+    const apiCpu = apiWindow.stop();
+    // The projector's share of this run includes the events it applies after the load has ended.
+    await waitForProjections(url, admin, 300_000);
+    const projectorCpu = projectorWindow.stop();
+    const perRequest = (window: { engineCores: number; seconds: number }): number =>
+      (window.engineCores * window.seconds * 1000) / result.requests;
+    const run: RolesRun = {
+      processes,
+      result,
+      apiCpuMs: perRequest(apiCpu),
+      projectorCpuMs: perRequest(projectorCpu),
+      apiCores: apiCpu.engineCores,
+      machineBusyCores: apiCpu.machineBusyCores,
+    };
+    runs.push(run);
+    log(
+      `   ${processes} API process(es): ${int(result.rps)} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}; ${statusesText(result)}; CPU a request: API ${run.apiCpuMs.toFixed(2)} ms (${apiCpu.engineCores.toFixed(2)} cores, ${api.pids().length} processes), projector ${run.projectorCpuMs.toFixed(2)} ms; machine ${apiCpu.machineBusyCores.toFixed(2)} cores busy`,
+    );
+    await stopEngine(api, `roles: ${processes} API`, null);
+  }
+  await stopEngine(projector, 'roles: projector', null);
+
+  if (profiling) {
+    // A CPU profile of one API process under the same load, apart from the measured runs (the profiler slows it).
+    const profiledProjector = await startEngine(context, 'roles: projector', false, { role: 'projector' });
+    const api = await startEngine(context, 'roles', true, { role: 'api', apiProcesses: 1 });
+    await load({
+      url: api.baseUrl,
+      connections: CONNECTIONS,
+      amount: settings.warmup,
+      next: () => opinions.next(),
+    });
+    const again = await load({
+      url: api.baseUrl,
+      connections: CONNECTIONS,
+      amount: settings.rolesOpinions,
+      next: () => opinions.next(),
+    });
+    log(`   profiled API process: ${int(again.rps)} req/s, p99 ${ms(again.p99)} (slower under the profiler)`);
+    await stopEngine(api, 'roles (profiled API process, SubmitOpinion run)', null);
+    await stopEngine(profiledProjector, 'roles: projector', null);
+  }
+
+  const [one, two] = runs;
+  const all = context.allRole;
+  const plural = (n: number): string => `${n} API process${n === 1 ? '' : 'es'}`;
+  for (const run of runs) {
+    const id = `roles.api${run.processes}`;
+    const label = `SubmitOpinion, ${plural(run.processes)} + a projector, ${CONNECTIONS} conn.`;
+    const total = run.apiCpuMs + run.projectorCpuMs;
+    const versusAll = (value: number) =>
+      all
+        ? {
+            baseline: `one process, role all ${all.cpuMsPerRequest.toFixed(2)} ms`,
+            ratio: value / all.cpuMsPerRequest,
+          }
+        : { baseline: '— (commands phase not run)', ratio: null };
+    const rpsBaseline =
+      run === one
+        ? all
+          ? { baseline: `one process, role all ${int(all.rps)}/s`, ratio: run.result.rps / all.rps }
+          : { baseline: '— (commands phase not run)', ratio: null }
+        : {
+            baseline: `${plural(one.processes)} ${int(one.result.rps)}/s`,
+            ratio: run.result.rps / one.result.rps,
+          };
+    rows.push(
+      {
+        id: `${id}.rps`,
+        measure: `${label}: requests/s`,
+        engine: int(run.result.rps),
+        ...rpsBaseline,
+        target: '',
+        ok: null,
+        values: { rps: run.result.rps, p50: run.result.p50, p99: run.result.p99 },
+      },
+      {
+        id: `${id}.errors`,
+        measure: `${label}: non-2xx`,
+        engine: statusesText(run.result),
+        baseline: '',
+        ratio: null,
+        target: '0',
+        ok: run.result.non2xx + run.result.errors === 0,
+        values: { non2xx: run.result.non2xx, errors: run.result.errors },
+      },
+      {
+        id: `${id}.cpu.api`,
+        measure: `Engine CPU per SubmitOpinion, ${plural(run.processes)}: the API side${run.processes > 1 ? ' (workers and primary)' : ''}`,
+        engine: `${run.apiCpuMs.toFixed(2)} ms`,
+        ...versusAll(run.apiCpuMs),
+        target: '',
+        ok: null,
+        values: { cpuMs: run.apiCpuMs, cores: run.apiCores },
+      },
+      {
+        id: `${id}.cpu.projector`,
+        measure: `Engine CPU per SubmitOpinion, ${plural(run.processes)}: the projector`,
+        engine: `${run.projectorCpuMs.toFixed(2)} ms`,
+        ...versusAll(run.projectorCpuMs),
+        target: '',
+        ok: null,
+        values: { cpuMs: run.projectorCpuMs },
+      },
+      {
+        id: `${id}.cpu.total`,
+        measure: `Engine CPU per SubmitOpinion, ${plural(run.processes)}: API side + projector`,
+        engine: `${total.toFixed(2)} ms`,
+        ...versusAll(total),
+        target: '',
+        ok: null,
+        values: { cpuMs: total },
+      },
+    );
+  }
+  details.roles = runs;
+  notes.push(
+    `**Process roles.** On the same database, one engine process with \`ENGINE_ROLE=projector\` (projections, process managers, background workers) runs throughout; the API runs beside it as \`ENGINE_ROLE=api\` with \`ENGINE_API_PROCESSES=1\`, then as a fresh engine with \`=2\` (a node:cluster primary and two workers sharing the port). Each gets ${int(settings.warmup)} SubmitOpinion requests of warm-up, then ${int(settings.rolesOpinions)} measured ones, from the same kind of pool as the commands phase (${int(opinions.cases)} cases with two started reads; every request consumes one, so each succeeds), ${CONNECTIONS} connections. CPU per request: the API side is the user + system time of every process of the API engine (the primary and its workers, from /proc) over the load; the projector's is its time from the start of the load until every projection has caught up after it, so it covers all the events of the run. The commands phase's figure (role \`all\`, one process) counts the engine's time over the load only, with its projections running behind the requests.`,
+  );
+  analysis.push(
+    `**Process roles.** One API process with the projector elsewhere: ${int(one.result.rps)} SubmitOpinion/s at ${one.apiCpuMs.toFixed(2)} ms of API CPU a request; two: ${int(two.result.rps)}/s (${(two.result.rps / one.result.rps).toFixed(2)}×) at ${two.apiCpuMs.toFixed(2)} ms, the API side using ${two.apiCores.toFixed(2)} cores while the machine had ${two.machineBusyCores.toFixed(2)} of ${machine('', '', {}).cores} busy. A second API process adds throughput only as far as a core is free: the projector (${two.projectorCpuMs.toFixed(2)} ms a request) and PostgreSQL share the same cores.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -951,6 +1114,7 @@ async function main(): Promise<void> {
     engines.delete(migrating);
     context.commands = await InProcessCommands.open(db.url);
     if (only.includes('commands')) await commandsPhase(context);
+    if (only.includes('roles')) await rolesPhase(context);
     if (only.includes('rebuild') || scale) await rebuildPhase(context);
     if (only.includes('replay')) await replayPhase(context);
     if (scale) await scalePhase(context);

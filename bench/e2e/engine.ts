@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { EngineRole } from '../../src/infrastructure/runtime/engine-role.js';
 import { sleep } from './util.js';
 
 /** The compiled engine as `npm start` runs it, plus the baseline routes (bench-main.ts). */
@@ -71,6 +72,29 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** The processes a process started, and theirs (an API cluster's workers), from /proc. */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return found;
+  }
+  for (const task of tasks) {
+    let children: string;
+    try {
+      children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const child of children.split(' ').filter(Boolean).map(Number)) {
+      found.push(child, ...descendantsOf(child));
+    }
+  }
+  return found;
+}
+
 /** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
@@ -80,16 +104,24 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS };
 }
 
-/** CPU used between start() and stop(): the engine's cores and the machine's, averaged over the window. */
+/**
+ * CPU used between start() and stop(): the engine's cores and the machine's, averaged over the
+ * window. The engine is one process, or several (an API cluster: its primary and workers, listed
+ * at start and stop; a process that began meanwhile counts from zero).
+ */
 export class CpuWindow {
-  private engineAt = 0;
+  private engineAt = new Map<number, number>();
   private machineAt = { busy: 0, total: 0 };
   private startedAt = 0;
 
-  constructor(private readonly pid: number) {}
+  constructor(private readonly engine: number | (() => number[])) {}
+
+  private pids(): number[] {
+    return typeof this.engine === 'number' ? [this.engine] : this.engine();
+  }
 
   start(): void {
-    this.engineAt = cpuSecondsOf(this.pid);
+    this.engineAt = new Map(this.pids().map((pid) => [pid, cpuSecondsOf(pid)]));
     this.machineAt = machineCpu();
     this.startedAt = performance.now();
   }
@@ -97,8 +129,14 @@ export class CpuWindow {
   stop(): { engineCores: number; machineBusyCores: number; seconds: number } {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const machine = machineCpu();
+    let used = 0;
+    for (const pid of new Set([...this.engineAt.keys(), ...this.pids()])) {
+      const now = cpuSecondsOf(pid);
+      // A process that ended meanwhile reads 0: its CPU since start is lost, not negative.
+      if (now > 0) used += now - (this.engineAt.get(pid) ?? 0);
+    }
     return {
-      engineCores: (cpuSecondsOf(this.pid) - this.engineAt) / seconds,
+      engineCores: used / seconds,
       machineBusyCores: (machine.busy - this.machineAt.busy) / seconds,
       seconds,
     };
@@ -111,6 +149,10 @@ export interface EngineOptions {
   jwtSecret: string;
   /** Directory for `node --cpu-prof`; the profile is written when the engine exits. */
   profileDir?: string;
+  /** ENGINE_ROLE (the engine's default, `all`, when absent). */
+  role?: EngineRole;
+  /** ENGINE_API_PROCESSES: with role `api`, a node:cluster primary forking that many API processes. */
+  apiProcesses?: number;
   env?: Record<string, string>;
 }
 
@@ -150,6 +192,8 @@ export class EngineProcess {
         RATE_LIMIT_PER_IP_PER_MINUTE: '0',
         HOST: '127.0.0.1',
         PORT: String(port),
+        ...(options.role ? { ENGINE_ROLE: options.role } : {}),
+        ...(options.apiProcesses ? { ENGINE_API_PROCESSES: String(options.apiProcesses) } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,7 +209,7 @@ export class EngineProcess {
         // not listening yet
       }
       if (Date.now() > deadline) {
-        child.kill('SIGKILL');
+        await engine.kill();
         throw new Error(`engine not ready within 120 s:\n${engine.output}`);
       }
       await sleep(200);
@@ -179,6 +223,11 @@ export class EngineProcess {
     return this.child.pid!;
   }
 
+  /** The engine's processes: this one and those it forked (an API cluster's workers). */
+  pids(): number[] {
+    return [this.pid, ...descendantsOf(this.pid)];
+  }
+
   /** Peak RSS: the kernel's VmHWM (exact) and the sampled VmRSS maximum. */
   memory(): { rssKiB: number; peakKiB: number } {
     const now = memoryOf(this.pid);
@@ -190,20 +239,35 @@ export class EngineProcess {
     return this.output;
   }
 
-  /** SIGTERM (graceful: in-flight requests finish, pools close; the CPU profile is written). */
+  /**
+   * SIGTERM (graceful: in-flight requests finish, pools close; the CPU profile is written). An API
+   * cluster's primary passes it on to its workers and exits after them; whatever is still running
+   * after 60 s, or after the primary, is killed.
+   */
   async stop(): Promise<{ profile?: string }> {
     if (this.sampler) clearInterval(this.sampler);
+    const forked = descendantsOf(this.pid);
     if (this.child.exitCode === null) {
       this.child.kill('SIGTERM');
       const timeout = sleep(60_000).then(() => 'timeout' as const);
-      if ((await Promise.race([this.exited, timeout])) === 'timeout') {
-        this.child.kill('SIGKILL');
-        await this.exited;
-      }
+      if ((await Promise.race([this.exited, timeout])) === 'timeout') await this.kill();
     }
+    killStragglers(forked);
     if (!this.profileDir) return {};
-    const files = (await readdir(this.profileDir)).filter((file) => file.endsWith('.cpuprofile')).sort();
-    return { profile: files.length > 0 ? join(this.profileDir, files.at(-1)!) : undefined };
+    const files = (await readdir(this.profileDir)).filter((file) => file.endsWith('.cpuprofile'));
+    // An API cluster writes one profile per process: the largest is a busy worker's, not the idle primary's.
+    const largest = files
+      .map((file) => join(this.profileDir!, file))
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    return { profile: largest };
+  }
+
+  /** SIGKILL to the engine and every process it forked. */
+  private async kill(): Promise<void> {
+    const forked = descendantsOf(this.pid);
+    this.child.kill('SIGKILL');
+    killStragglers(forked);
+    await this.exited;
   }
 
   private sample(): void {
@@ -214,6 +278,18 @@ export class EngineProcess {
   private remember(chunk: Buffer): void {
     this.output += chunk.toString();
     if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
+  }
+}
+
+/** SIGKILL to those of `pids` still running the engine (a pid reused since by another program is left alone). */
+function killStragglers(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bench-main.js')) continue;
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 
