@@ -37,7 +37,8 @@ export class CaseAggregate implements AggregateDefinition<CaseCommand, CaseEvent
     return personActedFor(state, command.metadata.actor, sliceOf(command.type).actsForReader(command.data));
   }
 
-  fold(events: readonly RecordedEvent[]): CaseState {
-    return foldStored(this, events);
+  /** Folds the events onto `state` (from the start of the stream by default). */
+  fold(events: readonly RecordedEvent[], state?: CaseState): CaseState {
+    return foldStored(this, events, state);
   }
 }

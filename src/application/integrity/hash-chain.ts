@@ -42,11 +42,23 @@ export interface IntegrityVerdict {
 }
 
 /**
+ * The hash an event's content gives, asked only once its own `metadata.prevHash` is `prevHash`;
+ * `index` is its place in the events given (a caller may have derived the hashes already).
+ */
+export type ChainHashOf = (event: RecordedEvent, index: number, prevHash: string) => string | undefined;
+
+const hashOfContent: ChainHashOf = (event, _index, prevHash) =>
+  eventHash(prevHash, event.type, event.data, event.metadata);
+
+/**
  * Walks a whole stream in the order given and names the first revision that breaks the chain:
  * revisions must run 0, 1, 2, … without a gap (a deleted or reordered event), each event's
  * prevHash must be its predecessor's hash, and its hash must match its content.
  */
-export function verifyChain(events: readonly RecordedEvent[]): IntegrityVerdict {
+export function verifyChain(
+  events: readonly RecordedEvent[],
+  hashOf: ChainHashOf = hashOfContent,
+): IntegrityVerdict {
   let prevHash = GENESIS_HASH;
   for (const [index, event] of events.entries()) {
     const broken = (reason: ChainBreak, revision = event.revision): IntegrityVerdict => ({
@@ -59,10 +71,7 @@ export function verifyChain(events: readonly RecordedEvent[]): IntegrityVerdict 
     if (event.revision !== index) return broken('missing-revision', Math.min(index, event.revision));
     if (event.metadata.prevHash !== prevHash) return broken('prev-hash-mismatch');
     const storedHash = event.metadata.hash;
-    if (
-      typeof storedHash !== 'string' ||
-      eventHash(prevHash, event.type, event.data, event.metadata) !== storedHash
-    ) {
+    if (typeof storedHash !== 'string' || hashOf(event, index, prevHash) !== storedHash) {
       return broken('hash-mismatch');
     }
     prevHash = storedHash;

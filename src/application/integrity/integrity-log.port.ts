@@ -91,8 +91,15 @@ export interface IntegrityLog {
    */
   inclusionProofs(eventIds: readonly string[], treeSize: number): Promise<InclusionProof[]>;
   consistencyProof(from: number, to: number): Promise<ConsistencyProof>;
-  /** Checks each logged event of one stream against its receipt, and names the checkpoint that includes them. */
-  verifyStream(events: readonly RecordedEvent[]): Promise<StreamLogVerdict>;
+  /**
+   * Checks each logged event of one stream against its receipt, and names the checkpoint that
+   * includes them. `leafHashOf` gives an event's leaf hash from its content as it is now (by
+   * default log-entry.ts `eventLeafHash`; `index` is its place in `events`).
+   */
+  verifyStream(
+    events: readonly RecordedEvent[],
+    leafHashOf?: (event: RecordedEvent, index: number) => Buffer,
+  ): Promise<StreamLogVerdict>;
 }
 
 /** Nest injection token of the IntegrityLog. */

@@ -209,9 +209,9 @@ export class IntegrityLogService implements IntegrityLog {
     };
   }
 
-  /** Whether the stored leaf is the event as it is now, under a receipt this key signed. */
-  private vouchesFor(leaf: StoredLeaf, event: RecordedEvent): boolean {
-    if (!eventLeafHash(event).equals(leaf.leafHash)) return false;
+  /** Whether the stored leaf is the event as it is now (`eventLeaf`), under a receipt this key signed. */
+  private vouchesFor(leaf: StoredLeaf, eventLeaf: Buffer): boolean {
+    if (!eventLeaf.equals(leaf.leafHash)) return false;
     const key = `${leaf.leafIndex}:${leaf.leafHash.toString('base64')}:${leaf.receipt.toString('base64')}`;
     if (this.verifiedReceipts.has(key)) return true;
     if (!receiptVerifies(leaf.leafIndex, leaf.leafHash, leaf.receipt, this.verifier)) return false;
@@ -219,22 +219,25 @@ export class IntegrityLogService implements IntegrityLog {
     return true;
   }
 
-  async verifyStream(events: readonly RecordedEvent[]): Promise<StreamLogVerdict> {
-    const leaves = new Map(
-      (await this.tree.leavesOfEvents(events.map((event) => event.eventId))).map((leaf) => [
-        leaf.eventId,
-        leaf,
-      ]),
-    );
+  async verifyStream(
+    events: readonly RecordedEvent[],
+    leafHashOf: (event: RecordedEvent, index: number) => Buffer = eventLeafHash,
+  ): Promise<StreamLogVerdict> {
+    // The newest checkpoint is looked up alongside the leaves, not after them.
+    const [stored, signed] = await Promise.all([
+      this.tree.leavesOfEvents(events.map((event) => event.eventId)),
+      this.latestSigned(),
+    ]);
+    const leaves = new Map(stored.map((leaf) => [leaf.eventId, leaf]));
     let firstMismatch: StreamLogVerdict['firstMismatch'];
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
       const leaf = leaves.get(event.eventId);
-      if (leaf && !this.vouchesFor(leaf, event)) {
+      if (leaf && !this.vouchesFor(leaf, leafHashOf(event, index))) {
         firstMismatch = { revision: event.revision, eventId: event.eventId, leafIndex: leaf.leafIndex };
         break;
       }
     }
-    const latest = leaves.size > 0 ? await this.latestSigned() : undefined;
+    const latest = leaves.size > 0 ? signed : undefined;
     const covered = latest
       ? events.filter((event) => (leaves.get(event.eventId)?.leafIndex ?? Infinity) < latest.treeSize)
       : [];

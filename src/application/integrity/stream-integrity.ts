@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../ports/event-store.port.js';
+import { type EventDigests, eventDigests } from './event-digests.js';
 import { type ChainBreak, type IntegrityVerdict, verifyChain } from './hash-chain.js';
 import type { IntegrityLog, StreamLogVerdict } from './integrity-log.port.js';
 
@@ -23,9 +24,15 @@ export async function verifyStreamIntegrity(
   events: readonly RecordedEvent[],
   log: IntegrityLog | undefined,
 ): Promise<StreamIntegrity> {
-  const chain = verifyChain([...events]);
+  // Each event's digests are derived once, for the chain and the log alike (event-digests.ts).
+  const digests: EventDigests[] = [];
+  const digestsAt = (index: number): EventDigests => (digests[index] ??= eventDigests(events[index]!));
+  const chain = verifyChain(events, (_event, index) => digestsAt(index).chainHash);
   if (!log) return { ...chain, checkpoint: null };
-  const { firstMismatch, checkpoint } = await log.verifyStream(events);
+  const { firstMismatch, checkpoint } = await log.verifyStream(
+    events,
+    (_event, index) => digestsAt(index).leafHash,
+  );
   if (firstMismatch && (chain.verified || firstMismatch.revision < (chain.firstBrokenRevision ?? Infinity))) {
     return {
       verified: false,

@@ -47,6 +47,10 @@ function isIncluded(point: HistoryPoint, event: RecordedEvent): boolean {
   }
 }
 
+/** Whether `included` (a filter of `stored`) is its first events, in order. */
+const isPrefix = (included: readonly RecordedEvent[], stored: readonly RecordedEvent[]): boolean =>
+  included.length === 0 || included.at(-1) === stored[included.length - 1];
+
 /** A time before the case's request: there is no case to replay, which is not an empty one. */
 function beforeCaseExisted(
   caseId: string,
@@ -80,7 +84,13 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
   async execute({ caseId, point, viewer }: GetCaseHistoryQuery): Promise<CaseHistory> {
     const { events: stored } = await this.store.readStream(caseStreamId(caseId));
     if (stored.length === 0) throw new DomainError('not-found', `Case ${caseId} does not exist.`);
-    const current = this.aggregate.fold(stored);
+    // Events with occurredAt order may differ from revision order; "as occurred by" takes every event that had happened.
+    const included = stored.filter((event) => isIncluded(point, event));
+    const state = this.aggregate.fold(included);
+    // The stream is folded once: the current state goes on from the point's when that is a prefix.
+    const current = isPrefix(included, stored)
+      ? this.aggregate.fold(stored.slice(included.length), state)
+      : this.aggregate.fold(stored);
     assertRecordVisible(current, viewer, 'history');
     if (point.kind === 'revision' && point.revision > stored.at(-1)!.revision) {
       throw new DomainError(
@@ -88,9 +98,6 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
         `Case ${caseId} has no revision ${point.revision} (latest is ${stored.at(-1)!.revision}).`,
       );
     }
-    // Events with occurredAt order may differ from revision order; "as occurred by" takes every event that had happened.
-    const included = stored.filter((event) => isIncluded(point, event));
-    const state = this.aggregate.fold(included);
     if (!state.exists && 'time' in point) throw beforeCaseExisted(caseId, point, stored[0]!);
     const { checkpoint, ...verdict } = await verifyStreamIntegrity(stored, this.log);
     const events: HistoryEvent[] = included.map((event) => ({
