@@ -6,6 +6,7 @@ import { defaultCasePolicy } from '../../src/domain/case/case.policy.js';
 import type { CaseSelector } from '../../src/domain/metrics/case-selector.js';
 import {
   computeReaderMetrics,
+  funnelGroupOf,
   oneReaderMetricsFromCounts,
   type ReaderMetricsOptions,
   readerMetricsFor,
@@ -16,7 +17,10 @@ import {
   type ReaderMetricsFilter,
   loadMetricsCases,
 } from '../../src/projections/reader-metrics/reader-metrics.queries.js';
-import { loadScopeCounts } from '../../src/projections/reader-metrics/reader-metrics.totals.js';
+import {
+  loadReaderScopeCounts,
+  loadScopeCounts,
+} from '../../src/projections/reader-metrics/reader-metrics.totals.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -231,6 +235,9 @@ const SCOPES: ReaderMetricsFilter[] = [
     finding: 'fracture',
   },
   { from: '2024-02-01T00:00:00.000Z', period: '2024-03', bodyRegion: 'wrist' },
+  { from: '2024-03-01T00:00:00.000Z', to: '2024-04-01T00:00:00.000Z', bodyRegion: 'knee' },
+  { to: '2024-01-01T00:00:00.000Z' },
+  { from: '2024-01-01T00:00:00.000Z', to: '2025-01-01T00:00:00.000Z', finding: 'fracture' },
 ];
 
 const link = (subjectId: string, selector: CaseSelector): string =>
@@ -258,8 +265,8 @@ describe('reader-metrics totals', () => {
 
   const totals = (schema: string): Promise<unknown[]> =>
     db.query(
-      `SELECT subject, finding, body_region, to_char(day, 'YYYY-MM-DD') AS day, counts
-         FROM "${schema}".reader_metrics_totals ORDER BY subject, finding, body_region, day`,
+      `SELECT subject, finding, body_region, bucket, counts
+         FROM "${schema}".reader_metrics_totals ORDER BY subject, finding, body_region, bucket`,
     );
   const subjects = (schema: string): Promise<unknown[]> =>
     db.query(
@@ -278,8 +285,15 @@ describe('reader-metrics totals', () => {
       const oracle = computeReaderMetrics(cases, options);
       expect(readerMetricsFromCounts(counts!, options)).toEqual(oracle);
       for (const readerId of [...READERS, 'rad-unknown']) {
-        expect(oneReaderMetricsFromCounts(readerId, counts!, options)).toEqual(
-          readerMetricsFor(readerId, cases, options),
+        const oracleReader = readerMetricsFor(readerId, cases, options);
+        const group = funnelGroupOf(counts!);
+        expect(oneReaderMetricsFromCounts(readerId, counts!.get(readerId), group, options)).toEqual(
+          oracleReader,
+        );
+        const totals = await loadReaderScopeCounts(db, schema, scope, readerId);
+        expect(totals!.group).toEqual(group);
+        expect(oneReaderMetricsFromCounts(readerId, totals!.counts, totals!.group, options)).toEqual(
+          oracleReader,
         );
       }
       compared += oracle.items.length;

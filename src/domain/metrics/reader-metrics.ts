@@ -1625,8 +1625,18 @@ function countsOfTally(tally: ReaderTally): TallyCounts {
   return counts;
 }
 
-/** A set known only by its size (the figures read no more of it). */
-const setOfSize = (size: number): Set<string> => new Set(Array.from({ length: size }, (_, i) => String(i)));
+/** A set known only by its size: the figures read no more of it, and its members may be thousands. */
+class SetOfSize extends Set<string> {
+  constructor(private readonly count: number) {
+    super();
+  }
+
+  override get size(): number {
+    return this.count;
+  }
+}
+
+const setOfSize = (size: number): Set<string> => new SetOfSize(size);
 
 function tallyOfCounts(counts: TallyCounts): ReaderTally {
   const tally = emptyReaderTally();
@@ -1781,14 +1791,18 @@ export function countsForQuery(rows: Iterable<SubjectCounts>, finding?: string):
   return bySubject;
 }
 
+/** The counts behind the funnel's centre: major discordances and opinions compared with the consensus. */
+export const FUNNEL_GROUP_COUNTS = {
+  x: JSON.stringify([BY_FINDING, 'discordant', 'accuracy']),
+  n: JSON.stringify([BY_FINDING, 'withConsensus', 'accuracy']),
+} as const;
+
 /** The funnel's centre from counts, over every subject. */
-function groupOfCounts(counts: ReadonlyMap<string, TallyCounts>): { x: number; n: number } {
-  const discordant = JSON.stringify([BY_FINDING, 'discordant', 'accuracy']);
-  const compared = JSON.stringify([BY_FINDING, 'withConsensus', 'accuracy']);
+export function funnelGroupOf(counts: ReadonlyMap<string, TallyCounts>): { x: number; n: number } {
   const group = { x: 0, n: 0 };
   for (const subjectCounts of counts.values()) {
-    group.x += subjectCounts[discordant] ?? 0;
-    group.n += subjectCounts[compared] ?? 0;
+    group.x += subjectCounts[FUNNEL_GROUP_COUNTS.x] ?? 0;
+    group.n += subjectCounts[FUNNEL_GROUP_COUNTS.n] ?? 0;
   }
   return group;
 }
@@ -1804,16 +1818,19 @@ export function readerMetricsFromCounts(
   const tallies = new Map(
     [...counts].map(([subject, subjectCounts]) => [subject, tallyOfCounts(subjectCounts)]),
   );
-  return listFigures(tallies, settingsOf(options), groupOfCounts(counts));
+  return listFigures(tallies, settingsOf(options), funnelGroupOf(counts));
 }
 
-/** `readerMetricsFor` from summed counts, as `readerMetricsFromCounts`. */
+/**
+ * `readerMetricsFor` from the reader's summed counts in scope (undefined: none) and the funnel's
+ * centre over every subject in scope (`funnelGroupOf`), as `readerMetricsFromCounts`.
+ */
 export function oneReaderMetricsFromCounts(
   readerId: string,
-  counts: ReadonlyMap<string, TallyCounts>,
+  readerCounts: Readonly<TallyCounts> | undefined,
+  group: { readonly x: number; readonly n: number },
   options: ReaderMetricsOptions = {},
 ): ReaderMetrics {
-  const readerCounts = counts.get(readerId);
   const tally = readerCounts === undefined ? emptyReaderTally() : tallyOfCounts(readerCounts);
-  return readerFigures(readerId, tally, settingsOf(options), groupOfCounts(counts));
+  return readerFigures(readerId, tally, settingsOf(options), { x: group.x, n: group.n });
 }

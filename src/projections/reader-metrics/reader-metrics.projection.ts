@@ -31,9 +31,9 @@ const METRICS_CASES_TABLE = new ProjectionTable(
  * Reader accuracy metrics (docs/projections.md): one row per case holding the facts the metrics need
  * (`MetricsCaseRecord`, folded event by event with `evolveMetricsCase`, plain JSON, with each
  * event's recordedAt beside its occurredAt so that queries can leave imported history out of
- * turnaround), and the metrics' counts summed per subject × finding × body region × day
- * (reader-metrics.totals.ts), which a batch updates by taking each changed case's old counts out
- * and adding its new ones. A batch loads the rows it touches, folds its events in memory and
+ * turnaround), and the metrics' counts summed per subject × finding × body region × day, month
+ * and all time (reader-metrics.totals.ts), which a batch updates by taking each changed case's old
+ * counts out and adding its new ones. A batch loads the rows it touches, folds its events in memory and
  * upserts each changed row once.
  */
 @Injectable()

@@ -30,6 +30,7 @@ import { READER_METRICS } from './reader-metrics.projection.js';
 import {
   basisFits,
   knownSubject,
+  loadReaderScopeCounts,
   loadScopeCounts,
   type MetricsBasis,
   readBasis,
@@ -122,8 +123,14 @@ export class ReaderMetricsQueries {
     return this.schemas.withActiveSchema(READER_METRICS, async (schema) => {
       if (!(await this.knownIn(schema, readerId)).reader) return undefined;
       const options = { ...filter, ...settings };
-      const counts = await this.countsIn(schema, filter, options);
-      if (counts) return roundForResponse(oneReaderMetricsFromCounts(readerId, counts, options));
+      const basis = await this.basisOf(schema);
+      const totals =
+        basis && basisFits(basis, options)
+          ? await loadReaderScopeCounts(this.dataSource, schema, filter, readerId)
+          : undefined;
+      if (totals) {
+        return roundForResponse(oneReaderMetricsFromCounts(readerId, totals.counts, totals.group, options));
+      }
       const cases = await loadMetricsCases(this.dataSource, schema, filter);
       return roundForResponse(readerMetricsFor(readerId, cases, options));
     });

@@ -5,21 +5,23 @@ import {
   caseCounts,
   type CountsBasis,
   countsForQuery,
+  FUNNEL_GROUP_COUNTS,
   type MetricsCase,
   type ReaderMetricsOptions,
   type TallyCounts,
 } from '../../domain/metrics/reader-metrics.js';
 import { DAY_MS, instantOf, isoOf } from '../../domain/metrics/time.js';
-import { type Queryable, quoteIdentifier } from '../runner/projection-control.js';
+import type { Queryable } from '../runner/projection-control.js';
 import { ProjectionTable } from '../runner/projection-table.js';
 
 /**
  * The reader metrics pre-aggregated (docs/projections.md "Reader metrics totals"): each subject's
- * counts (`TallyCounts`) summed over the cases of one finding filter × body region × UTC day of
- * the request. A case's contribution is a pure function of its stored record, so when a batch
- * changes a case (an opinion, a late consensus, an amended reference standard) its old record's
- * counts are taken out and the new one's added: the sums stay exactly those of the cases now
- * stored, whatever the order and batching of the events, and a rebuild gives the same rows.
+ * counts (`TallyCounts`) summed over the cases of one finding filter × body region × UTC day,
+ * month or all time of the request. A case's contribution is a pure function of its stored
+ * record, so when a batch changes a case (an opinion, a late consensus, an amended reference
+ * standard) its old record's counts are taken out and the new one's added: the sums stay exactly
+ * those of the cases now stored, whatever the order and batching of the events, and a rebuild
+ * gives the same rows.
  */
 
 /** The case policy the counts of a generation were tallied under (`CountsBasis`). */
@@ -30,18 +32,22 @@ const BASIS_TABLE = new ProjectionTable('reader_metrics_basis', {
   basis: 'jsonb NOT NULL',
 });
 
+/** A bucket is a UTC day (YYYY-MM-DD), a month (YYYY-MM), or all time (''): told apart by length. */
+const DAY_LENGTH = 10;
+const ALL_TIME = '';
+
 const TOTALS_TABLE = new ProjectionTable(
   'reader_metrics_totals',
   {
     subject: 'text NOT NULL',
     finding: 'text NOT NULL',
     body_region: 'text NOT NULL',
-    day: 'date NOT NULL',
+    bucket: 'text NOT NULL',
     counts: 'jsonb NOT NULL',
   },
   {
-    primaryKey: ['subject', 'finding', 'body_region', 'day'],
-    indexes: ['(finding, day)', '(finding, body_region, day)'],
+    primaryKey: ['subject', 'finding', 'body_region', 'bucket'],
+    indexes: ['(finding, bucket)', `(bucket) WHERE length(bucket) = ${DAY_LENGTH}`],
   },
 );
 
@@ -91,7 +97,7 @@ interface Delta {
   readonly subject: string;
   readonly finding: string;
   readonly bodyRegion: string;
-  readonly day: string;
+  readonly bucket: string;
   readonly counts: TallyCounts;
 }
 
@@ -118,15 +124,19 @@ export async function applyCaseChanges(
   };
   const addCaseCounts = (metricsCase: MetricsCase, sign: 1 | -1): void => {
     const day = dayOf(metricsCase.occurredAt);
+    // The day, its month and all time: a query sums the fewest rows that cover its scope.
+    const buckets = [day, day.slice(0, 7), ALL_TIME];
     for (const [finding, bySubject] of caseCounts(metricsCase, basis)) {
       for (const [subject, counts] of bySubject) {
-        const key = JSON.stringify([subject, finding, metricsCase.bodyRegion, day]);
-        let delta = deltas.get(key);
-        if (!delta) {
-          delta = { subject, finding, bodyRegion: metricsCase.bodyRegion, day, counts: {} };
-          deltas.set(key, delta);
+        for (const bucket of buckets) {
+          const key = JSON.stringify([subject, finding, metricsCase.bodyRegion, bucket]);
+          let delta = deltas.get(key);
+          if (!delta) {
+            delta = { subject, finding, bodyRegion: metricsCase.bodyRegion, bucket, counts: {} };
+            deltas.set(key, delta);
+          }
+          addCounts(delta.counts, counts, sign);
         }
-        addCounts(delta.counts, counts, sign);
       }
     }
   };
@@ -173,44 +183,46 @@ async function addToTotals(db: Queryable, schema: string, deltas: readonly Delta
     deltas.map((delta) => delta.subject),
     deltas.map((delta) => delta.finding),
     deltas.map((delta) => delta.bodyRegion),
-    deltas.map((delta) => delta.day),
+    deltas.map((delta) => delta.bucket),
   ];
   const table = TOTALS_TABLE.in(schema);
   const current = (await db.query(
-    `SELECT t.subject, t.finding, t.body_region, to_char(t.day, 'YYYY-MM-DD') AS day, t.counts
+    `SELECT t.subject, t.finding, t.body_region, t.bucket, t.counts
        FROM ${table} AS t
-       JOIN unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k (subject, finding, body_region, day)
-         USING (subject, finding, body_region, day)`,
+       JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k (subject, finding, body_region, bucket)
+         USING (subject, finding, body_region, bucket)`,
     keys,
-  )) as Array<{ subject: string; finding: string; body_region: string; day: string; counts: TallyCounts }>;
+  )) as Array<{ subject: string; finding: string; body_region: string; bucket: string; counts: TallyCounts }>;
   const stored = new Map(
-    current.map((row) => [JSON.stringify([row.subject, row.finding, row.body_region, row.day]), row.counts]),
+    current.map((row) => [
+      JSON.stringify([row.subject, row.finding, row.body_region, row.bucket]),
+      row.counts,
+    ]),
   );
   const emptied: Delta[] = [];
   const upserts: unknown[][] = [];
   for (const delta of deltas) {
-    const counts = {
-      ...(stored.get(JSON.stringify([delta.subject, delta.finding, delta.bodyRegion, delta.day])) ?? {}),
-    };
+    const key = JSON.stringify([delta.subject, delta.finding, delta.bodyRegion, delta.bucket]);
+    const counts = stored.get(key) ?? {};
     addCounts(counts, delta.counts);
-    if (Object.values(counts).some((n) => n < 0)) {
+    if (Object.keys(delta.counts).some((count) => (counts[count] ?? 0) < 0)) {
       throw new Error(
-        `Reader metrics totals went negative for ${delta.subject} on ${delta.day}: a case was taken out twice.`,
+        `Reader metrics totals went negative for ${delta.subject} in ${delta.bucket || 'all time'}: a case was taken out twice.`,
       );
     }
     if (Object.keys(counts).length === 0) emptied.push(delta);
-    else upserts.push([delta.subject, delta.finding, delta.bodyRegion, delta.day, JSON.stringify(counts)]);
+    else upserts.push([delta.subject, delta.finding, delta.bodyRegion, delta.bucket, JSON.stringify(counts)]);
   }
   if (emptied.length > 0) {
     await db.query(
       `DELETE FROM ${table} AS t
-        USING unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k (subject, finding, body_region, day)
-        WHERE (t.subject, t.finding, t.body_region, t.day) = (k.subject, k.finding, k.body_region, k.day)`,
+        USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k (subject, finding, body_region, bucket)
+        WHERE (t.subject, t.finding, t.body_region, t.bucket) = (k.subject, k.finding, k.body_region, k.bucket)`,
       [
         emptied.map((delta) => delta.subject),
         emptied.map((delta) => delta.finding),
         emptied.map((delta) => delta.bodyRegion),
-        emptied.map((delta) => delta.day),
+        emptied.map((delta) => delta.bucket),
       ],
     );
   }
@@ -234,44 +246,142 @@ function dayAt(instant: string, what: string): string | undefined {
   return time % DAY_MS === 0 ? isoOf(time).slice(0, 10) : undefined;
 }
 
+const nextDay = (day: string): string => isoOf(instantOf(day, 'day') + DAY_MS).slice(0, 10);
+
+function nextMonth(day: string): string {
+  const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
+
+/** The days from `first` up to `end` (exclusive) as buckets: whole months as months, the rest as days. */
+function bucketsOf(first: string, end: string): string[] {
+  const buckets: string[] = [];
+  for (let day = first; day < end;) {
+    const month = nextMonth(day);
+    if (day.endsWith('-01') && month <= end) {
+      buckets.push(day.slice(0, 7));
+      day = month;
+    } else {
+      buckets.push(day);
+      day = nextDay(day);
+    }
+  }
+  return buckets;
+}
+
+/**
+ * The buckets covering a scope's days exactly; `[ALL_TIME]` without bounds; undefined when the
+ * totals cannot say: `from` or `to` inside a day, or a period that is no year-month.
+ */
+async function scopeBuckets(
+  db: Queryable,
+  schema: string,
+  scope: TotalsScope,
+): Promise<string[] | undefined> {
+  if (scope.from === undefined && scope.to === undefined && scope.period === undefined) return [ALL_TIME];
+  const lows: string[] = [];
+  const highs: string[] = [];
+  if (scope.from !== undefined) {
+    const day = dayAt(scope.from, 'from');
+    if (day === undefined) return undefined;
+    lows.push(day);
+  }
+  if (scope.to !== undefined) {
+    const day = dayAt(scope.to, 'to');
+    if (day === undefined) return undefined;
+    highs.push(day);
+  }
+  if (scope.period !== undefined) {
+    const match = PERIOD.exec(scope.period);
+    const month = Number(match?.[2]);
+    if (!match || month < 1 || month > 12) return undefined;
+    lows.push(`${scope.period}-01`);
+    highs.push(nextMonth(`${scope.period}-01`));
+  }
+  if (lows.length === 0 || highs.length === 0) {
+    // An open end: the first or last day any case was requested on.
+    const [stored] = (await db.query(
+      `SELECT min(bucket) AS first, max(bucket) AS last FROM ${TOTALS_TABLE.in(schema)}
+        WHERE length(bucket) = ${DAY_LENGTH}`,
+    )) as Array<{ first: string | null; last: string | null }>;
+    if (!stored?.first || !stored.last) return [];
+    if (lows.length === 0) lows.push(stored.first);
+    if (highs.length === 0) highs.push(nextDay(stored.last));
+  }
+  const first = lows.reduce((a, b) => (a > b ? a : b));
+  const end = highs.reduce((a, b) => (a < b ? a : b));
+  return bucketsOf(first, end);
+}
+
+/** The rows of a scope: the filter's findings, the buckets covering it, its body region. */
+function scopeWhere(
+  scope: TotalsScope,
+  findings: readonly string[],
+  buckets: readonly string[],
+): { where: string; parameters: unknown[] } {
+  const parameters: unknown[] = [findings, buckets];
+  let where = 'finding = ANY($1::text[]) AND bucket = ANY($2::text[])';
+  if (scope.bodyRegion !== undefined) {
+    parameters.push(scope.bodyRegion);
+    where += ` AND body_region = $${parameters.length}`;
+  }
+  return { where, parameters };
+}
+
+const findingsOf = (scope: TotalsScope): string[] =>
+  scope.finding === undefined ? [''] : ['', scope.finding];
+
 /**
  * Each subject's summed counts in scope (`countsForQuery`), or undefined when the totals cannot say
- * exactly: `from` or `to` inside a day, or a period that is no year-month.
+ * exactly (`scopeBuckets`).
  */
 export async function loadScopeCounts(
   db: Queryable,
   schema: string,
   scope: TotalsScope,
 ): Promise<Map<string, TallyCounts> | undefined> {
-  const clauses = ['finding = ANY($1::text[])'];
-  const parameters: unknown[] = [scope.finding === undefined ? [''] : ['', scope.finding]];
-  const add = (clause: (placeholder: string) => string, value: unknown): void => {
-    parameters.push(value);
-    clauses.push(clause(`$${parameters.length}`));
-  };
-  if (scope.bodyRegion !== undefined) add((p) => `body_region = ${p}`, scope.bodyRegion);
-  for (const [bound, operator] of [
-    [scope.from, '>='],
-    [scope.to, '<'],
-  ] as const) {
-    if (bound === undefined) continue;
-    const day = dayAt(bound, operator === '>=' ? 'from' : 'to');
-    if (day === undefined) return undefined;
-    add((p) => `day ${operator} ${p}::date`, day);
-  }
-  if (scope.period !== undefined) {
-    const match = PERIOD.exec(scope.period);
-    const month = Number(match?.[2]);
-    if (!match || month < 1 || month > 12) return undefined;
-    add((p) => `day >= ${p}::date`, `${scope.period}-01`);
-    add((p) => `day < (${p}::date + interval '1 month')`, `${scope.period}-01`);
-  }
+  const buckets = await scopeBuckets(db, schema, scope);
+  if (buckets === undefined) return undefined;
+  const { where, parameters } = scopeWhere(scope, findingsOf(scope), buckets);
   const rows = (await db.query(
-    `SELECT subject, finding, counts FROM ${quoteIdentifier(schema)}.reader_metrics_totals
-      WHERE ${clauses.join(' AND ')}`,
+    `SELECT subject, finding, counts FROM ${TOTALS_TABLE.in(schema)} WHERE ${where}`,
     parameters,
   )) as Array<{ subject: string; finding: string; counts: TallyCounts }>;
   return countsForQuery(rows, scope.finding);
+}
+
+/**
+ * One reader's summed counts in scope and the funnel's centre over every subject in scope (summed
+ * by the database: two counts, not every subject's rows), or undefined as `loadScopeCounts`.
+ */
+export async function loadReaderScopeCounts(
+  db: Queryable,
+  schema: string,
+  scope: TotalsScope,
+  readerId: string,
+): Promise<{ counts: TallyCounts | undefined; group: { x: number; n: number } } | undefined> {
+  const buckets = await scopeBuckets(db, schema, scope);
+  if (buckets === undefined) return undefined;
+  const table = TOTALS_TABLE.in(schema);
+  const reader = scopeWhere(scope, findingsOf(scope), buckets);
+  reader.parameters.push(readerId);
+  const rows = (await db.query(
+    `SELECT subject, finding, counts FROM ${table} WHERE ${reader.where} AND subject = $${reader.parameters.length}`,
+    reader.parameters,
+  )) as Array<{ subject: string; finding: string; counts: TallyCounts }>;
+  // The centre's counts depend on the finding filter: they are in that code's rows.
+  const all = scopeWhere(scope, [scope.finding ?? ''], buckets);
+  all.parameters.push(FUNNEL_GROUP_COUNTS.x, FUNNEL_GROUP_COUNTS.n);
+  const [group] = (await db.query(
+    `SELECT coalesce(sum((counts->>$${all.parameters.length - 1})::bigint), 0)::float8 AS x,
+            coalesce(sum((counts->>$${all.parameters.length})::bigint), 0)::float8 AS n
+       FROM ${table} WHERE ${all.where}`,
+    all.parameters,
+  )) as Array<{ x: number; n: number }>;
+  return {
+    counts: countsForQuery(rows, scope.finding).get(readerId),
+    group: { x: group?.x ?? 0, n: group?.n ?? 0 },
+  };
 }
 
 /** What the generation knows `id` as, from the subjects' case counts. */
