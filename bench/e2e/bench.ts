@@ -149,7 +149,7 @@ interface Context {
   queriesAtRebuild?: Record<string, LoadResult>;
   eventsAtRebuild?: number;
   /** SubmitOpinion with one engine process of role `all` (the commands phase), beside the roles phase's figures. */
-  allRole?: { rps: number; cpuMsPerRequest: number };
+  allRole?: { rps: number; cpuMsPerRequest: number; caughtUpCpuMsPerRequest: number };
 }
 
 /** CPU of the database's backends by application over a window (see DatabaseCpuWindow). */
@@ -305,6 +305,9 @@ async function commandsPhase(context: Context): Promise<void> {
   const spreadCpu = { ...cpu.stop(), postgresCoresByApplication: {} as Record<string, number> };
   spreadCpu.postgresCoresByApplication = await dbCpu.stop(spreadCpu.seconds);
   const lag = await probe.stop(30_000);
+  // The engine's CPU until every projection has applied the run: what the roles phase's API + projector compare with.
+  await waitForProjections(engine.baseUrl, admin, 120_000);
+  const caughtUpCpu = cpu.stop();
   const otherTransactionsMs = probe.otherTransactionsMs;
   log(
     `   ${int(spread.rps)} req/s, p50 ${ms(spread.p50)}, p99 ${ms(spread.p99)}, p99.9 ${ms(spread.p999)}; ${statusesText(spread)}; engine ${spreadCpu.engineCores.toFixed(2)} cores, machine ${spreadCpu.machineBusyCores.toFixed(2)} cores busy; PostgreSQL cores ${JSON.stringify(spreadCpu.postgresCoresByApplication)}`,
@@ -375,7 +378,11 @@ async function commandsPhase(context: Context): Promise<void> {
   );
   const cpuPerRequest = (spreadCpu.engineCores * 1000) / spread.rps;
   const bareCpuPerRequest = (bareCpu.engineCores * 1000) / bare.rps;
-  context.allRole = { rps: spread.rps, cpuMsPerRequest: cpuPerRequest };
+  context.allRole = {
+    rps: spread.rps,
+    cpuMsPerRequest: cpuPerRequest,
+    caughtUpCpuMsPerRequest: (caughtUpCpu.engineCores * caughtUpCpu.seconds * 1000) / spread.requests,
+  };
   const gate = lag['audit-trail'];
   analysis.push(
     `**Commands.** The engine is one Node.js process: its event loop is one core. During the SubmitOpinion run it used ${spreadCpu.engineCores.toFixed(2)} cores (${cpuPerRequest.toFixed(2)} ms of CPU a request; the bare route costs ${bareCpuPerRequest.toFixed(2)} ms of it: HTTP, JWT check, validation), so one process tops out near ${int(1000 / cpuPerRequest)} requests/s whatever the disk allows, while PostgreSQL used ${Object.values(
@@ -557,6 +564,8 @@ interface RolesRun {
   result: LoadResult;
   /** Engine CPU per request (ms): the API processes (with the cluster's primary), the projector. */
   apiCpuMs: number;
+  /** Of apiCpuMs, the cluster's primary (which hands connections to the workers); 0 with one process. */
+  primaryCpuMs: number;
   projectorCpuMs: number;
   apiCores: number;
   machineBusyCores: number;
@@ -591,8 +600,10 @@ async function rolesPhase(context: Context): Promise<void> {
     await waitForProjections(url, admin, 120_000);
     await quiet(`roles, ${processes} API processes`);
     const apiWindow = new CpuWindow(() => api.pids());
+    const primaryWindow = new CpuWindow(api.pid);
     const projectorWindow = new CpuWindow(projector.pid);
     apiWindow.start();
+    primaryWindow.start();
     projectorWindow.start();
     const result = await load({
       url,
@@ -601,6 +612,7 @@ async function rolesPhase(context: Context): Promise<void> {
       next: () => opinions.next(),
     });
     const apiCpu = apiWindow.stop();
+    const primaryCpu = primaryWindow.stop();
     // The projector's share of this run includes the events it applies after the load has ended.
     await waitForProjections(url, admin, 300_000);
     const projectorCpu = projectorWindow.stop();
@@ -610,13 +622,14 @@ async function rolesPhase(context: Context): Promise<void> {
       processes,
       result,
       apiCpuMs: perRequest(apiCpu),
+      primaryCpuMs: processes > 1 ? perRequest(primaryCpu) : 0,
       projectorCpuMs: perRequest(projectorCpu),
       apiCores: apiCpu.engineCores,
       machineBusyCores: apiCpu.machineBusyCores,
     };
     runs.push(run);
     log(
-      `   ${processes} API process(es): ${int(result.rps)} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}; ${statusesText(result)}; CPU a request: API ${run.apiCpuMs.toFixed(2)} ms (${apiCpu.engineCores.toFixed(2)} cores, ${api.pids().length} processes), projector ${run.projectorCpuMs.toFixed(2)} ms; machine ${apiCpu.machineBusyCores.toFixed(2)} cores busy`,
+      `   ${processes} API process(es): ${int(result.rps)} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}; ${statusesText(result)}; CPU a request: API ${run.apiCpuMs.toFixed(2)} ms (${apiCpu.engineCores.toFixed(2)} cores, ${api.pids().length} processes; primary ${run.primaryCpuMs.toFixed(2)} ms), projector ${run.projectorCpuMs.toFixed(2)} ms; machine ${apiCpu.machineBusyCores.toFixed(2)} cores busy`,
     );
     await stopEngine(api, `roles: ${processes} API`, null);
   }
@@ -650,12 +663,18 @@ async function rolesPhase(context: Context): Promise<void> {
     const id = `roles.api${run.processes}`;
     const label = `SubmitOpinion, ${plural(run.processes)} + a projector, ${CONNECTIONS} conn.`;
     const total = run.apiCpuMs + run.projectorCpuMs;
-    const versusAll = (value: number) =>
+    // The API side beside the all-role engine over its load; the projector and the sum beside it until caught up.
+    const versusAll = (value: number, caughtUp: boolean) =>
       all
-        ? {
-            baseline: `one process, role all ${all.cpuMsPerRequest.toFixed(2)} ms`,
-            ratio: value / all.cpuMsPerRequest,
-          }
+        ? caughtUp
+          ? {
+              baseline: `one process, role all, until caught up ${all.caughtUpCpuMsPerRequest.toFixed(2)} ms`,
+              ratio: value / all.caughtUpCpuMsPerRequest,
+            }
+          : {
+              baseline: `one process, role all, over the load ${all.cpuMsPerRequest.toFixed(2)} ms`,
+              ratio: value / all.cpuMsPerRequest,
+            }
         : { baseline: '— (commands phase not run)', ratio: null };
     const rpsBaseline =
       run === one
@@ -690,16 +709,16 @@ async function rolesPhase(context: Context): Promise<void> {
         id: `${id}.cpu.api`,
         measure: `Engine CPU per SubmitOpinion, ${plural(run.processes)}: the API side${run.processes > 1 ? ' (workers and primary)' : ''}`,
         engine: `${run.apiCpuMs.toFixed(2)} ms`,
-        ...versusAll(run.apiCpuMs),
+        ...versusAll(run.apiCpuMs, false),
         target: '',
         ok: null,
-        values: { cpuMs: run.apiCpuMs, cores: run.apiCores },
+        values: { cpuMs: run.apiCpuMs, primaryCpuMs: run.primaryCpuMs, cores: run.apiCores },
       },
       {
         id: `${id}.cpu.projector`,
         measure: `Engine CPU per SubmitOpinion, ${plural(run.processes)}: the projector`,
         engine: `${run.projectorCpuMs.toFixed(2)} ms`,
-        ...versusAll(run.projectorCpuMs),
+        ...versusAll(run.projectorCpuMs, true),
         target: '',
         ok: null,
         values: { cpuMs: run.projectorCpuMs },
@@ -708,7 +727,7 @@ async function rolesPhase(context: Context): Promise<void> {
         id: `${id}.cpu.total`,
         measure: `Engine CPU per SubmitOpinion, ${plural(run.processes)}: API side + projector`,
         engine: `${total.toFixed(2)} ms`,
-        ...versusAll(total),
+        ...versusAll(total, true),
         target: '',
         ok: null,
         values: { cpuMs: total },
@@ -717,7 +736,7 @@ async function rolesPhase(context: Context): Promise<void> {
   }
   details.roles = runs;
   notes.push(
-    `**Process roles.** On the same database, one engine process with \`ENGINE_ROLE=projector\` (projections, process managers, background workers) runs throughout; the API runs beside it as \`ENGINE_ROLE=api\` with \`ENGINE_API_PROCESSES=1\`, then as a fresh engine with \`=2\` (a node:cluster primary and two workers sharing the port). Each gets ${int(settings.warmup)} SubmitOpinion requests of warm-up, then ${int(settings.rolesOpinions)} measured ones, from the same kind of pool as the commands phase (${int(opinions.cases)} cases with two started reads; every request consumes one, so each succeeds), ${CONNECTIONS} connections. CPU per request: the API side is the user + system time of every process of the API engine (the primary and its workers, from /proc) over the load; the projector's is its time from the start of the load until every projection has caught up after it, so it covers all the events of the run. The commands phase's figure (role \`all\`, one process) counts the engine's time over the load only, with its projections running behind the requests.`,
+    `**Process roles.** On the same database, one engine process with \`ENGINE_ROLE=projector\` (projections, process managers, background workers) runs throughout; the API runs beside it as \`ENGINE_ROLE=api\` with \`ENGINE_API_PROCESSES=1\`, then as a fresh engine with \`=2\` (a node:cluster primary and two workers sharing the port). Each gets ${int(settings.warmup)} SubmitOpinion requests of warm-up, then ${int(settings.rolesOpinions)} measured ones, from the same kind of pool as the commands phase (${int(opinions.cases)} cases with two started reads; every request consumes one, so each succeeds), ${CONNECTIONS} connections. CPU per request: the API side is the user + system time of every process of the API engine (the primary and its workers, from /proc) over the load; the projector's is its time from the start of the load until every projection has caught up after it, so it covers all the events of the run. The API side is set beside the commands phase's engine (role \`all\`, one process) over its load, when its projections run behind the requests; the projector and the sum beside the same engine's time until its projections had caught up after the load.`,
   );
   analysis.push(
     `**Process roles.** One API process with the projector elsewhere: ${int(one.result.rps)} SubmitOpinion/s at ${one.apiCpuMs.toFixed(2)} ms of API CPU a request; two: ${int(two.result.rps)}/s (${(two.result.rps / one.result.rps).toFixed(2)}×) at ${two.apiCpuMs.toFixed(2)} ms, the API side using ${two.apiCores.toFixed(2)} cores while the machine had ${two.machineBusyCores.toFixed(2)} of ${machine('', '', {}).cores} busy. A second API process adds throughput only as far as a core is free: the projector (${two.projectorCpuMs.toFixed(2)} ms a request) and PostgreSQL share the same cores.`,
