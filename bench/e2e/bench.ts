@@ -199,6 +199,8 @@ async function stopEngine(
   phase: string,
   /** null: no memory row (the figure would be of one process of several, or of the profiler). */
   idleKiB: number | null,
+  /** Summarise the profile from the first sample in a file matching `pattern` on, `what` naming that moment. */
+  profileFrom?: { pattern: RegExp; what: string },
 ): Promise<void> {
   const { peakKiB } = engine.memory();
   const { profile } = await engine.stop();
@@ -215,9 +217,12 @@ async function stopEngine(
       values: { peakKiB, idleKiB },
     });
   if (profile) {
-    const summary = await summariseProfile(profile);
+    const summary = await summariseProfile(profile, 20, profileFrom?.pattern);
+    const span = profileFrom
+      ? `the ${phase} phase from ${profileFrom.what} on (start-up left out)`
+      : `the whole ${phase} phase`;
     const lines = [
-      `\`node --cpu-prof\` of the engine process for the whole ${phase} phase: ${summary.seconds} s, of which ${summary.busySeconds} s busy; shares are of the busy time.`,
+      `\`node --cpu-prof\` of the engine process for ${span}: ${summary.seconds} s, of which ${summary.busySeconds} s busy; shares are of the busy time.`,
       '',
       '| self time | function | where |',
       '| ---: | --- | --- |',
@@ -652,7 +657,10 @@ async function rolesPhase(context: Context): Promise<void> {
       next: () => opinions.next(),
     });
     log(`   profiled API process: ${int(again.rps)} req/s, p99 ${ms(again.p99)} (slower under the profiler)`);
-    await stopEngine(api, 'roles (profiled API process, SubmitOpinion run)', null);
+    await stopEngine(api, 'roles (profiled API process, SubmitOpinion run)', null, {
+      pattern: /application\/command-path\/command-path\.js/,
+      what: 'its first command',
+    });
     await stopEngine(profiledProjector, 'roles: projector', null);
   }
 

@@ -59,14 +59,29 @@ const AREAS: Array<[string, RegExp]> = [
   ['logging (pino)', /node_modules\/(pino|pino-http|nestjs-pino)\//],
 ];
 
-export async function summariseProfile(file: string, top = 20): Promise<ProfileSummary> {
+export async function summariseProfile(
+  file: string,
+  top = 20,
+  /** Leave out the samples before the first with a frame of a file matching this (the process's start-up). */
+  from?: RegExp,
+): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const onStack = (id: number, pattern: RegExp): boolean => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+      if (pattern.test(byId.get(at)!.callFrame.url)) return true;
+    return false;
+  };
+  let first = 0;
+  if (from) {
+    while (first < profile.samples.length && !onStack(profile.samples[first], from)) first++;
+  }
+  const skipped = profile.timeDeltas.slice(0, first).reduce((sum, delta) => sum + delta, 0);
   // Samples carry the time since the previous one: weigh each by it.
   const selfTime = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
+  for (let i = first; i < profile.samples.length; i++) {
     const id = profile.samples[i];
     // Busy time only: an idle engine (between phases) says nothing about where requests go.
     if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
@@ -100,7 +115,7 @@ export async function summariseProfile(file: string, top = 20): Promise<ProfileS
   }
   const percent = (time: number): number => Math.round((time / total) * 1000) / 10;
   return {
-    seconds: Math.round((profile.endTime - profile.startTime) / 1e5) / 10,
+    seconds: Math.round((profile.endTime - profile.startTime - skipped) / 1e5) / 10,
     busySeconds: Math.round(total / 1e5) / 10,
     functions: [...functions.values()]
       .sort((a, b) => b.time - a.time)
