@@ -953,6 +953,11 @@ async function readQueries(
       path: '/api/v1/metrics/readers',
       headers: { authorization: `Bearer ${quality}` },
     }),
+    "a reader's metrics": () => ({
+      method: 'GET',
+      path: `/api/v1/metrics/readers/${pick(READERS)}`,
+      headers: { authorization: `Bearer ${quality}` },
+    }),
   };
   const results: Record<string, LoadResult> = {};
   for (const [name, next] of Object.entries(queries)) {
