@@ -10,7 +10,7 @@ export interface EventDigests {
   leafHash: Buffer;
 }
 
-/** Digests remembered (about 250 bytes each): a few hundred long cases read again and again. */
+/** Digests remembered (about 450 bytes each, some 22 MB when full): dozens of long cases read again and again. */
 const CAPACITY = 50_000;
 
 const remembered = new Map<string, EventDigests>();
