@@ -8,7 +8,7 @@
  * Options: --out=<file.json> (default docs/benchmarks.json; the Markdown goes beside it with .md),
  * --compare=<earlier.json> (adds a before/after table), --profile[=commands,roles,rebuild,replay]
  * (`node --cpu-prof` of the engine during those phases, summarised into the report),
- * --only=commands,roles,rebuild,replay, --rebuild-events=N, --scale-events=N (a reduced scale check),
+ * --only=commands,roles,rebuild,replay,peer, --rebuild-events=N, --scale-events=N (a reduced scale check),
  * --engine=<a build's dist/src> (run that engine, with its dist/bench/e2e beside it, instead of this
  * tree's, for a before/after table).
  *
@@ -18,7 +18,8 @@
  * the database at the end.
  * Every engine figure is divided by a baseline measured in the same run: a bare route of the same
  * app (same hooks, JWT and validation, no store), raw durable INSERTs at the same concurrency, a
- * raw ordered read of the same table, a raw read of the same stream, idle memory.
+ * raw ordered read of the same table, a raw read of the same stream, idle memory. The peer phase runs
+ * the event-store workload through Emmett's PostgreSQL event store beside ours (bench/peer).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { emmettPeerPhase } from '../peer/emmett-peer.bench.js';
 import { createBaselineTable, rawInserts, rawOrderedRead, rawStreamReads, sampleEvent } from './baselines.js';
 import { createBenchDatabase, serverSettings, withClient, type BenchDatabase } from './database.js';
 import {
@@ -76,7 +78,7 @@ const option = (name: string): string | undefined =>
 const quick = flag('quick');
 const scale = flag('scale');
 const mode: Report['mode'] = scale ? 'scale' : quick ? 'quick' : 'full';
-const only = option('only')?.split(',') ?? ['commands', 'roles', 'rebuild', 'replay'];
+const only = option('only')?.split(',') ?? ['commands', 'roles', 'rebuild', 'replay', 'peer'];
 const profiled = new Set(flag('profile') ? (option('profile')?.split(',') ?? ['commands']) : []);
 const outJson = resolve(option('out') ?? join(ROOT, 'docs/benchmarks.json'));
 const outMarkdown = outJson.replace(/\.json$/, '') + '.md';
@@ -1150,6 +1152,13 @@ async function main(): Promise<void> {
     if (only.includes('rebuild') || scale) await rebuildPhase(context);
     if (only.includes('replay')) await replayPhase(context);
     if (scale) await scalePhase(context);
+    // Last, with no engine running: the store workload alone, ours beside Emmett and raw SQL.
+    if (only.includes('peer')) {
+      log('== peer: the store workload through Emmett’s PostgreSQL event store, ours and raw SQL');
+      const peer = await emmettPeerPhase({ adminUrl: db.adminUrl, quick, log });
+      rows.push(...peer.rows);
+      analysis.push(peer.analysis);
+    }
   } catch (error) {
     failed = error;
   } finally {

@@ -183,7 +183,7 @@ export function markdown(report: Report, compareWith?: Report['comparedWith']): 
       '```',
       '',
       'Options: `--out=<file.json>` (the Markdown is written beside it), `--compare=<earlier.json>` (a before/after table), ' +
-        '`--profile[=commands,roles,rebuild,replay]` (`node --cpu-prof` of the engine, summarised here), `--only=commands,roles,rebuild,replay`, ' +
+        '`--profile[=commands,roles,rebuild,replay]` (`node --cpu-prof` of the engine, summarised here), `--only=commands,roles,rebuild,replay,peer` (peer: the store workload through Emmett’s PostgreSQL event store, ours and raw SQL; also alone as `npm run bench:peer`), ' +
         '`--rebuild-events=N`, `--scale-events=N` (a reduced scale check), `--engine=<another build’s dist/src>` (run that engine, e.g. the one before a change). ' +
         'The database server is `BENCH_ADMIN_DATABASE_URL`, else the local one on 127.0.0.1:5432, else (or with `BENCH_EMBEDDED=true`) the embedded PostgreSQL; ' +
         'a fresh `bench_<random>` database is created and dropped. `node dist/bench/e2e/render.js <report.json> [--compare=<earlier.json>]` writes the Markdown of a report again.',
