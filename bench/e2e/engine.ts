@@ -190,6 +190,9 @@ export class EngineProcess {
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_USER_PER_MINUTE: '0',
         RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+        // Radiologists' tokens are minted when their reads are seeded, minutes before a later load run
+        // signs with them: the signing check (auth_time) still runs, over a window the run fits in.
+        SIGNING_MAX_AGE: '86400',
         HOST: '127.0.0.1',
         PORT: String(port),
         ...(options.role ? { ENGINE_ROLE: options.role } : {}),
