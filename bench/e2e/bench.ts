@@ -254,6 +254,17 @@ async function idleRss(engine: EngineProcess): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // 1 and 2: commands over HTTP, projection lag under that load
 
+/** The warm-up SubmitOpinion requests of a run; each must succeed, or the run would measure errors. */
+async function warmUp(url: string, opinions: OpinionRequests): Promise<void> {
+  const warm = await load({
+    url,
+    connections: CONNECTIONS,
+    amount: settings.warmup,
+    next: () => opinions.next(),
+  });
+  if (warm.non2xx > 0) throw new Error(`warm-up answered ${JSON.stringify(warm.statuses)}`);
+}
+
 async function commandsPhase(context: Context): Promise<void> {
   log('== commands: seeding cases with started reads (command path, in process)');
   // The measured engine is never profiled; --profile=commands profiles a second one below.
@@ -268,13 +279,7 @@ async function commandsPhase(context: Context): Promise<void> {
   const url = engine.baseUrl;
 
   log(`== warm-up: ${settings.warmup} SubmitOpinion and bare requests`);
-  const warm = await load({
-    url,
-    connections: CONNECTIONS,
-    amount: settings.warmup,
-    next: () => opinions.next(),
-  });
-  if (warm.non2xx > 0) throw new Error(`warm-up answered ${JSON.stringify(warm.statuses)}`);
+  await warmUp(url, opinions);
   const bareRequest = () => opinions.bare();
   await load({ url, connections: CONNECTIONS, duration: 2, next: bareRequest });
 
@@ -597,13 +602,7 @@ async function rolesPhase(context: Context): Promise<void> {
     });
     const url = api.baseUrl;
     await waitForProjections(url, admin, 600_000);
-    const warm = await load({
-      url,
-      connections: CONNECTIONS,
-      amount: settings.warmup,
-      next: () => opinions.next(),
-    });
-    if (warm.non2xx > 0) throw new Error(`warm-up answered ${JSON.stringify(warm.statuses)}`);
+    await warmUp(url, opinions);
     await waitForProjections(url, admin, 120_000);
     await quiet(`roles, ${processes} API processes`);
     const apiWindow = new CpuWindow(() => api.pids());

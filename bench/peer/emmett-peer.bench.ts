@@ -142,6 +142,19 @@ function oursPool(db: Databases, max: number): pg.Pool {
 
 const ignore = (): void => undefined;
 
+/** Our adapter on a pool of one connection, and how to close both. */
+function oursStore(db: Databases): { store: PostgresEventStore; close(): Promise<void> } {
+  const pool = oursPool(db, 1);
+  const store = new PostgresEventStore(pool);
+  return {
+    store,
+    async close() {
+      await store.close();
+      await pool.end();
+    },
+  };
+}
+
 /** Emmett as an application sets it up: its store on a pool (dumbo over pg.Pool); the executor reads all. */
 function emmettStore(
   db: Databases,
@@ -249,13 +262,9 @@ async function streamReads(
   let close: () => Promise<void>;
   switch (contender) {
     case 'ours': {
-      const pool = oursPool(db, 1);
-      const store = new PostgresEventStore(pool);
+      const { store, close: closeStore } = oursStore(db);
       read = async () => (await store.readStream(streamId)).events.length;
-      close = async () => {
-        await store.close();
-        await pool.end();
-      };
+      close = closeStore;
       break;
     }
     case 'emmett': {
@@ -299,18 +308,14 @@ async function readEverything(contender: Contender, db: Databases): Promise<{ ra
   let close: () => Promise<void>;
   switch (contender) {
     case 'ours': {
-      const pool = oursPool(db, 1);
-      const store = new PostgresEventStore(pool);
+      const { store, close: closeStore } = oursStore(db);
       let after: Position | undefined;
       page = async () => {
         const events = await store.readAll({ after, maxCount: PAGE_SIZE });
         if (events.length > 0) after = events[events.length - 1].position;
         return events.length;
       };
-      close = async () => {
-        await store.close();
-        await pool.end();
-      };
+      close = closeStore;
       break;
     }
     case 'emmett': {
