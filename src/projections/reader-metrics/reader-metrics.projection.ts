@@ -10,7 +10,7 @@ import { occurredAtOf } from '../audit-trail/audit-trail.projection.js';
 import type { Projection } from '../runner/projection.js';
 import { ProjectionTable } from '../runner/projection-table.js';
 import { RegisteredProjection } from '../runner/registered-projection.js';
-import { applyCaseChanges, createTotalsTables, readBasis, writeBasis } from './reader-metrics.totals.js';
+import { applyCaseChanges, createTotalsTables, MetricsBases, writeBasis } from './reader-metrics.totals.js';
 
 export const READER_METRICS = 'reader-metrics';
 
@@ -40,6 +40,8 @@ const METRICS_CASES_TABLE = new ProjectionTable(
 @RegisteredProjection()
 export class ReaderMetricsProjection implements Projection {
   readonly name = READER_METRICS;
+  /** Read once per generation, not on every batch. */
+  private readonly bases = new MetricsBases();
   constructor(@Optional() private readonly cases?: CaseAggregate) {}
 
   async createTables(manager: EntityManager, schema: string): Promise<void> {
@@ -93,6 +95,6 @@ export class ReaderMetricsProjection implements Projection {
       after: records.get(caseId)!,
     }));
     // The basis the generation states, not this process's policy: its sums stay of one basis.
-    await applyCaseChanges(manager, schema, await readBasis(manager, schema), changes);
+    await applyCaseChanges(manager, schema, await this.bases.of(manager, schema), changes);
   }
 }

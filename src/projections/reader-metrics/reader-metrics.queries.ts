@@ -33,7 +33,7 @@ import {
   loadReaderScopeCounts,
   loadScopeCounts,
   type MetricsBasis,
-  readBasis,
+  MetricsBases,
 } from './reader-metrics.totals.js';
 
 /** The scope of a metrics query (docs/api.md `GET /api/v1/metrics/readers`). */
@@ -94,7 +94,7 @@ export async function loadMetricsCases(
 @Injectable()
 export class ReaderMetricsQueries {
   /** A generation's basis is written when its tables are created and never changes. */
-  private readonly bases = new Map<string, MetricsBasis>();
+  private readonly bases = new MetricsBases();
 
   constructor(
     @Inject(PROJECTION_SCHEMAS) private readonly schemas: ProjectionSchemas,
@@ -224,11 +224,7 @@ export class ReaderMetricsQueries {
   }
 
   /** Undefined for a generation created before the totals: it answers from the cases. */
-  private async basisOf(schema: string): Promise<MetricsBasis | undefined> {
-    const cached = this.bases.get(schema);
-    if (cached) return cached;
-    const basis = await readBasis(this.dataSource, schema);
-    if (basis) this.bases.set(schema, basis);
-    return basis;
+  private basisOf(schema: string): Promise<MetricsBasis | undefined> {
+    return this.bases.of(this.dataSource, schema);
   }
 }

@@ -78,6 +78,23 @@ export async function readBasis(db: Queryable, schema: string): Promise<MetricsB
   return row?.basis;
 }
 
+/**
+ * Each generation's basis, read once: it is written with the generation's tables and never changes.
+ * A generation without one (older than the totals) stays so until a rebuild replaces it, so it is
+ * asked again rather than remembered.
+ */
+export class MetricsBases {
+  private readonly known = new Map<string, MetricsBasis>();
+
+  async of(db: Queryable, schema: string): Promise<MetricsBasis | undefined> {
+    const cached = this.known.get(schema);
+    if (cached) return cached;
+    const basis = await readBasis(db, schema);
+    if (basis) this.known.set(schema, basis);
+    return basis;
+  }
+}
+
 /** Whether figures computed with `options` are those of counts tallied under `basis`. */
 export function basisFits(basis: MetricsBasis, options: ReaderMetricsOptions): boolean {
   const vocabulary = options.vocabulary ?? defaultCasePolicy.findingVocabulary;
